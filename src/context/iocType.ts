@@ -112,8 +112,8 @@ export interface ClassifiedIoc {
    * The normalised value providers are asked about: trimmed, refanged
    * (`hxxp`, `[.]`), hostnames, e-mail addresses and hashes lower-cased, URL
    * hosts and hostnames without their root dot, IPs in canonical form without
-   * an IPv6 zone id (`%eth0`), an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`)
-   * as its IPv4 address, a URL without its user name and password; custom
+   * an IPv6 zone id (`%eth0`) or a port (`1.2.3.4:443`, `[2001:db8::1]:443`),
+   * an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) as its IPv4 address, a URL without its user name and password; custom
    * types as written. Empty when the value is not
    * a usable observable of its type.
    */
@@ -123,6 +123,32 @@ export interface ClassifiedIoc {
 /** `[2001:db8::1]` (an IPv6 literal as URLs write it) is the address. */
 function unbracket(text: string): string {
   return text.startsWith("[") && text.endsWith("]") && isIpv6(text.slice(1, -1)) ? text.slice(1, -1) : text;
+}
+
+/**
+ * The address of an IP address written with a port (`45.83.66.10:443`,
+ * `[2001:db8::1]:443`), as firewall and proxy logs, netstat and ThreatFox's
+ * `ip:port` indicators write it; else the text. The port is no part of what a
+ * provider knows of the address. An IPv6 address needs its brackets: without
+ * them the last group is no port. A name with a port stays as written.
+ */
+function withoutPort(text: string): string {
+  const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[([0-9A-Fa-f:.]+(?:%[^\]]*)?)\]):(\d{1,5})$/.exec(text);
+  if (!m || Number(m[3]) > 65535) return text;
+  if (m[1] !== undefined) return ipaddr.IPv4.isValidFourPartDecimal(m[1]) ? m[1] : text;
+  return isIpv6(m[2]) ? m[2] : text;
+}
+
+/**
+ * The text a value is classified by: trimmed, refanged, an IPv6 literal
+ * unbracketed, and an IP address's port dropped when the value as written is
+ * no type (detected) or is given as `ipv4`/`ipv6` (a custom type matching
+ * `ip:port`, registered with `addIocType`, keeps it).
+ */
+function observableText(value: string, type?: IocType): string {
+  const text = refang(value.trim());
+  const keep = type === undefined ? classifyObservable(unbracket(text)) !== undefined : type !== "ipv4" && type !== "ipv6";
+  return unbracket(keep ? text : withoutPort(text));
 }
 
 /**
@@ -231,7 +257,7 @@ export function canonicalDomain(value: string): string | undefined {
  * `"unknown"`.
  */
 export function detectIocType(value: string): IocType {
-  const text = unbracket(refang(value.trim()));
+  const text = observableText(value);
   const type = classifyObservable(text) ?? "unknown";
   return type === "ipv6" && mappedIpv4(text) ? "ipv4" : type;
 }
@@ -245,7 +271,7 @@ export function detectIocType(value: string): IocType {
  * `ioc` stays the value as given.
  */
 export function classifyIoc(value: string, type?: IocType): ClassifiedIoc {
-  const text = unbracket(refang(value.trim()));
+  const text = observableText(value, type);
   let resolved = type ?? classifyObservable(text) ?? "unknown";
   if (resolved === FILE_HASH) resolved = HASH_BY_LENGTH[text.length] ?? "unknown";
   if (resolved === "ipv4" || resolved === "ipv6") {

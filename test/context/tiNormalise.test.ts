@@ -12,6 +12,8 @@ import path from "node:path";
 import { classifyIoc, detectIocType, internalUrlReason, normalizeIocType, parseIpRange } from "../../src/context/iocType";
 import { readFeed } from "../../src/context/providers/localTI";
 import { TILookup } from "../../src/context/tiLookup";
+import { IoCExtract } from "../../src/transform/iocExtract";
+import { unregisterIocType } from "../../src/transform/iocPatterns";
 import { byIoc, details, harness, rowsOf } from "./tiHelpers";
 import * as svc from "./tiServices";
 import { tempDir, writeConfig } from "./tiTwins";
@@ -270,4 +272,62 @@ test("LocalTI and online providers: a URL on an IPv4-mapped literal is the URL o
   } finally {
     await h.close();
   }
+});
+
+// Firewall and proxy logs, netstat output and ThreatFox's `ip:port` indicators write an address with its port. The
+// port is not part of what a provider knows about the address: the address is looked up (it was "not an indicator
+// type huntlab recognises", never looked up). Names with a port (`evil.com:8080`) stay unknown: a URL says more.
+test("an IP address with a port is looked up as the address (IPv6 bracketed, as URLs write it)", async () => {
+  for (const [value, type, safe] of [
+    ["45.83.66.10:443", "ipv4", "45.83.66.10"],
+    [" 45.83.66.10:8080 ", "ipv4", "45.83.66.10"],
+    ["45.83.66.10:0", "ipv4", "45.83.66.10"],
+    ["[2001:4860:4860::8888]:53", "ipv6", "2001:4860:4860::8888"],
+    ["[2001:4860:4860::8888%eth0]:53", "ipv6", "2001:4860:4860::8888"],
+    ["[::ffff:45.83.66.10]:443", "ipv4", "45.83.66.10"],
+    ["[::1]:443", "ipv6", "::1"],
+  ]) {
+    assert.deepEqual(classifyIoc(value), { ioc: value, type, safeIoc: safe }, value);
+    assert.equal(detectIocType(value), type, value);
+    assert.deepEqual(classifyIoc(value, type), { ioc: value, type, safeIoc: safe }, `${value} as ${type}`);
+  }
+  // Not an address with a port: a port past 65535, a non-address, an unbracketed IPv6 (its last group is no port).
+  for (const value of ["45.83.66.10:65536", "45.83.66.10:", "45.83.66.10:44a", "999.83.66.10:443", "[45.83.66.10]:443", "evil.com:8080", "2001:db8::1:443x"]) {
+    assert.equal(classifyIoc(value).safeIoc === "" || classifyIoc(value).type !== "ipv4", true, value);
+    assert.notEqual(classifyIoc(value).safeIoc, "45.83.66.10", value);
+  }
+  assert.deepEqual(classifyIoc("2001:db8::1:443"), { ioc: "2001:db8::1:443", type: "ipv6", safeIoc: "2001:db8::1:443" });
+
+  const h = await harness("VirusTotal", svc.virusTotal);
+  try {
+    const r = byIoc(rowsOf(await h.ti.lookupIocs(["45.83.66.10:443", "45.83.66.10:80", "45.83.66.10", "[::1]:443"])));
+    assert.deepEqual(
+      h.twin.requests.map((q) => q.url.pathname),
+      ["/api/v3/ip_addresses/45.83.66.10"],
+      "one request for the address, whatever its port; the loopback is not sent",
+    );
+    for (const v of ["45.83.66.10:443", "45.83.66.10:80"]) assert.deepEqual([r[v].IocType, r[v].SafeIoc, r[v].Status, r[v].Severity], ["ipv4", "45.83.66.10", 0, "high"], v);
+    assert.deepEqual([r["[::1]:443"].IocType, r["[::1]:443"].Status], ["ipv6", 1]);
+    assert.match(r["[::1]:443"].Details, /loopback/);
+  } finally {
+    await h.close();
+  }
+  // LocalTI feeds list C2 addresses as ip:port too (ThreatFox, Feodo Tracker): the row is the address.
+  const ti = localTI("observable,severity\n45.83.66.10:8443,high\n");
+  const l = byIoc(rowsOf(await ti.lookupIocs(["45.83.66.10", "45.83.66.10:443"])));
+  for (const v of ["45.83.66.10", "45.83.66.10:443"]) assert.deepEqual([l[v].Result, l[v].Severity], [true, "high"], v);
+});
+
+test("a custom type that matches ip:port keeps the value whole (the port is dropped only from what is no type)", () => {
+  const iocs = new IoCExtract();
+  iocs.addIocType("ip_port", String.raw`\b(?:\d{1,3}\.){3}\d{1,3}:\d{1,5}\b`, 5);
+  try {
+    assert.deepEqual(classifyIoc("45.83.66.10:443"), { ioc: "45.83.66.10:443", type: "ip_port", safeIoc: "45.83.66.10:443" });
+    assert.equal(detectIocType("45.83.66.10:443"), "ip_port");
+    // Named as an address, it is the address.
+    assert.equal(classifyIoc("45.83.66.10:443", "ipv4").safeIoc, "45.83.66.10");
+  } finally {
+    unregisterIocType("ip_port");
+  }
+  assert.equal(detectIocType("45.83.66.10:443"), "ipv4");
 });
