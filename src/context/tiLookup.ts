@@ -26,6 +26,7 @@ import { JUPYTER_DISPLAY, wellFormedBundle, type MimeBundle } from "../display/p
 import { inspectLastValue } from "../display/lastValue";
 import { notAFrameText } from "../common/notAFrame";
 import { classifyIoc, normalizeIocType, type IocType } from "./iocType";
+import { hideUrlUserInfo } from "../common/urlUserInfo";
 import { TILookupError, contextMessages as msg, contextNotes } from "./messages";
 import { PROVIDER_CLASSES, providerClass } from "./providers";
 import { ResultCache } from "./tiCache";
@@ -442,7 +443,8 @@ export class TILookup {
               items.map(async (item, iIndex) => {
                 const { r, cached } = await this.lookupOne(loaded, item, context);
                 const masked = this.maskResult(r);
-                rows[iIndex][pIndex] = { ioc: this.#masker.mask(item.ioc), iocType: item.type, safeIoc: this.#masker.mask(item.safeIoc), provider: name, r: masked };
+                // A URL's user info is a victim's password or token: never shown, here as nowhere else (never sent or cached).
+                rows[iIndex][pIndex] = { ioc: this.#masker.mask(hideUrlUserInfo(item.ioc)), iocType: item.type, safeIoc: this.#masker.mask(item.safeIoc), provider: name, r: masked };
                 progress.record(pIndex, masked, cached);
               }),
             );
@@ -636,7 +638,9 @@ function suggest(name: string, candidates: string[]): string {
 }
 
 
+/** An observable quoted in a row's Details: cut, a URL's user info hidden (as in the Ioc column). */
 function clip(text: string, max = 80): string {
+  text = hideUrlUserInfo(text);
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 

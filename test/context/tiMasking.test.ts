@@ -15,6 +15,8 @@ import { browseResults } from "../../src/vis/tiBrowser";
 import { toMimeBundle } from "../../src/display/display";
 import { details, harness, rowsOf } from "./tiHelpers";
 import { FAKE_ID, FAKE_KEY, startTwin, tempDir, writeConfig, type Handler } from "./tiTwins";
+import { virusTotal } from "./tiServices";
+import { hideUrlUserInfo } from "../../src/common/urlUserInfo";
 
 /** Every form of the secrets that must not appear. */
 const FORBIDDEN = [
@@ -156,4 +158,59 @@ test("a __proto__ key in a TI answer stays an own data key of RawResult, masked,
   } finally {
     await h.close();
   }
+});
+
+// A URL captured with its user info (`http://admin:pw@host/x`, a token as user name) carries a victim's secret.
+// It was never sent nor cached (the looked-up form drops it), but the results echoed it: the Ioc column, the
+// "not a valid url" and "not an indicator type" Details, and so the browser and the printed frame.
+test("a URL's user name and password never show in the results, the browser or the cache", async () => {
+  const cacheDir = tempDir();
+  const h = await harness("VirusTotal", virusTotal, { Cache: { Path: cacheDir } });
+  try {
+    const values = [
+      "https://admin:S3cretPW@wh401k.org/getps",
+      "http://ghp_T0kenAsUserName@wh401k.org/getps",
+      "http://admin:S3cretPW@evil .com/x",
+      "hxxp://admin:S3cretPW@wh401k[.]org/getps",
+      "http://admin:S3cretPW@intranet/x",
+      "http://admin:p@S3cretPW@wh401k.org/x",
+    ];
+    const results = await h.ti.lookupIocs(values);
+    const typed = await h.ti.lookupIocs(["http://admin:S3cretPW@evil .com/x"], { iocType: "url" });
+    const rows = [...rowsOf(results), ...rowsOf(typed)];
+    const shown: [string, string][] = [
+      ["results", JSON.stringify(rows)],
+      ["results table", String(toMimeBundle(results)["text/html"])],
+      ["browser", JSON.stringify(toMimeBundle(browseResults(results, { severities: "all" })))],
+      ["requests", JSON.stringify(h.twin.requests.map((r) => r.url.href))],
+    ];
+    for (const name of fs.readdirSync(cacheDir)) shown.push([`cache ${name}`, fs.readFileSync(path.join(cacheDir, name), "utf8")]);
+    for (const [what, text] of shown) {
+      for (const secret of ["S3cretPW", "ghp_T0kenAsUserName", "admin:"]) assert.ok(!text.includes(secret), `${what} shows ${secret}`);
+    }
+    // Each row says where the user info was, and what was looked up.
+    const ioc = rows.map((r) => r.Ioc);
+    assert.ok(ioc.includes("https://***@wh401k.org/getps"), ioc.join(" "));
+    assert.ok(ioc.includes("http://***@evil .com/x"), ioc.join(" "));
+    assert.ok(rows.some((r) => r.Details === '"http://***@evil .com/x" is not a valid url.'), rows.map((r) => r.Details).join("\n"));
+    const url = rows.find((r) => r.Ioc === "https://***@wh401k.org/getps");
+    assert.deepEqual([url?.SafeIoc, url?.Status], ["https://wh401k.org/getps", 404]);
+  } finally {
+    await h.close();
+  }
+});
+
+test("hideUrlUserInfo: every URL's user info in a text, to the last @ of the authority; other text as written; linear", () => {
+  assert.equal(hideUrlUserInfo("see http://a:b@h.example/x and ftp://u@10.0.0.5:21/y"), "see http://***@h.example/x and ftp://***@10.0.0.5:21/y");
+  assert.equal(hideUrlUserInfo("http://a:p@ss@h.example/x?q=a@b#c@d"), "http://***@h.example/x?q=a@b#c@d");
+  assert.equal(hideUrlUserInfo("http://h.example/path@x user@example.com"), "http://h.example/path@x user@example.com");
+  assert.equal(hideUrlUserInfo("http://a:b@h.example\\x"), "http://***@h.example\\x");
+  assert.equal(hideUrlUserInfo("http://@h.example/"), "http://***@h.example/");
+  assert.equal(hideUrlUserInfo("no url @ all :// here"), "no url @ all :// here");
+  // Many `://` after one `@`: one pass (a search back to the `@` from each made this quadratic).
+  const hostile = `@${"://x".repeat(200_000)}`;
+  const before = process.cpuUsage();
+  assert.equal(hideUrlUserInfo(hostile), hostile);
+  const used = process.cpuUsage(before);
+  assert.ok((used.user + used.system) / 1000 < 2000, `${(used.user + used.system) / 1000} ms of CPU`);
 });
