@@ -189,6 +189,10 @@ const TREE_BLOCK_READS_FRACTION = 1 / 16;
 class MmdbFile {
   readonly reader: Reader<Record<string, unknown>>;
   private readonly file: string;
+  /** The file's absolute path. */
+  get path(): string {
+    return this.file;
+  }
   private readonly db: Buffer;
   private readonly nodeCount: number;
   private readonly nodeByteSize: number;
@@ -455,13 +459,16 @@ export class GeoIpDatabase {
   readonly attribution: string;
   private readonly cityFiles: { v4: string; v6?: string };
   private readonly asnFile?: string;
+  /** The option or setting that named each file, for errors about its edition. */
+  private readonly origins: { city: string; asn: string };
   private readonly countryNames = new Map<string, string | null>();
 
-  private constructor(source: string, attribution: string, cityFiles: { v4: string; v6?: string }, asnFile?: string) {
+  private constructor(source: string, attribution: string, cityFiles: { v4: string; v6?: string }, asnFile?: string, origins = { city: "cityDbPath", asn: "asnDbPath" }) {
     this.source = source;
     this.attribution = attribution;
     this.cityFiles = cityFiles;
     this.asnFile = asnFile;
+    this.origins = origins;
   }
 
   /** Opens the database the options select (see {@link GeoLookupOptions.database}). */
@@ -469,12 +476,13 @@ export class GeoIpDatabase {
     // `~` is the home folder in both paths, as in the config's DBFolder.
     const asnDbPath = options.asnDbPath ? path.resolve(expandHome(options.asnDbPath)) : undefined;
     if (asnDbPath && !fs.existsSync(asnDbPath)) throw new GeoIpError(msg.geoDbPathMissing("asnDbPath", asnDbPath));
+    const asnOrigin = asnDbPath ? "asnDbPath" : "GeoLite2-ASN.mmdb beside the city database";
     if (options.cityDbPath) {
       const file = path.resolve(expandHome(options.cityDbPath));
       if (!fs.existsSync(file)) throw new GeoIpError(msg.geoDbPathMissing("cityDbPath", file));
       const name = path.basename(file);
       const source = /geolite2/i.test(name) ? GEOLITE_SOURCE : /dbip/i.test(name) ? DBIP_SOURCE : name;
-      return new GeoIpDatabase(source, source === DBIP_SOURCE ? DBIP_ATTRIBUTION : "", { v4: file }, asnDbPath ?? siblingAsn(file));
+      return new GeoIpDatabase(source, source === DBIP_SOURCE ? DBIP_ATTRIBUTION : "", { v4: file }, asnDbPath ?? siblingAsn(file), { city: "cityDbPath", asn: asnOrigin });
     }
     const choice = options.database ?? "auto";
     if (choice !== "auto" && choice !== "dbip" && choice !== "geolite") {
@@ -483,8 +491,10 @@ export class GeoIpDatabase {
     if (choice !== "dbip") {
       const folder = configuredGeoLiteFolder(options.configPath);
       const city = folder ? path.join(folder, "GeoLite2-City.mmdb") : undefined;
-      if (city && fs.existsSync(city)) {
-        return new GeoIpDatabase(GEOLITE_SOURCE, "", { v4: city }, asnDbPath ?? siblingAsn(city));
+      // MaxMind's Country edition where there is no City one: countries only, rather than DB-IP's cities in silence.
+      const found = folder ? [city, path.join(folder, "GeoLite2-Country.mmdb")].find((f): f is string => f !== undefined && fs.existsSync(f)) : undefined;
+      if (found) {
+        return new GeoIpDatabase(GEOLITE_SOURCE, "", { v4: found }, asnDbPath ?? siblingAsn(found), { city: "OtherProviders.GeoIPLite.Args.DBFolder", asn: asnOrigin });
       }
       if (choice === "geolite") {
         throw new GeoIpError(folder && city ? msg.geoliteMissing(city, folder) : msg.geoliteNotConfigured());
@@ -525,7 +535,7 @@ export class GeoIpDatabase {
   private located(parsed: ParsedAddress): GeoResult {
     const city = this.cityFile(parsed.v6).derive(parsed, "city", (record) => this.cityResult(record));
     if (!this.asnFile) return city;
-    this.asn ??= openMmdb(this.asnFile);
+    this.asn ??= checkedEdition(openMmdb(this.asnFile), "asn", this.origins.asn);
     const asn = this.asn.derive(parsed, "asn", (record) => ({
       Asn: typeof record?.autonomous_system_number === "number" ? record.autonomous_system_number : null,
       AsnOrg: typeof record?.autonomous_system_organization === "string" && record.autonomous_system_organization ? record.autonomous_system_organization : null,
@@ -535,8 +545,8 @@ export class GeoIpDatabase {
   }
 
   private cityFile(v6: boolean): MmdbFile {
-    if (v6 && this.cityFiles.v6) return (this.city6 ??= openMmdb(this.cityFiles.v6));
-    return (this.city4 ??= openMmdb(this.cityFiles.v4));
+    if (v6 && this.cityFiles.v6) return (this.city6 ??= checkedEdition(openMmdb(this.cityFiles.v6), "city", this.origins.city));
+    return (this.city4 ??= checkedEdition(openMmdb(this.cityFiles.v4), "city", this.origins.city));
   }
 
   /** The result for a city-database record (see {@link cityFields}). */
@@ -613,6 +623,21 @@ export function cityFields(entry: Record<string, unknown>): CityFields {
 }
 
 const REGION_NAMES = new Intl.DisplayNames(["en"], { type: "region" });
+
+/**
+ * `file`, when its edition (`database_type` in its metadata: `GeoLite2-City`, `GeoLite2-ASN`, DB-IP's `city ipv4`,
+ * ipinfo's country+ASN) serves `use`; else an error naming `origin`. An ASN database as the city one located nothing
+ * and said nothing; a City or Country one as the ASN database gave no Asn. A type naming neither is trusted.
+ */
+function checkedEdition(file: MmdbFile, use: "city" | "asn", origin: string): MmdbFile {
+  const edition = String(file.reader.metadata.databaseType ?? "");
+  const type = edition.toLowerCase();
+  const locates = /city|country|location/.test(type);
+  const owners = /asn|isp/.test(type);
+  if (use === "city" && owners && !locates) throw new GeoIpError(msg.geoDbEdition(origin, file.path, edition, "which has no locations; give it as asnDbPath, and a City or Country database as cityDbPath"));
+  if (use === "asn" && locates && !owners) throw new GeoIpError(msg.geoDbEdition(origin, file.path, edition, "which has no network owners; give a GeoLite2-ASN database as asnDbPath"));
+  return file;
+}
 
 function siblingAsn(cityFile: string): string | undefined {
   const asn = path.join(path.dirname(cityFile), "GeoLite2-ASN.mmdb");

