@@ -30,7 +30,7 @@ import { isDataFrame } from "../common/frames";
 import { fileProblemText } from "../common/messages";
 import { openRegularFile } from "../common/regularFile";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
-import { classifyIp, ipType, parseIPv6, type IpType } from "./ipType";
+import { classifyIp, ipType, ipv4OfInteger, parseIPv6, type IpType } from "./ipType";
 import { GeoIpError, contextMessages as msg } from "./messages";
 
 export { GeoIpError } from "./messages";
@@ -693,6 +693,11 @@ function cellText(value: unknown): string {
   return value === null || value === undefined ? "" : String(value);
 }
 
+/** The address a cell gives: its text, or the IPv4 address a number stands for (an integer column of addresses). */
+function addressText(value: unknown): string {
+  return ipv4OfInteger(value) ?? cellText(value);
+}
+
 /** Looks every address up once (results cached per call), in input order. */
 function lookupAll(db: GeoIpDatabase, addresses: readonly string[]): GeoResult[] {
   const cache = new Map<string, GeoResult>();
@@ -783,7 +788,7 @@ export function geoLookup(ips: readonly string[] | DataFrame, options: GeoLookup
       ipColumn = IP_COLUMNS.find((c) => columns.includes(c)) ?? IP_COLUMNS.map((c) => columns.find((x) => x.toLowerCase() === c.toLowerCase())).find(Boolean);
       if (!ipColumn) throw new GeoIpError(msg.geoNoIpColumn(IP_COLUMNS, columns));
     }
-    const addresses = (df.getColumn(ipColumn).toArray() as unknown as unknown[]).map(cellText);
+    const addresses = (df.getColumn(ipColumn).toArray() as unknown as unknown[]).map(addressText);
     const taken = new Set(columns);
     // A name the frame has gets `_geo` (then `_geo_2`…: a frame looked up twice already has `IpType_geo`).
     const rename = (c: string): string => {
@@ -795,15 +800,14 @@ export function geoLookup(ips: readonly string[] | DataFrame, options: GeoLookup
     return df.hstack(pl.DataFrame(recordColumns(lookupAll(db, addresses), rename)));
   }
   if (!Array.isArray(ips)) throw new GeoIpError(msg.geoInputInvalid());
-  const addresses = (ips as readonly unknown[]).map(cellText);
-  const records = lookupAll(db, addresses);
-  return pl.DataFrame([pl.Series("IpAddress", addresses, pl.Utf8), ...recordColumns(records, (c) => c)]);
+  const records = lookupAll(db, (ips as readonly unknown[]).map(addressText));
+  return pl.DataFrame([pl.Series("IpAddress", (ips as readonly unknown[]).map(cellText), pl.Utf8), ...recordColumns(records, (c) => c)]);
 }
 
 /** Looks addresses up and returns the records (no DataFrame). */
 export function geoLookupRecords(ips: readonly string[], options: GeoLookupOptions = {}): GeoLookupRecord[] {
   checkGeoOptions("geoLookupRecords", options);
-  return lookupAll(GeoIpDatabase.open(options), ips.map(cellText)).map((r, i) => ({ IpAddress: cellText(ips[i]), ...r }));
+  return lookupAll(GeoIpDatabase.open(options), ips.map(addressText)).map((r, i) => ({ IpAddress: cellText(ips[i]), ...r }));
 }
 
 /**

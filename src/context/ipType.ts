@@ -237,3 +237,15 @@ export function nonGlobalIpReason(ip: string): string | undefined {
   }
   return (range && RANGE_REASONS[range[0]]) || KIND_REASONS[type];
 }
+
+/**
+ * The IPv4 address a number stands for (`134744072` is `8.8.8.8`), as flow
+ * stores and SQL exports (MySQL's `INET_ATON`) keep addresses, or undefined
+ * when it is no whole number from 0 to 2^32 - 1. Only numbers: digits written
+ * as text stay text (a process id, an event id).
+ */
+export function ipv4OfInteger(value: unknown): string | undefined {
+  const n = typeof value === "bigint" ? (value >= 0n && value <= 0xffffffffn ? Number(value) : Number.NaN) : value;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 0xffffffff) return undefined;
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+}

@@ -27,6 +27,7 @@ import { inspectLastValue } from "../display/lastValue";
 import { notAFrameText } from "../common/notAFrame";
 import { classifyIoc, normalizeIocType, type IocType } from "./iocType";
 import { hideUrlUserInfo } from "../common/urlUserInfo";
+import { ipv4OfInteger } from "./ipType";
 import { TILookupError, contextMessages as msg, contextNotes } from "./messages";
 import { PROVIDER_CLASSES, providerClass } from "./providers";
 import { ResultCache } from "./tiCache";
@@ -158,12 +159,17 @@ export interface ProviderStatus {
 /** The result columns, in order. */
 export const TI_RESULT_COLUMNS = ["Ioc", "IocType", "SafeIoc", "QuerySubtype", "Provider", "Result", "Severity", "Details", "RawResult", "Reference", "Status"] as const;
 
+/** polars' number types: their cells are read as numbers, not as text. */
+const NUMERIC_VARIANTS: ReadonlySet<string> = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64"]);
+
 /** Keys huntlab reads beside Args (any provider). */
 const COMMON_SETTING_KEYS = ["Args", "Primary", "Provider", "BaseUrl", "Enabled", "TimeoutSeconds", "Concurrency", "Retries", "RetryBackoffSeconds", "MaxRetryAfterSeconds", "Cache"];
 
 interface Observation {
   value: string;
   type?: string;
+  /** The number `value` writes, for a cell of a numeric column or a number in a list: an IPv4 address stored as an integer. */
+  number?: number | bigint;
 }
 
 interface Row {
@@ -422,7 +428,7 @@ export class TILookup {
     // Distinct values as written, in first-seen order (" 1.2.3.4" and "1.2.3.4" are two rows, sharing one request).
     const distinct = new Map<string, Observation>();
     for (const o of observations) {
-      const key = `${o.type ?? ""}\u0000${o.value}`;
+      const key = `${o.type ?? ""}\u0000${o.number === undefined ? "" : "#"}${o.value}`;
       if (!distinct.has(key)) distinct.set(key, o);
     }
     const items = [...distinct.values()].map((o) => this.classify(o));
@@ -471,9 +477,16 @@ export class TILookup {
   }
 
   private classify(o: Observation): { ioc: string; type: IocType; safeIoc: string; typeError?: string } {
-    if (o.type !== undefined && o.type.trim() !== "") {
-      const type = normalizeIocType(o.type);
-      if (!type) return { ioc: o.value, type: "unknown", safeIoc: "", typeError: `Unknown IoC type "${o.type}".` };
+    const given = o.type !== undefined && o.type.trim() !== "" ? o.type : undefined;
+    // A number is no hash, name or URL: only an IPv4 address kept as an integer (INET_ATON, flow stores), unless typed otherwise.
+    if (o.number !== undefined && (given === undefined || normalizeIocType(given) === "ipv4")) {
+      const v4 = ipv4OfInteger(o.number);
+      if (v4) return { ioc: o.value, type: "ipv4", safeIoc: v4 };
+      return { ioc: o.value, type: "unknown", safeIoc: "", typeError: `${clip(o.value)} is a number, and not an IPv4 address written as one (a whole number from 0 to 4294967295).` };
+    }
+    if (given !== undefined) {
+      const type = normalizeIocType(given);
+      if (!type) return { ioc: o.value, type: "unknown", safeIoc: "", typeError: `Unknown IoC type "${given}".` };
       return classifyIoc(o.value, type);
     }
     return classifyIoc(o.value);
@@ -561,7 +574,7 @@ export class TILookup {
       });
       return (data as readonly unknown[])
         .filter((v): v is string | number => (typeof v === "string" && v.trim() !== "") || typeof v === "number")
-        .map((v) => ({ value: String(v), ...(type ? { type } : {}) }));
+        .map((v) => ({ value: String(v), ...(typeof v === "number" ? { number: v } : {}), ...(type ? { type } : {}) }));
     }
     if (!isDataFrame(data)) throw new TILookupError(msg.lookupInputInvalid(notAFrameText(data)));
     const df = data as pl.DataFrame;
@@ -576,7 +589,8 @@ export class TILookup {
       const series = df.getColumn(name);
       const list = series.dtype.variant === "List";
       if (list && what === "iocTypeCol") throw new TILookupError(msg.lookupTypeColumnList(name));
-      return (list ? series : series.cast(pl.Utf8)).toArray() as unknown as unknown[];
+      // Numbers stay numbers (an integer column of IPv4 addresses): classify reads them; other columns as text.
+      return (list || NUMERIC_VARIANTS.has(series.dtype.variant) ? series : series.cast(pl.Utf8)).toArray() as unknown as unknown[];
     };
     const values = column(obsCol, "obsCol");
     const types = options.iocTypeCol ? (column(options.iocTypeCol, "iocTypeCol") as (string | null)[]) : undefined;
@@ -587,7 +601,8 @@ export class TILookup {
         if (v === null || v === undefined) continue;
         const text = String(v);
         if (text.trim() === "") continue;
-        out.push({ value: text, ...(t ? { type: t } : {}) });
+        const number = typeof v === "number" || typeof v === "bigint" ? { number: v } : {};
+        out.push({ value: text, ...number, ...(t ? { type: t } : {}) });
       }
     });
     return out;

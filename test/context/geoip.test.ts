@@ -426,3 +426,20 @@ describe("GeoLite2 editions: Country, City and ASN files where a hunter has them
     assert.throws(() => geoLookupRecords(["1.2.3.4"], { configPath: emptyConfig, database: "geolite" }), (e: Error) => e instanceof GeoIpError && e.message.includes(join(empty, "GeoLite2-City.mmdb")) && e.message.includes("GeoLite2-Country.mmdb"));
   });
 });
+
+describe("geoLookup of IPv4 addresses stored as integers", () => {
+  // An integer column (or floats, as pandas writes an integer column with nulls) was "invalid IP address" on every row.
+  it("a numeric column's whole numbers from 0 to 2^32 - 1 are IPv4 addresses; the column keeps its values", () => {
+    for (const series of [pl.Series("SrcIp", [2499480740, 167772161, null, 4294967296], pl.Int64), pl.Series("SrcIp", [2499480740.0, 167772161.0, null, 0.5], pl.Float64)]) {
+      const out = geoLookup(pl.DataFrame([series]), { ipColumn: "SrcIp" });
+      assert.equal(out.getColumn("SrcIp").dtype.variant, series.dtype.variant, "the input column as it was");
+      const r = out.toRecords() as Record<string, unknown>[];
+      assert.deepEqual([r[0].IpType, r[0].CountryCode], ["Public", "DE"], "148.251.12.164");
+      assert.deepEqual([r[1].IpType, r[1].GeoNote], ["Private", "private address: not geolocated"], "10.0.0.1");
+      assert.equal(r[2].GeoNote, "no IP address");
+      assert.deepEqual([r[3].IpType, r[3].GeoNote], ["Invalid", "invalid IP address"]);
+    }
+    const [listed] = geoLookupRecords([2499480740 as unknown as string]);
+    assert.deepEqual([listed.IpAddress, listed.CountryCode], ["2499480740", "DE"]);
+  });
+});

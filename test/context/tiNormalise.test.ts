@@ -8,6 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import pl from "nodejs-polars";
 import path from "node:path";
 import { classifyIoc, detectIocType, internalUrlReason, normalizeIocType, parseIpRange } from "../../src/context/iocType";
 import { readFeed } from "../../src/context/providers/localTI";
@@ -330,4 +331,41 @@ test("a custom type that matches ip:port keeps the value whole (the port is drop
     unregisterIocType("ip_port");
   }
   assert.equal(detectIocType("45.83.66.10:443"), "ipv4");
+});
+
+// Flow stores and SQL exports (MySQL's INET_ATON, nfdump, some SIEM tables) keep IPv4 addresses as 32-bit integers,
+// and pandas hands an integer column with nulls over as floats. Such a column was "134744072" (or "134744072.0"):
+// "not an indicator type", never looked up. A number (a cell of a numeric column, or a number in a list) is an IPv4
+// address when it is whole and from 0 to 2^32 - 1; text of digits stays as written (a PID, an event id).
+test("IPv4 addresses stored as integers (numeric columns, numbers in a list) are looked up as the address", async () => {
+  const h = await harness("VirusTotal", svc.virusTotal);
+  try {
+    // 45.83.66.10 is 760431114; 8.8.8.8 is 134744072.
+    for (const series of [
+      pl.Series("SrcIp", [760431114, null, 134744072, 760431114], pl.Int64),
+      pl.Series("SrcIp", [760431114, null, 134744072, 760431114], pl.UInt32),
+      pl.Series("SrcIp", [760431114.0, null, 134744072.0, 760431114.0], pl.Float64),
+    ]) {
+      const what = String(series.dtype);
+      const before = h.twin.requests.length;
+      const rows = rowsOf(await h.ti.lookupIocs(pl.DataFrame([series]), { obsCol: "SrcIp" }));
+      assert.deepEqual(
+        rows.map((r) => [r.Ioc, r.IocType, r.SafeIoc]),
+        [["760431114", "ipv4", "45.83.66.10"], ["134744072", "ipv4", "8.8.8.8"]],
+        what,
+      );
+      assert.deepEqual([rows[0].Severity, rows[0].Status], ["high", 0], what);
+      if (before === 0) assert.deepEqual(h.twin.requests.map((q) => q.url.pathname).sort(), ["/api/v3/ip_addresses/45.83.66.10", "/api/v3/ip_addresses/8.8.8.8"]);
+    }
+    const listed = byIoc(rowsOf(await h.ti.lookupIocs([760431114, 4294967296, 1.5, -1, "134744072"] as unknown as string[])));
+    assert.deepEqual([listed["760431114"].SafeIoc, listed["760431114"].Severity], ["45.83.66.10", "high"]);
+    for (const v of ["4294967296", "1.5", "-1"]) {
+      assert.equal(listed[v].Status, 2, v);
+      assert.equal(listed[v].Details, `${v} is a number, and not an IPv4 address written as one (a whole number from 0 to 4294967295).`, v);
+    }
+    // Digits as text are not read as an address.
+    assert.deepEqual([listed["134744072"].IocType, listed["134744072"].Status], ["unknown", 2]);
+  } finally {
+    await h.close();
+  }
 });
