@@ -600,3 +600,41 @@ test("TimeoutSeconds is the service's time: loading the HTTP library on the firs
   assert.deepEqual([row.status, row.severity], [0, "high"], row.details);
   assert.equal(JSON.parse(row.details).Classification, "malicious");
 });
+
+// A 200 whose JSON object holds none of the service's documented fields (`{}` from an API gateway or a proxy, a
+// wrong BaseUrl's health answer) says nothing about the indicator. GreyNoise made it a clean "done" row (Status 0:
+// not noise, not RIOT), OTX Result true with 0 pulses, X-Force Result true with no score; cached for 24 h too.
+test("a 200 JSON object without any of the service's documented fields is an unexpected response, per row, not cached", async () => {
+  const documented: [string, string, string[], Record<string, unknown>][] = [
+    ["GreyNoise", "45.83.66.10", ["noise", "riot", "classification"], {}],
+    ["GreyNoise", "45.83.66.10", ["internet_scanner_intelligence", "business_service_intelligence"], { Edition: "enterprise" }],
+    ["OTX", "45.83.66.10", ["pulse_info", "indicator"], {}],
+    ["XForce", "45.83.66.10", ["ip", "score", "cats", "history"], { Args: { ApiID: "id-0123456789", AuthKey: FAKE_KEY } }],
+    ["XForce", "wh401k.org", ["result"], { Args: { ApiID: "id-0123456789", AuthKey: FAKE_KEY } }],
+    ["XForce", "44d88612fea8a8f36de82e1278abb02f", ["malware"], { Args: { ApiID: "id-0123456789", AuthKey: FAKE_KEY } }],
+  ];
+  for (const [provider, ioc, fields, settings] of documented) {
+    for (const body of [{}, { status: "ok" }, { message: "Welcome to the API gateway" }]) {
+      const h = await harness(provider, () => ({ json: body }), settings);
+      try {
+        const what = `${provider} ${ioc} ${JSON.stringify(body)}`;
+        const [row] = rowsOf(await h.ti.lookupIoc(ioc));
+        assert.deepEqual([row.Status, row.Result, row.Severity], [3, false, "unknown"], what);
+        assert.equal(row.Details, `${provider} returned an unexpected response: none of its fields ${fields.map((f) => `\`${f}\``).join(", ")}`, what);
+        assert.equal(row.RawResult, JSON.stringify(body), what);
+        await h.ti.lookupIoc(ioc);
+        assert.equal(h.twin.requests.length, 2, `${what}: not cached, asked again`);
+      } finally {
+        await h.close();
+      }
+    }
+  }
+  // The documented answers with only their identifying field still read (an IP GreyNoise has never seen as noise).
+  const h = await harness("GreyNoise", () => ({ json: { ip: "45.83.66.10", noise: false, riot: false } }));
+  try {
+    const [row] = rowsOf(await h.ti.lookupIoc("45.83.66.10"));
+    assert.deepEqual([row.Status, row.Result, row.Severity], [0, false, "information"]);
+  } finally {
+    await h.close();
+  }
+});

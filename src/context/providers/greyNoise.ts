@@ -20,6 +20,7 @@
 import { encodePath, HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
 import type { LookupRequest, ProviderInfo } from "../tiProvider";
 import { textsOf } from "../tiJson";
+import { documentedObject } from "./documented";
 
 type Edition = "community" | "enterprise";
 
@@ -94,9 +95,8 @@ export class GreyNoiseProvider extends HttpTIProvider {
   }
 
   protected mapResponse(body: unknown): MappedResponse {
-    if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("expected a JSON object");
-    if (this.edition === "enterprise") return mapEnterprise(body as EnterpriseBody);
-    const b = body as CommunityBody;
+    if (this.edition === "enterprise") return mapEnterprise(documentedObject(body, ["internet_scanner_intelligence", "business_service_intelligence"]) as EnterpriseBody);
+    const b = documentedObject(body, ["noise", "riot", "classification"]) as CommunityBody;
     return {
       result: !!(b.noise || b.riot || b.classification),
       severity: b.classification === "malicious" ? "high" : "information",

@@ -13,6 +13,7 @@ import { encodePath, HttpTIProvider, types, type HttpRequestSpec, type MappedRes
 import type { LookupRequest, ProviderInfo } from "../tiProvider";
 import { canonicalDomain } from "../iocType";
 import { objectsOf, textOf, textsOf } from "../tiJson";
+import { documentedObject } from "./documented";
 import { parse as parseDomain } from "tldts";
 
 const INFO: ProviderInfo = {
@@ -54,8 +55,7 @@ export class OtxProvider extends HttpTIProvider {
   }
 
   protected mapResponse(body: unknown): MappedResponse {
-    if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("expected a JSON object");
-    const b = body as OtxBody;
+    const b = documentedObject(body, ["pulse_info", "indicator"]) as OtxBody;
     // A null pulse, or a pulse with null fields or null entries, is skipped: the other pulses still count.
     const pulses = objectsOf<OtxPulse>(b.pulse_info?.pulses);
     // OTX's own count (it may list fewer pulses than it counts), never below the pulses listed: a row whose

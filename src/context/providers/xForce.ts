@@ -14,6 +14,7 @@
  */
 import { encodePath, HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
 import type { LookupRequest, ProviderInfo, Severity } from "../tiProvider";
+import { documentedObject } from "./documented";
 
 const INFO: ProviderInfo = {
   className: "XForce",
@@ -69,9 +70,8 @@ export class XForceProvider extends HttpTIProvider {
   }
 
   protected mapResponse(body: unknown, request: LookupRequest): MappedResponse {
-    if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("expected a JSON object");
     if (request.type === "ipv4" || request.type === "ipv6") {
-      const b = body as XfIpBody;
+      const b = documentedObject(body, ["ip", "score", "cats", "history"]) as XfIpBody;
       return {
         result: true,
         severity: scoreSeverity(b.score),
@@ -85,10 +85,10 @@ export class XForceProvider extends HttpTIProvider {
       };
     }
     if (request.type === "dns" || request.type === "url") {
-      const r = (body as XfUrlBody).result ?? {};
+      const r = (documentedObject(body, ["result"]) as XfUrlBody).result ?? {};
       return { result: true, severity: scoreSeverity(r.score), details: { Score: r.score ?? null, Categories: categories(r.cats), Url: r.url ?? "" } };
     }
-    const m = (body as XfMalwareBody).malware ?? {};
+    const m = (documentedObject(body, ["malware"]) as XfMalwareBody).malware ?? {};
     const risk = (m.risk ?? "").toLowerCase();
     const severity: Severity = risk === "high" ? "high" : risk === "medium" ? "warning" : risk === "low" ? "information" : "unknown";
     return { result: true, severity, details: { Risk: m.risk ?? "", Family: m.family ?? [], Type: m.type ?? "", Created: m.created ?? "" } };
