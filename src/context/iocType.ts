@@ -8,6 +8,7 @@
  * custom types added with `IoCExtract.addIocType` are detected too. This
  * module only adds what TI needs on top: aliases and canonical forms.
  */
+import { domainToASCII } from "node:url";
 import ipaddr from "ipaddr.js";
 import type { IPv4, IPv6 } from "ipaddr.js"; // for exported signatures (see common/ipv6.ts)
 import { refang } from "../transform/defang";
@@ -110,7 +111,8 @@ export interface ClassifiedIoc {
   type: IocType;
   /**
    * The normalised value providers are asked about: trimmed, refanged
-   * (`hxxp`, `[.]`), hostnames, e-mail addresses and hashes lower-cased, URL
+   * (`hxxp`, `[.]`), hostnames, e-mail addresses and hashes lower-cased,
+   * hostnames and e-mail domains in IDNA's ASCII form (as URL hosts), URL
    * hosts and hostnames without their root dot, IPs in canonical form without
    * an IPv6 zone id (`%eth0`) or a port (`1.2.3.4:443`, `[2001:db8::1]:443`),
    * an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) as its IPv4 address, a URL without its user name and password; custom
@@ -229,13 +231,13 @@ function safeForm(text: string, type: IocType): string | undefined {
     case "ipv6":
       return parseIpv6(text).toString();
     case "dns":
-      return text.toLowerCase().replace(/\.$/, "");
+      return asciiName(text.replace(/\.$/, ""));
     case "url":
       return canonicalUrl(text);
     case "email":
       // The whole address: RFC 5321 lets a local part be case-sensitive, but mail systems treat it
       // case-insensitively in practice, and feeds and logs spell one mailbox in several cases.
-      return text.toLowerCase();
+      return emailForm(text);
     case "md5_hash":
     case "sha1_hash":
     case "sha256_hash":
@@ -245,7 +247,24 @@ function safeForm(text: string, type: IocType): string | undefined {
   }
 }
 
-/** A hostname under a real top-level domain, lower-cased and without its root dot; else undefined. */
+/**
+ * A name in IDNA's ASCII form, lower-cased (`bücher.de` and `BÜCHER.DE` are
+ * `xn--bcher-kva.de`; a full-width letter is its ASCII letter), as URL hosts
+ * are: logs write a name in Unicode, feeds and DNS in punycode, and both are
+ * one indicator. A look-alike stays itself (a Cyrillic `а` has its own
+ * A-label). A name IDNA refuses is lower-cased as written.
+ */
+function asciiName(name: string): string {
+  return domainToASCII(name) || name.toLowerCase();
+}
+
+/** An e-mail address lower-cased, its domain in IDNA's ASCII form (see {@link asciiName}). */
+function emailForm(text: string): string {
+  const at = text.lastIndexOf("@");
+  return `${text.slice(0, at).toLowerCase()}@${asciiName(text.slice(at + 1))}`;
+}
+
+/** A hostname under a real top-level domain, in IDNA's ASCII form (lower-cased), without its root dot; else undefined. */
 export function canonicalDomain(value: string): string | undefined {
   return safeForm(value, "dns");
 }

@@ -369,3 +369,31 @@ test("IPv4 addresses stored as integers (numeric columns, numbers in a list) are
     await h.close();
   }
 });
+
+// Logs write an internationalised name in Unicode (`bücher.de`), feeds and DNS in its ASCII form (`xn--bcher-kva.de`):
+// one domain. Looked up as written, the two were two indicators: a LocalTI feed listing one form missed the other,
+// and an online provider was asked twice (URL hosts were already in ASCII form, by the WHATWG parser).
+test("an internationalised domain is looked up in its ASCII (punycode) form, whichever form it is written in", async () => {
+  for (const value of ["bücher.de", "BÜCHER.DE", "xn--bcher-kva.de", "XN--BCHER-KVA.DE", "bücher.de.", "ｂücher.de", "bücher[.]de"]) {
+    assert.deepEqual(classifyIoc(value), { ioc: value, type: "dns", safeIoc: "xn--bcher-kva.de" }, value);
+  }
+  assert.equal(classifyIoc("иван@почта.рф").safeIoc, "иван@xn--80a1acny.xn--p1ai", "an e-mail's domain, its local part as written (lower-cased)");
+  assert.equal(classifyIoc("Evil.COM").safeIoc, "evil.com");
+  // A look-alike stays its own name: a Cyrillic а is not a Latin a.
+  assert.notEqual(classifyIoc("аpple.com").safeIoc, "apple.com");
+  assert.equal(classifyIoc("аpple.com").safeIoc, "xn--pple-43d.com");
+
+  const ti = localTI("observable,severity\nxn--bcher-kva.de,high\nmünchen.example.com,warning\nuser@xn--mnchen-3ya.de,high\n");
+  const r = byIoc(rowsOf(await ti.lookupIocs(["bücher.de", "xn--mnchen-3ya.example.com", "München.example.com", "User@München.de"])));
+  assert.deepEqual([r["bücher.de"].Result, r["bücher.de"].Severity], [true, "high"]);
+  assert.deepEqual([r["xn--mnchen-3ya.example.com"].Result, r["München.example.com"].Result], [true, true]);
+  assert.deepEqual([r["User@München.de"].Result, r["User@München.de"].SafeIoc], [true, "user@xn--mnchen-3ya.de"]);
+
+  const h = await harness("VirusTotal", svc.virusTotal);
+  try {
+    await h.ti.lookupIocs(["bücher.de", "xn--bcher-kva.de", "BÜCHER.de"]);
+    assert.deepEqual(h.twin.requests.map((q) => q.url.pathname), ["/api/v3/domains/xn--bcher-kva.de"], "one request, in ASCII");
+  } finally {
+    await h.close();
+  }
+});
