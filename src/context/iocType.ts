@@ -143,14 +143,36 @@ function withoutPort(text: string): string {
 
 /**
  * The text a value is classified by: trimmed, refanged, an IPv6 literal
- * unbracketed, and an IP address's port dropped when the value as written is
- * no type (detected) or is given as `ipv4`/`ipv6` (a custom type matching
- * `ip:port`, registered with `addIocType`, keeps it).
+ * unbracketed, and an IP address's port dropped and a hash's groups joined
+ * when the value as written is no type (detected) or is given as an address or
+ * hash type (a custom type matching `ip:port`, registered with `addIocType`,
+ * keeps it).
  */
 function observableText(value: string, type?: IocType): string {
   const text = refang(value.trim());
-  const keep = type === undefined ? classifyObservable(unbracket(text)) !== undefined : type !== "ipv4" && type !== "ipv6";
-  return unbracket(keep ? text : withoutPort(text));
+  if (type === undefined) return unbracket(classifyObservable(unbracket(text)) !== undefined ? text : ungroupedHash(withoutPort(text)));
+  if (type === "ipv4" || type === "ipv6") return unbracket(withoutPort(text));
+  return unbracket(HASH_TYPES.has(type) ? ungroupedHash(text) : text);
+}
+
+/** The hash types, MSTICPy's `file_hash` too: their values may be written in groups. */
+const HASH_TYPES: ReadonlySet<string> = new Set(["md5_hash", "sha1_hash", "sha256_hash", FILE_HASH]);
+
+/**
+ * The hex digits of a hash written in equal groups with one separator, a
+ * space or a colon (`d4 1d 8c …` as certutil -hashfile writes it on
+ * Windows 7 and older, `D4:1D:8C:…` as certificate tools write one), when they are an
+ * md5, sha1 or sha256's length; else the text.
+ */
+function ungroupedHash(text: string): string {
+  if (text.length > 127) return text;
+  const sep = /[ :]/.exec(text)?.[0];
+  if (!sep) return text;
+  const parts = text.split(sep);
+  const size = parts[0].length;
+  if (size % 2 !== 0 || parts.some((p) => p.length !== size || !/^[0-9A-Fa-f]+$/.test(p))) return text;
+  const hex = parts.join("");
+  return HASH_BY_LENGTH[hex.length] ? hex : text;
 }
 
 /**

@@ -397,3 +397,31 @@ test("an internationalised domain is looked up in its ASCII (punycode) form, whi
     await h.close();
   }
 });
+
+// certutil -hashfile on Windows 7 / Server 2008 R2 writes a hash as bytes with spaces (`d4 1d 8c d9 …`), certificate
+// tools as bytes with colons (`D4:1D:8C:…`), reports in 8-digit groups. The hash was "not an indicator type".
+test("a hash written in groups (spaces or colons between equal groups) is looked up as the hash", async () => {
+  const groups = (hex: string, size: number, sep: string) => hex.match(new RegExp(`.{${size}}`, "g"))!.join(sep);
+  for (const [hex, type] of [[MD5, "md5_hash"], [SHA1, "sha1_hash"], [SHA256, "sha256_hash"]] as const) {
+    for (const value of [groups(hex, 2, " "), groups(hex.toUpperCase(), 2, ":"), groups(hex, 8, " "), ` ${groups(hex, 2, " ").toUpperCase()} `]) {
+      assert.deepEqual(classifyIoc(value), { ioc: value, type, safeIoc: hex }, value);
+      assert.equal(detectIocType(value), type, value);
+      assert.deepEqual(classifyIoc(value, "file_hash"), { ioc: value, type, safeIoc: hex }, `${value} as file_hash`);
+      assert.deepEqual(classifyIoc(value, type), { ioc: value, type, safeIoc: hex }, `${value} as ${type}`);
+    }
+  }
+  // Not a grouped hash: uneven groups, mixed separators, two spaces, a wrong length, a non-hex digit; an IPv6 address stays one.
+  for (const value of [`${MD5.slice(0, 3)} ${MD5.slice(3)}`, groups(MD5, 2, " ").replace(" ", ":"), groups(MD5, 2, "  "), groups(MD5.slice(0, 30), 2, " "), groups(`${MD5.slice(0, 31)}g`, 2, " ")]) {
+    assert.equal(classifyIoc(value).type, "unknown", value);
+  }
+  assert.equal(classifyIoc(groups(MD5, 4, ":")).type, "ipv6");
+
+  const h = await harness("VirusTotal", svc.virusTotal);
+  try {
+    const [row] = rowsOf(await h.ti.lookupIocs([groups(MD5.toUpperCase(), 2, " ")]));
+    assert.deepEqual([row.IocType, row.SafeIoc, row.Severity], ["md5_hash", MD5, "high"]);
+    assert.deepEqual(h.twin.requests.map((q) => q.url.pathname), [`/api/v3/files/${MD5}`]);
+  } finally {
+    await h.close();
+  }
+});
