@@ -25,7 +25,7 @@ import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, wellFormedBundle, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { notAFrameText } from "../common/notAFrame";
-import { classifyIoc, normalizeIocType, type IocType } from "./iocType";
+import { classifyIoc, normalizeIocType, parseIpRange, refang, type IocType } from "./iocType";
 import { hideUrlUserInfo } from "../common/urlUserInfo";
 import { ipv4OfInteger } from "./ipType";
 import { TILookupError, contextMessages as msg, contextNotes } from "./messages";
@@ -499,7 +499,13 @@ export class TILookup {
   ): Promise<{ r: ProviderResult; cached: boolean }> {
     const { provider, cache, inFlight } = loaded;
     if (item.typeError) return { r: failure(TI_STATUS.badFormat, item.typeError), cached: false };
-    if (item.type === "unknown") return { r: failure(TI_STATUS.badFormat, `"${clip(item.ioc)}" is not an indicator type huntlab recognises (ipv4, ipv6, dns, url, email, md5/sha1/sha256 hash).`), cached: false };
+    if (item.type === "unknown") {
+      // A range is a value hunters have in indicator columns (rules, block lists): say what it is, not just what it is not.
+      const why = parseIpRange(refang(item.ioc.trim()))
+        ? "is an IP range (CIDR): providers look up single addresses (a LocalTI feed's ranges match the addresses looked up)."
+        : "is not an indicator type huntlab recognises (ipv4, ipv6, dns, url, email, md5/sha1/sha256 hash).";
+      return { r: failure(TI_STATUS.badFormat, `"${clip(item.ioc)}" ${why}`), cached: false };
+    }
     if (!provider.supports(item.type)) {
       return { r: failure(TI_STATUS.notSupported, `${provider.name} does not look up ${item.type} (it handles ${provider.info.supportedTypes.join(", ")}).`), cached: false };
     }

@@ -425,3 +425,20 @@ test("a hash written in groups (spaces or colons between equal groups) is looked
     await h.close();
   }
 });
+
+// A CIDR range in an indicator column (a firewall rule, a feed's block list) is no single indicator: no provider
+// looks a range up. The row said only "not an indicator type huntlab recognises"; it says what the value is.
+test("an IP range (CIDR) is not looked up, and its row says it is a range", async () => {
+  const h = await harness("VirusTotal", svc.virusTotal);
+  try {
+    const r = byIoc(rowsOf(await h.ti.lookupIocs(["45.83.66.0/24", "2001:db8::/32", "::ffff:10.1.0.0/112", "45.83.66.0/33"])));
+    assert.equal(h.twin.requests.length, 0);
+    for (const v of ["45.83.66.0/24", "2001:db8::/32", "::ffff:10.1.0.0/112"]) {
+      assert.deepEqual([r[v].IocType, r[v].Status], ["unknown", 2], v);
+      assert.equal(r[v].Details, `"${v}" is an IP range (CIDR): providers look up single addresses (a LocalTI feed's ranges match the addresses looked up).`, v);
+    }
+    assert.match(r["45.83.66.0/33"].Details, /is not an indicator type huntlab recognises/);
+  } finally {
+    await h.close();
+  }
+});
