@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     await releaseMemory();
     line("after a turn of the loop");
   }
-  const tree = assembleTree(events, nodes, layout);
+  const tree = assembleTree(events, nodes, layout, "tree", { release: true }); // as buildProcessTree calls it
   const ms = performance.now() - t0;
   line("assembleTree");
   const { hwm } = status();

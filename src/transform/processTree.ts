@@ -243,7 +243,8 @@ function build(procs: pl.DataFrame, schema: ProcSchema, options: BuildProcessTre
   if (shared) (options.warn ?? printWarning)(transformWarnings.sharedProcessId(schema.processId, shared));
   const nodes = linkedNodes(events, options.creationTimeToleranceMs);
   const layout = treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width);
-  return assembleTree(events, nodes, layout, options.order);
+  // Nothing reads the steps' arrays after the assembly: it frees them as it goes (`release`).
+  return assembleTree(events, nodes, layout, options.order, { release: true });
 }
 
 /**

@@ -55,7 +55,7 @@ import { singleValueLists } from "../common/frames";
 import { TIME_FORMATS, fixedWidthFormat, formatHits, fractionWidth, parseReadTimes, strptimeExpr, textTimeUnit, unitOfFractionDigits, unparsedCount, withoutNsWrap, type TimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaColumns, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
-import { keyColumn, timeOfNode, treeTextColumns, type KeyParts } from "./processTreeText";
+import { keyColumn, releaseArrays, timeOfNode, treeTextColumns, type KeyParts } from "./processTreeText";
 import { fitsInteger, matchKey, matchKind } from "../data/matchValues";
 
 export { ProcessTreeError } from "./messages";
@@ -1615,14 +1615,40 @@ function layoutPaths(parent: Int32Array, treeOrder: Int32Array, reached: Uint8Ar
 export const MAX_PATH_BYTES = 2 ** 31;
 
 /**
- * The tree: the events (plus inferred parents) in tree order, with the tree
- * columns. The event columns are put in tree order by one sort on each row's
- * output position (polars sorts a frame of many chunks — a CSV read in
- * parallel — faster than it gathers from one, and frees its working copies
- * itself); the text columns are written once, in tree order
- * (processTreeText.ts).
+ * Rows of a frame put in tree order by one sort: polars sorts a frame of
+ * many chunks (a CSV read in parallel) faster than it gathers from one, and
+ * shares the strings' bytes with the input (a gather from many chunks copies
+ * them). Inside the sort polars first copies every column's 16-byte string
+ * views into one chunk: on a big frame (1.6 GB at 10M events) that transient
+ * is the build's peak, so the columns are sorted a few at a time.
  */
-export function assembleTree({ events, schema }: ProcessEvents, { parent, inferred, keyParts, sourceIndex, width }: ProcessNodes, layout: TreeLayout, order: TreeRowOrder = "tree"): pl.DataFrame {
+export const SORT_GROUP_ROWS = 1_000_000;
+
+/** Options of {@link assembleTree}. */
+export interface AssembleOptions {
+  /** Free the steps' per-node arrays (detached, length 0) once written out: for the build's own call, which reads none of them after. */
+  release?: boolean;
+  /** Up to this many rows every column is put in tree order by one sort; past it, each sort takes columns × this / rows of them (default {@link SORT_GROUP_ROWS}; the tests take 1). */
+  sortGroupRows?: number;
+}
+
+/**
+ * The tree: the events (plus inferred parents) in tree order, with the tree
+ * columns. The text columns are written first, in tree order
+ * (processTreeText.ts), while the per-node arrays they are written from are
+ * alive; with `release` (the build's own call: nothing reads the steps'
+ * arrays after it) those arrays are then freed, and only then are the event
+ * columns put in tree order (sorted on each row's output position, a few
+ * columns at a time on big frames): the sort's output and the text columns
+ * are most of the tree's memory, and the arrays are not kept beside both.
+ */
+export function assembleTree(
+  { events, schema }: ProcessEvents,
+  { parent, inferred, keyParts, sourceIndex, width, order: nodeOrder }: ProcessNodes,
+  layout: TreeLayout,
+  order: TreeRowOrder = "tree",
+  { release = false, sortGroupRows = SORT_GROUP_ROWS }: AssembleOptions = {},
+): pl.DataFrame {
   const total = parent.length;
   const { level } = layout;
   // Input order: each node is its own row, and the frame is never sorted (the sort's transient is the build's peak).
@@ -1643,18 +1669,7 @@ export function assembleTree({ events, schema }: ProcessEvents, { parent, inferr
     rowLevel[pos] = level[i];
     rowInferred[pos] = i >= n ? 1 : 0;
   }
-  let POSITION = "__hl_position";
-  while (rows.columns.includes(POSITION)) POSITION += "_";
-  // Lazy: the sorted positions are dropped inside the query, not kept with the sorted frame until the build returns.
-  let out = order === "input" ? rows : pl.concat([rows, pl.DataFrame([pl.Series(POSITION, positionOf)])], { how: "horizontal" }).lazy().sort(POSITION).drop(POSITION).collectSync();
-  if (hasColumn(events, schema.logonId)) {
-    const asText = (column: string): pl.Expr => (isTextType(dtypeOf(events, column)) ? pl.col(column) : pl.col(column).cast(pl.Utf8));
-    const logon = asText(schema.logonId);
-    const target = hasColumn(events, schema.targetLogonId) ? asText(schema.targetLogonId) : undefined;
-    out = out.withColumns(
-      (target ? pl.when(target.isNotNull().and(target.neq(lit("0x0"))).and(target.neq(lit("0"))).and(target.neq(lit("")))).then(target).otherwise(logon) : logon).alias("EffectiveLogonId"),
-    );
-  }
+  if (release) releaseArrays(parent, level, layout.reached, nodeOrder);
   // Each path lists every ancestor: a chain n deep takes n²/2 segments. Stop a hostile depth before writing it.
   let pathBytes = 0;
   let depth = 0;
@@ -1664,12 +1679,41 @@ export function assembleTree({ events, schema }: ProcessEvents, { parent, inferr
   }
   if (pathBytes > MAX_PATH_BYTES) throw new ProcessTreeError(msg.processTreeTooDeep(depth, pathBytes, MAX_PATH_BYTES));
   const text = treeTextColumns({ node: treeOrder, parentPos, level: rowLevel, sourceIndex, width }, keyParts);
+  const numbers = pl.DataFrame([pl.Series("Level", rowLevel), pl.Series("IsInferred", rowInferred).cast(pl.Bool)]);
+  // (keyParts.time is the keys step's, handed out by nodejs-polars: not ours to free.)
+  if (release || order === "input") releaseArrays(treeOrder);
+  if (release) releaseArrays(keyParts.image, keyParts.id, keyParts.nth, keyParts.addedTime, sourceIndex, rowLevel, rowInferred);
+  let POSITION = "__hl_position";
+  while (rows.columns.includes(POSITION)) POSITION += "_";
+  let out = rows;
+  if (order !== "input") {
+    const position = pl.DataFrame([pl.Series(POSITION, positionOf)]);
+    const names = rows.columns;
+    // Columns a sort: all of them up to SORT_GROUP_ROWS rows, then fewer as rows grow (at least one).
+    const perSort = Math.max(1, Math.floor((names.length * sortGroupRows) / Math.max(total, 1)));
+    const sorted: pl.DataFrame[] = [];
+    for (let c = 0; c < names.length; c += perSort) {
+      const part = c === 0 && perSort >= names.length ? rows : rows.select(...names.slice(c, c + perSort));
+      // Lazy: the sorted positions are dropped inside the query, not kept with the sorted frame until the build returns.
+      sorted.push(pl.concat([part, position], { how: "horizontal" }).lazy().sort(POSITION).drop(POSITION).collectSync());
+    }
+    out = sorted.length === 1 ? sorted[0] : pl.concat(sorted, { how: "horizontal" });
+  }
+  if (release) releaseArrays(positionOf);
+  if (hasColumn(events, schema.logonId)) {
+    const asText = (column: string): pl.Expr => (isTextType(dtypeOf(events, column)) ? pl.col(column) : pl.col(column).cast(pl.Utf8));
+    const logon = asText(schema.logonId);
+    const target = hasColumn(events, schema.targetLogonId) ? asText(schema.targetLogonId) : undefined;
+    out = out.withColumns(
+      (target ? pl.when(target.isNotNull().and(target.neq(lit("0x0"))).and(target.neq(lit("0"))).and(target.neq(lit("")))).then(target).otherwise(logon) : logon).alias("EffectiveLogonId"),
+    );
+  }
   // (proc_key comes in one chunk: a gather from many chunks copies every key's bytes.)
   const procKey = text.getColumn("proc_key");
   // The parent's key is the key at the parent's row: a gather (a root's index, -1, casts to null and gathers null), not new strings.
   // (Cast inside the call: a cast Series would stay allocated until the build returns.)
   const keys = pl.DataFrame([procKey, pl.Series("__hl_p", parentPos)]).select(pl.col("proc_key"), pl.col("proc_key").gather(pl.col("__hl_p").cast(pl.UInt32)).alias("parent_key"));
-  const numbers = pl.DataFrame([pl.Series("Level", rowLevel), pl.Series("IsInferred", rowInferred).cast(pl.Bool)]);
+  if (release) releaseArrays(parentPos);
   // Frames joined by concat, not hstack: hstack makes a Series wrapper per column, and each Series or Expr wrapper
   // (an object of ~300 closures) costs more than a column's join.
   const tree = pl.concat([keys, text.drop("proc_key"), numbers], { how: "horizontal" }).select(pl.cols(PROCESS_TREE_COLUMNS.filter((c) => c !== "EffectiveLogonId")));

@@ -126,6 +126,23 @@ function releaseColumn(df: pl.DataFrame, name: string): void {
   const height = df.height;
   if (height) df.replaceAtIdx(df.columns.indexOf(name), pl.Series(name, [null], pl.Bool).extendConstant(null, height - 1));
 }
+
+/**
+ * Frees typed arrays no longer used, now (detached: their length becomes 0).
+ * V8 frees an unreferenced array only at a collection, which may not come
+ * before a synchronous build's peak: per-node arrays are 40 MB each at 10M
+ * events. (An array nodejs-polars handed out is detached too, harmlessly:
+ * its memory still goes only when the event loop turns.)
+ */
+export function releaseArrays(...arrays: (ArrayBufferView | undefined)[]): void {
+  for (const a of arrays) {
+    const buffer = a?.buffer as (ArrayBuffer & { transfer?: (length: number) => ArrayBuffer; detached?: boolean }) | undefined;
+    // Only an array over a buffer of its own (a view into a shared one is not freed by detaching it).
+    if (!buffer || buffer.detached || typeof buffer.transfer !== "function" || a!.byteOffset !== 0 || a!.byteLength !== buffer.byteLength) continue;
+    buffer.transfer(0);
+  }
+}
+
 const MICROS_PER_DAY = 86_400_000_000;
 /**
  * Times from year 0 to 9999 are written in JS; chrono writes others with a
@@ -405,6 +422,7 @@ export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CH
   const text = csv.finish(keys ? "proc_key" : undefined);
   const r = pl.col("r");
   const flags = pl.DataFrame([pl.Series("r", role)]).select(r.gtEq(2).alias("IsRoot"), r.eq(1).or(r.eq(3)).alias("IsLeaf"), r.eq(0).alias("IsBranch"));
+  releaseArrays(role, pathAt);
   // concat, not hstack: hstack wraps every column as a Series (a costly JS object each).
   return pl.concat([text, flags], { how: "horizontal" });
 }

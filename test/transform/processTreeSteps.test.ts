@@ -6,6 +6,7 @@ import { treeTextColumns } from "../../src/transform/processTreeText";
 import { TIME_FORMATS, formatHits, parseTimeSeries } from "../../src/data/timeParsing";
 import {
   NO_PARENT_ID,
+  assembleTree,
   PARENT_NOT_FOUND,
   inferParents,
   inferredRows,
@@ -252,5 +253,51 @@ describe("processTree steps", () => {
       assert.equal((expected.series.toArray()[odd] as unknown as Date).getTime(), want, `parseTimeSeries: ${other}`);
       assert.deepEqual(got.cast(pl.Int64).toArray(), expected.series.cast(pl.Int64).toArray(), other);
     }
+  });
+});
+
+describe("assembleTree", () => {
+  // Rows out of time order, a parent after its child in the input, an inferred parent and two trees.
+  const df = events4688([
+    ["10:00:05", "h1", "0x21", "notepad.exe", "0x20", "C:\\cmd.exe"],
+    ["10:00:01", "h1", "0x10", "C:\\svc.exe", "0x4", "C:\\System"],
+    ["10:00:03", "h1", "0x20", "C:\\cmd.exe", "0x10", "C:\\svc.exe"],
+    ["10:00:02", "h2", "0x30", "C:\\x.exe", "", ""],
+    ["10:00:04", "h1", "0x22", "C:\\ping.exe", "0x20", "C:\\cmd.exe"],
+  ]);
+  const steps = () => {
+    const events = processEvents(df);
+    const keys = processKeys(events);
+    const nodes = processNodes(events, keys, matchParents(keys));
+    return { events, nodes, layout: treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width) };
+  };
+
+  it("sorts the event columns a few at a time on big frames: the same frame as one sort", () => {
+    const { events, nodes, layout } = steps();
+    const whole = assembleTree(events, nodes, layout);
+    // One column a sort (the share big frames get), then two.
+    for (const sortGroupRows of [1, 2]) {
+      const grouped = assembleTree(events, nodes, layout, "tree", { sortGroupRows });
+      assert.deepEqual(grouped.columns, whole.columns);
+      assert.deepEqual(grouped.dtypes.map(String), whole.dtypes.map(String));
+      assert.deepEqual(grouped.toRecords(), whole.toRecords(), `sortGroupRows ${sortGroupRows}`);
+    }
+    // Tree order: the inferred System first, then svc, cmd, its children by time; x.exe's tree (an inferred "" parent) after.
+    assert.deepEqual(whole.getColumn("NewProcessId").toArray(), ["0x4", "0x10", "0x20", "0x22", "0x21", "", "0x30"]);
+  });
+
+  it("frees the steps' per-node arrays with release, and builds the same tree", () => {
+    const kept = steps();
+    const want = assembleTree(kept.events, kept.nodes, kept.layout).toRecords();
+    const { events, nodes, layout } = steps();
+    const got = assembleTree(events, nodes, layout, "tree", { release: true, sortGroupRows: 1 });
+    assert.deepEqual(got.toRecords(), want);
+    // Detached: their memory is freed now, not at V8's next collection.
+    for (const [name, array] of Object.entries({ parent: nodes.parent, sourceIndex: nodes.sourceIndex, image: nodes.keyParts.image, nth: nodes.keyParts.nth, treeOrder: layout.treeOrder, level: layout.level })) {
+      assert.equal(array.length, 0, `${name} released`);
+    }
+    // Without release nothing is touched.
+    assert.equal(kept.nodes.parent.length, 7);
+    assert.equal(kept.layout.treeOrder.length, 7);
   });
 });
