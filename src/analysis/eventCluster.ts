@@ -73,6 +73,7 @@ export interface DbclusterResult {
 }
 
 const FN = "dbclusterEvents";
+/** The columns `dbclusterEvents` adds to its `clustered` frame, in order. */
 export const CLUSTER_COLUMNS = ["Clustered", "ClusterId", "ClusterSize", "FirstEventTime", "LastEventTime"] as const;
 
 /**

@@ -88,6 +88,7 @@ export function feedPlace(file: string, place: FeedPlace): string {
   return typeof place === "number" ? `${file}:${place}` : `${file} ${place}`;
 }
 
+/** Message builders of src/context. */
 export const contextMessages = {
   // TILookup (TILookupError).
   providerNotConfigured: (name: string, configFile: string, names: readonly string[]) =>

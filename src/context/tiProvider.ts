@@ -9,6 +9,7 @@ import type { IocType } from "./iocType";
 
 /** Severity of a result, lowest first (MSTICPy's scale: unknown −1 < information < warning < high). */
 export const SEVERITIES = ["unknown", "information", "warning", "high"] as const;
+/** One of `SEVERITIES`: a result's `Severity` column. */
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Rank of a severity for comparisons (`unknown` −1 … `high` 2). */

@@ -215,6 +215,7 @@ function strict<T extends object>(target: T, unknown: (prop: string) => Error): 
   });
 }
 
+/** A query's help text, as `qp.Family.query.help()` and `qp.queryHelp(name)` give it: description, data file, schema, parameters (type, default, the column each filters) and the file it is defined in. */
 export function formatQueryHelp(q: QueryDefinition): string {
   const lines = [`${q.family}.${q.name}: ${q.description}`, `  data file: ${q.query}`];
   if (q.schema) lines.push(`  schema: ${q.schema}`);

@@ -108,6 +108,7 @@ export interface TimelineValuesOptions extends TimelineCommonOptions {
   kind?: TimelineValueKind | TimelineValueKind[];
 }
 
+/** A mark of `timelineValues`: a line, bars or points. */
 export type TimelineValueKind = "line" | "bar" | "point";
 
 export { TimelineError } from "./messages";

@@ -18,6 +18,7 @@ export type QueryLanguage = "kql" | "spl" | "esdsl";
  */
 export type LiveColumnType = "datetime" | "long" | "int" | "real" | "bool" | "string" | "guid" | "timespan" | "dynamic";
 
+/** A column of a driver's result table: its name and `LiveColumnType`. */
 export interface LiveColumn {
   name: string;
   type: LiveColumnType;
