@@ -36,6 +36,8 @@ export type ApiKind = "function" | "class" | "constant" | "interface" | "type" |
 export interface ApiOption {
   name: string;
   optional: boolean;
+  /** A method's parameters, `(query, options?)`. */
+  params?: string;
   type?: string;
   summary: string;
   defaultText?: string;
@@ -52,11 +54,20 @@ export interface ApiEntry {
   summary: string;
   signature?: string;
   options?: ApiOption[];
+  /** A class's public methods, accessors and documented properties; an object constant's members (`ptree.getRoots`). */
+  members?: ApiMember[];
+}
+
+export interface ApiMember {
+  name: string;
+  /** `.lookupIoc(ioc, options?)`, `static listAvailableProviders()`, `loadedProviders`. */
+  label: string;
+  summary: string;
 }
 
 export interface ApiReport {
   entries: ApiEntry[];
-  /** Exported names (not re-exported from other packages) without TSDoc. */
+  /** Exported names (not re-exported from other packages) and their listed members without TSDoc. */
   undocumented: string[];
   markdown: string;
 }
@@ -328,12 +339,22 @@ function signatureOf(name: string, symbol: ts.Symbol): string | undefined {
   return undefined;
 }
 
-function kindOf(symbol: ts.Symbol): { kind: ApiKind; alsoType: boolean } {
+/** A constant whose type can be `new`ed (`QueryProvider: QueryProviderConstructor`): a class to its users. */
+function constructorOf(symbol: ts.Symbol, checker: ts.TypeChecker): readonly ts.Signature[] {
+  if (!(symbol.flags & ts.SymbolFlags.Variable) || symbol.flags & ts.SymbolFlags.Class) return [];
+  // Only a declared type: inferring an initializer's type (a schema table's) would type check it.
+  const decl = symbol.declarations?.find(ts.isVariableDeclaration);
+  if (!decl?.type) return [];
+  return checker.getTypeOfSymbol(symbol).getConstructSignatures();
+}
+
+function kindOf(symbol: ts.Symbol, checker: ts.TypeChecker): { kind: ApiKind; alsoType: boolean } {
   const f = symbol.flags;
   const isType = (f & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias)) !== 0;
   if (f & ts.SymbolFlags.Class) return { kind: "class", alsoType: false };
   if (f & ts.SymbolFlags.Enum) return { kind: "enum", alsoType: false };
   if (f & ts.SymbolFlags.Function) return { kind: "function", alsoType: isType };
+  if (constructorOf(symbol, checker).length) return { kind: "class", alsoType: false };
   if (f & ts.SymbolFlags.Variable) {
     const fn = (symbol.declarations ?? []).some((d) => functionLike(d) !== undefined);
     return { kind: fn ? "function" : "constant", alsoType: isType };
@@ -355,16 +376,19 @@ function docOf(symbol: ts.Symbol, checker: ts.TypeChecker): string {
   return partsText(symbol.getDocumentationComment(checker));
 }
 
-function optionsOf(symbol: ts.Symbol, checker: ts.TypeChecker): ApiOption[] {
-  const type = checker.getDeclaredTypeOfSymbol(symbol);
+function optionsOf(symbol: ts.Symbol, checker: ts.TypeChecker, type = checker.getDeclaredTypeOfSymbol(symbol)): ApiOption[] {
   const out: ApiOption[] = [];
   for (const prop of checker.getPropertiesOfType(type)) {
     const decl = prop.declarations?.[0];
     const doc = partsText(prop.getDocumentationComment(checker));
     let typeText: string | undefined;
+    let params: string | undefined;
     if (decl && (ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl)) && decl.type) {
       const t = oneLine(decl.type.getText());
       if (t.length <= 40) typeText = t;
+    } else if (decl && (ts.isMethodSignature(decl) || ts.isMethodDeclaration(decl))) {
+      params = `(${paramsText(decl.parameters)})`;
+      typeText = returnText(decl).slice(2) || undefined;
     }
     const summary = firstSentence(doc);
     // Said already when the first sentence holds it ("… (default 20).").
@@ -372,10 +396,75 @@ function optionsOf(symbol: ts.Symbol, checker: ts.TypeChecker): ApiOption[] {
     out.push({
       name: prop.name,
       optional: (prop.flags & ts.SymbolFlags.Optional) !== 0,
+      params,
       type: typeText,
       summary,
       defaultText,
     });
+  }
+  return out;
+}
+
+function memberName(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
+}
+
+function hidden(member: ts.ClassElement): boolean {
+  const name = member.name && memberName(member.name);
+  return (
+    !name ||
+    name.startsWith("_") ||
+    (ts.getCombinedModifierFlags(member as ts.Declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0
+  );
+}
+
+/**
+ * A class's own public members, in declaration order (overloads once; inherited members are
+ * the base class's lines): methods and accessors always, properties when documented (an entity's
+ * many `declare Name?: string` fields are its schema, not its API).
+ */
+function classMembers(cls: ts.ClassDeclaration, checker: ts.TypeChecker): ApiMember[] {
+  const out: ApiMember[] = [];
+  const seen = new Set<string>();
+  for (const m of cls.members) {
+    if (!(ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m) || ts.isSetAccessorDeclaration(m) || ts.isPropertyDeclaration(m)) || hidden(m)) continue;
+    const name = memberName(m.name)!;
+    const isStatic = (ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static) !== 0;
+    const key = `${isStatic ? "static " : ""}${name}`;
+    if (seen.has(key)) continue;
+    const symbol = checker.getSymbolAtLocation(m.name);
+    const summary = symbol ? firstSentence(partsText(symbol.getDocumentationComment(checker))) : "";
+    if (ts.isPropertyDeclaration(m) && !summary) continue;
+    seen.add(key);
+    // `.lookupIoc(…)` on an instance, `TILookup.listAvailableProviders()` on the class.
+    const label = `${isStatic ? `${cls.name?.text}.` : "."}${name}${ts.isMethodDeclaration(m) ? `(${paramsText(m.parameters)})` : ""}`;
+    out.push({ name, label, summary });
+  }
+  return out;
+}
+
+/**
+ * The members of a constant that is an object of functions named beside it (`ptree = { getRoots, … }`,
+ * `base64`), each with its function's signature and doc. Objects of data (schemas, catalogs) and of
+ * message builders stay one line.
+ */
+function objectMembers(decl: ts.Declaration, checker: ts.TypeChecker): ApiMember[] | undefined {
+  if (!ts.isVariableDeclaration(decl) || !decl.initializer) return undefined;
+  let init: ts.Expression = decl.initializer;
+  for (;;) {
+    if (ts.isAsExpression(init) || ts.isSatisfiesExpression(init) || ts.isParenthesizedExpression(init)) init = init.expression;
+    else if (ts.isCallExpression(init) && init.expression.getText() === "Object.freeze" && init.arguments.length === 1) init = init.arguments[0];
+    else break;
+  }
+  if (!ts.isObjectLiteralExpression(init)) return undefined;
+  const out: ApiMember[] = [];
+  for (const p of init.properties) {
+    if (!ts.isShorthandPropertyAssignment(p)) return undefined;
+    const target = checker.getShorthandAssignmentValueSymbol(p);
+    const resolved = target && target.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(target) : target;
+    const signature = resolved && signatureOf(p.name.text, resolved);
+    if (!resolved || !signature || resolved.flags & ts.SymbolFlags.Class) return undefined;
+    out.push({ name: p.name.text, label: signature, summary: firstSentence(partsText(resolved.getDocumentationComment(checker))) });
   }
   return out;
 }
@@ -390,12 +479,29 @@ function entryOf(name: string, exported: ts.Symbol, checker: ts.TypeChecker, src
     const pkg = from && ts.isStringLiteral(from) ? from.text : "another package";
     return { name, group: "external", kind: "type", alsoType: false, summary: `\`${pkg}\`'s \`${name}\`, re-exported as a type.` };
   }
-  const { kind, alsoType } = kindOf(symbol);
+  const { kind, alsoType } = kindOf(symbol, checker);
   const text = docOf(symbol, checker);
   const entry: ApiEntry = { name, group: groupOf(decl.getSourceFile().fileName, src), kind, alsoType, summary: firstSentence(text) };
-  const signature = signatureOf(name.slice(name.lastIndexOf(".") + 1), symbol);
+  const shortName = name.slice(name.lastIndexOf(".") + 1);
+  const signature = signatureOf(shortName, symbol);
   if (signature) entry.signature = signature;
-  if ((kind === "interface" || kind === "type") && /Options$/.test(name)) entry.options = optionsOf(symbol, checker);
+  const ctors = constructorOf(symbol, checker);
+  const ctor = ctors[0]?.declaration;
+  if (ctor && !ts.isJSDocSignature(ctor)) {
+    entry.signature = `new ${shortName}(${paramsText(ctor.parameters)})${ctors.length > 1 ? ` (+${ctors.length - 1} overload${ctors.length > 2 ? "s" : ""})` : ""}`;
+    // Its other members are the class's statics.
+    entry.members = optionsOf(symbol, checker, checker.getTypeOfSymbol(symbol)).map((o) => ({
+      name: o.name,
+      label: `${shortName}.${o.name}${o.params ?? ""}`,
+      summary: o.summary,
+    }));
+  }
+  // An interface's properties and methods (an options type's options); a type alias's only when it names options (`Omit<…>`).
+  if (kind === "interface" || (kind === "type" && /Options$/.test(name))) entry.options = optionsOf(symbol, checker);
+  const cls = kind === "class" ? symbol.declarations?.find(ts.isClassDeclaration) : undefined;
+  const members = cls ? classMembers(cls, checker) : kind === "constant" ? objectMembers(decl, checker) : undefined;
+  if (members?.length) entry.members = members;
+  if (entry.members && !entry.members.length) delete entry.members;
   return entry;
 }
 
@@ -427,10 +533,11 @@ function entryLine(e: ApiEntry): string[] {
   const summary = e.summary ? ` — ${markdownLine(e.summary)}` : "";
   const lines = [`- \`${e.name}\` (${kind})${sig}${summary}`];
   for (const o of e.options ?? []) {
-    const head = `\`${o.name}${o.optional ? "?" : ""}${o.type ? `: ${o.type.replace(/`/g, "'")}` : ""}\``;
+    const head = `\`${o.name}${o.optional ? "?" : ""}${o.params ?? ""}${o.type ? `: ${o.type.replace(/`/g, "'")}` : ""}\``;
     const text = [o.summary, o.defaultText].filter(Boolean).map((s) => markdownLine(s!)).join(" ");
     lines.push(`  - ${head}${text ? ` — ${text}` : ""}`);
   }
+  for (const m of e.members ?? []) lines.push(`  - \`${e.kind === "class" ? "" : `${e.name}.`}${m.label.replace(/`/g, "'")}\`${m.summary ? ` — ${markdownLine(m.summary)}` : ""}`);
   return lines;
 }
 
@@ -444,9 +551,15 @@ function anchor(title: string): string {
 /** The whole document, and the names it found without TSDoc; `src`: another source folder (the tests'). */
 export function apiReport(src = SRC): ApiReport {
   const entries = apiEntries(src);
-  const undocumented = entries.filter((e) => e.group !== "external" && !e.summary).map((e) => e.name);
+  const undocumented = entries.flatMap((e) => [
+    ...(e.group !== "external" && !e.summary ? [e.name] : []),
+    ...(e.members ?? []).filter((m) => !m.summary).map((m) => `${e.name}.${m.name}`),
+  ]);
   const top = entries.filter((e) => !e.name.includes("."));
-  const count = (k: ApiKind) => top.filter((e) => e.kind === k).length;
+  const count = (k: ApiKind, plural = `${k}s`) => {
+    const n = top.filter((e) => e.kind === k).length;
+    return `${n} ${n === 1 ? k : plural}`;
+  };
   const groups = Object.keys(GROUPS).filter((g) => entries.some((e) => e.group === g));
   const lines = [
     "# API reference",
@@ -457,10 +570,11 @@ export function apiReport(src = SRC): ApiReport {
     'Every name `import { … } from "huntlab"` gives, grouped as MSTICPy\'s modules are (by the folder of',
     "`src/` that declares it), in code-point order: its kind, for a function its parameters (`?`: optional)",
     "and declared return type, and the first sentence of its documentation; for an options type, each",
-    "option with its default. Errors and their codes: [errors.md](errors.md); input layouts: [schemas.md](schemas.md).",
+    "option with its default, and for other interfaces their properties and methods; for a class, its public",
+    "methods and properties (`.name` on an instance, `Class.name` on the class). Errors and their codes:",
+    "[errors.md](errors.md); input layouts: [schemas.md](schemas.md).",
     "",
-    `${top.length} names: ${count("function")} functions, ${count("class")} classes, ${count("constant")} constants, ` +
-      `${count("interface")} interfaces, ${count("type")} types, ${count("namespace")} namespace${count("namespace") === 1 ? "" : "s"}.`,
+    `${top.length} names: ${count("function")}, ${count("class", "classes")}, ${count("constant")}, ${count("interface")}, ${count("type")}, ${count("namespace")}.`,
     "",
     ...groups.map((g) => `- [${GROUPS[g]}](#${anchor(GROUPS[g])})`),
   ];

@@ -48,7 +48,7 @@ describe("docs/api.md", () => {
     assert.deepEqual(wrong, []);
   });
 
-  it("every public name has TSDoc (its first sentence is the reference's line)", () => {
+  it("every public name, and every listed member, has TSDoc (its first sentence is the reference's line)", () => {
     assert.deepEqual(apiReportOnce().undocumented, [], "add a /** … */ comment to each of these in src/ (node --import tsx scripts/list-api.ts --undocumented lists them)");
   });
 });
@@ -64,18 +64,20 @@ describe("scripts/list-api.ts", () => {
     "index.ts",
     [
       'export * from "./data";',
-      'export { lookup as lookupAll, type LookupOptions } from "./context/lookup";',
+      'export { lookup as lookupAll, Maker, type LookupOptions, type Result } from "./context/lookup";',
       'export * as things from "./entities";',
       'export { BUILT } from "./helpers";',
     ].join("\n"),
   );
-  write("data/index.ts", 'export { readIt, READ_KINDS } from "./read";\n');
+  write("data/index.ts", 'export { readIt, READ_KINDS, reader } from "./read";\n');
   write(
     "data/read.ts",
     [
       "/** Reads a file (e.g. `a.csv`) into rows. The rest is detail. */",
       "export function readIt(file: string, options?: { n?: number }): string[] { return [file]; }",
       "export const READ_KINDS = [\"csv\"] as const;",
+      "/** The reader as one object. */",
+      "export const reader = Object.freeze({ readIt });",
     ].join("\n"),
   );
   write("context/base.ts", "export interface BaseOptions {\n  /** Stops the look-up. Default: none. */\n  signal?: AbortSignal;\n}\n");
@@ -97,25 +99,59 @@ describe("scripts/list-api.ts", () => {
       "   */",
       "  where: string;",
       "}",
+      "/** A result. */",
+      "export interface Result {",
+      "  /** The count. */",
+      "  n: number;",
+      "  describe(x: string, y?: number): string;",
+      "}",
+      "interface MakerConstructor {",
+      "  new (a: string): Result;",
+      "  new (a: number, b: number): Result;",
+      "  /** The kinds it makes. */",
+      "  kinds(): string[];",
+      "}",
+      "/** Makes results. */",
+      "export const Maker: MakerConstructor = function () {} as unknown as MakerConstructor;",
     ].join("\n"),
   );
   write("entities/index.ts", '/** The things. */\nexport { Thing } from "./thing";\n');
-  write("entities/thing.ts", "/** A thing. */\nexport class Thing {\n  constructor(readonly name: string, extra?: number) {}\n}\n");
+  write(
+    "entities/thing.ts",
+    [
+      "/** A thing. */",
+      "export class Thing {",
+      "  constructor(readonly name: string, extra?: number) {}",
+      "  /** Its label. */",
+      "  label(prefix?: string): string { return `${prefix}${this.name}`; }",
+      "  /** Its size. */",
+      "  get size(): number { return 1; }",
+      "  static make(): Thing { return new Thing(\"x\"); }",
+      "  private hidden(): void {}",
+      "  _internal = 1;",
+      "}",
+    ].join("\n"),
+  );
   write("helpers.ts", "export const BUILT = 1;\n");
 
   it("follows re-exports to the declaring files, groups by folder and reports names without TSDoc", () => {
     const report = apiReport(dir);
     const line = (name: string) => report.markdown.split("\n").find((l) => l.startsWith(`- \`${name}\` (`));
-    assert.deepEqual(report.undocumented, ["READ_KINDS", "BUILT"]);
+    assert.deepEqual(report.undocumented, ["READ_KINDS", "things.Thing.make", "BUILT"]);
     assert.equal(line("readIt"), "- `readIt` (function) `readIt(file, options?): string[]` — Reads a file (e.g. `a.csv`) into rows.");
     assert.equal(line("lookupAll"), "- `lookupAll` (function) `lookupAll(values, ...more): number` — Looks `a|b` up in &lt;b&gt;bold&lt;/b&gt; and `x.y` (default 5).");
-    assert.equal(line("things.Thing"), "- `things.Thing` (class) `new Thing(name, extra?)` — A thing.");
+    // A class's public members (not private or _-named ones), an object of functions' functions.
+    assert.match(report.markdown, /^- `things\.Thing` \(class\) `new Thing\(name, extra\?\)` — A thing\.\n {2}- `\.label\(prefix\?\)` — Its label\.\n {2}- `\.size` — Its size\.\n {2}- `Thing\.make\(\)`\n\n/m);
+    assert.match(report.markdown, /^- `reader` \(constant\) — The reader as one object\.\n {2}- `reader\.readIt\(file, options\?\): string\[\]` — Reads a file \(e\.g\. `a\.csv`\) into rows\.\n/m);
     assert.equal(line("things"), "- `things` (namespace) — The things.");
     const md = report.markdown;
     // The inherited option comes from a file reached only through `extends`; defaults from "Default …" and @defaultValue.
     assert.match(md, /- `LookupOptions` \(interface\) — Options of `lookupAll`\.\n {2}- `count\?: number` — How many\. Default 5\.\n {2}- `where: string` — Where to look: … Default: "here"\.\n {2}- `signal\?: AbortSignal` — Stops the look-up\. Default: none\.\n/);
+    // An interface's properties and methods; a constant of a type with construct signatures is a class, its other members static.
+    assert.match(md, /^- `Result` \(interface\) — A result\.\n {2}- `n: number` — The count\.\n {2}- `describe\(x, y\?\): string`\n/m);
+    assert.match(md, /^- `Maker` \(class\) `new Maker\(a\) \(\+1 overload\)` — Makes results\.\n {2}- `Maker\.kinds\(\)` — The kinds it makes\.\n/m);
     // Groups in MSTICPy's order, names by code point within one (BUILT from src/helpers.ts is common/).
-    const order = ["READ_KINDS", "readIt", "LookupOptions", "lookupAll", "things", "things.Thing", "BUILT"];
+    const order = ["READ_KINDS", "readIt", "reader", "LookupOptions", "Maker", "Result", "lookupAll", "things", "things.Thing", "BUILT"];
     assert.deepEqual([...listedNames(md)], order);
     assert.ok(md.indexOf("## Data") < md.indexOf("## Context") && md.indexOf("## Entities") < md.indexOf("## Common"));
   });

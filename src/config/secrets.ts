@@ -439,6 +439,7 @@ export class SecretMasker {
     return `SecretMasker(${NEEDLES.get(this)?.secrets ?? 0} secrets)`;
   }
 
+  /** What JSON shows of the masker: `toString()`, never a secret. */
   toJSON(): string {
     return this.toString();
   }

@@ -21,6 +21,7 @@ export { revealHidden, type RevealOptions } from "../common/hiddenChars";
 export class SafeHtml {
   constructor(readonly value: string) {}
 
+  /** The markup as it is. */
   toString(): string {
     return this.value;
   }

@@ -403,6 +403,7 @@ export class SecurityAlert implements Displayable {
   }
 
 
+  /** The alert as text: name, severity, time, id and one line per entity. */
   toText(): string {
     const lines = [
       `${this.nameStr} [${this.Severity}] ${formatEntityValue(this.StartTimeUtc ?? this.TimeGenerated)}`,

@@ -277,6 +277,7 @@ export class AnswerCheck implements Displayable {
     return this.skipped === undefined && this.results.every((r) => r.correct);
   }
 
+  /** The verdicts as text: one ✓/✗/… line per question and a summary. */
   toText(): string {
     if (this.skipped !== undefined) return `– ${this.skipped}`;
     const lines = this.results.map((r) => {
@@ -302,6 +303,7 @@ export class AnswerCheck implements Displayable {
     return right === this.results.length ? say.allAnswersRight(right) : `${right} of ${this.results.length} correct.`;
   }
 
+  /** The verdicts as an HTML output. */
   toHtml(): string {
     if (this.skipped !== undefined) {
       const body = html`<div class="hl-answers"><p style="margin:4px 0"><span style="${markColour("open")};font-weight:bold">–</span> ${this.skipped}</p></div>`;

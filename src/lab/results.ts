@@ -152,10 +152,12 @@ export class ResultCheck implements Displayable {
     return this.status === "correct" ? "✓" : this.status === "wrong" ? "✗" : this.status === "skipped" ? "–" : "…";
   }
 
+  /** The verdict as text: one ✓/✗/… line per message. */
   toText(): string {
     return this.messages.map((m) => `${this.mark()} ${this.exercise}: ${m}`).join("\n");
   }
 
+  /** The verdict as an HTML output. */
   toHtml(): string {
     const colour = markColour(this.status === "correct" ? "right" : this.status === "wrong" ? "wrong" : "open");
     const items = this.messages.map((m) => html`<li><span style="${colour};font-weight:bold">${this.mark()}</span> <code>${this.exercise}</code>: ${m}</li>`);

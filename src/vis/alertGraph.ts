@@ -413,18 +413,22 @@ export class AlertGraph {
     return out;
   }
 
+  /** Number of nodes. */
   get nodeCount(): number {
     return this.nodeMap.size - this.joins.size;
   }
 
+  /** Number of edges. */
   get edgeCount(): number {
     return this.joinedEdges.size;
   }
 
+  /** True when the graph has a node of this id. */
   hasNode(id: string): boolean {
     return this.nodeMap.has(id) && !this.joins.has(id);
   }
 
+  /** The node of an id, or undefined when the graph has none. */
   getNode(id: string): GraphNode | undefined {
     const node = this.nodeMap.get(id);
     return node && !this.joins.has(id) ? this.seenNode(node) : undefined;
@@ -465,6 +469,7 @@ export class AlertGraph {
     return edge;
   }
 
+  /** True when an edge joins the two nodes (either order). */
   hasEdge(a: string, b: string): boolean {
     return this.joinedEdges.has(edgeId(this.seen(a), this.seen(b)));
   }
@@ -564,6 +569,7 @@ export class AlertGraph {
   }
 
   /** JSON: the nodes and edges (Maps serialised as `{}`, so a full graph looked empty). */
+  /** The graph as plain data: its nodes and edges (what `JSON.stringify` writes). */
   toJSON(): { nodes: GraphNode[]; edges: GraphEdge[] } {
     return { nodes: this.nodes, edges: this.edges };
   }

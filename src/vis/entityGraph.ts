@@ -435,11 +435,12 @@ export class EntityGraphView implements Displayable {
     labelCount(options);
   }
 
-  /** Node and edge counts. */
+  /** Number of nodes. */
   get nodeCount(): number {
     return this.graph.nodeCount;
   }
 
+  /** Number of edges. */
   get edgeCount(): number {
     return this.graph.edgeCount;
   }
@@ -503,6 +504,7 @@ export class EntityGraphView implements Displayable {
     return this.view;
   }
 
+  /** One line of text: node and edge counts and the node types (what a plain-text output shows). */
   toText(): string {
     // The types and the unreadable alert's JSON are data: their control and bidi characters show as escapes.
     return revealLines(`Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${typeList(this.graph)})${unreadableNote(this.graph)}`);
@@ -612,10 +614,12 @@ export class EntityGraph implements Displayable {
     else if (source !== undefined) this.addAlerts(source, "new EntityGraph");
   }
 
+  /** Number of nodes. */
   get nodeCount(): number {
     return this.graph.nodeCount;
   }
 
+  /** Number of edges. */
   get edgeCount(): number {
     return this.graph.edgeCount;
   }

@@ -650,6 +650,7 @@ export class GeoMap implements Displayable {
     return `${n} point${n === 1 ? "" : "s"} in ${this.layers.length} layer${this.layers.length === 1 ? "" : "s"}${this.skipped ? `; ${this.skipped} without coordinates not shown` : ""}`;
   }
 
+  /** The map as text: points, layers, centre and zoom (what a plain-text output shows). */
   toText(): string {
     const layers = this.layers.map((l) => `  ${l.name} (${l.kind}): ${layerPoints(l)} points${l.kind === "heat" ? ` in ${l.place.length} cells` : ""}`);
     return [`GeoMap: ${this.summary()}; centre ${this.center[0].toFixed(3)}, ${this.center[1].toFixed(3)}, zoom ${this.options.zoomStart ?? 2}`, ...layers].join("\n");
