@@ -380,6 +380,10 @@ function optionsOf(symbol: ts.Symbol, checker: ts.TypeChecker, type = checker.ge
   const out: ApiOption[] = [];
   for (const prop of checker.getPropertiesOfType(type)) {
     const decl = prop.declarations?.[0];
+    // A symbol-keyed member as written (`[JUPYTER_DISPLAY]`): its internal name holds a symbol id.
+    const declName = decl && (decl as ts.NamedDeclaration).name;
+    const name = declName && ts.isComputedPropertyName(declName) ? oneLine(declName.getText()) : prop.name;
+    if (name.startsWith("__@")) continue;
     const doc = partsText(prop.getDocumentationComment(checker));
     let typeText: string | undefined;
     let params: string | undefined;
@@ -394,7 +398,7 @@ function optionsOf(symbol: ts.Symbol, checker: ts.TypeChecker, type = checker.ge
     // Said already when the first sentence holds it ("… (default 20).").
     const defaultText = /\bdefault/i.test(summary) ? undefined : defaultOf(doc, prop.getJsDocTags(checker));
     out.push({
-      name: prop.name,
+      name,
       optional: (prop.flags & ts.SymbolFlags.Optional) !== 0,
       params,
       type: typeText,

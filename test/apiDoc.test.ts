@@ -99,11 +99,13 @@ describe("scripts/list-api.ts", () => {
       "   */",
       "  where: string;",
       "}",
+      "const SHOW: unique symbol = Symbol.for(\"show\") as never;",
       "/** A result. */",
       "export interface Result {",
       "  /** The count. */",
       "  n: number;",
       "  describe(x: string, y?: number): string;",
+      "  [SHOW](): string;",
       "}",
       "interface MakerConstructor {",
       "  new (a: string): Result;",
@@ -148,7 +150,7 @@ describe("scripts/list-api.ts", () => {
     // The inherited option comes from a file reached only through `extends`; defaults from "Default …" and @defaultValue.
     assert.match(md, /- `LookupOptions` \(interface\) — Options of `lookupAll`\.\n {2}- `count\?: number` — How many\. Default 5\.\n {2}- `where: string` — Where to look: … Default: "here"\.\n {2}- `signal\?: AbortSignal` — Stops the look-up\. Default: none\.\n/);
     // An interface's properties and methods; a constant of a type with construct signatures is a class, its other members static.
-    assert.match(md, /^- `Result` \(interface\) — A result\.\n {2}- `n: number` — The count\.\n {2}- `describe\(x, y\?\): string`\n/m);
+    assert.match(md, /^- `Result` \(interface\) — A result\.\n {2}- `n: number` — The count\.\n {2}- `describe\(x, y\?\): string`\n {2}- `\[SHOW\]\(\): string`\n/m);
     assert.match(md, /^- `Maker` \(class\) `new Maker\(a\) \(\+1 overload\)` — Makes results\.\n {2}- `Maker\.kinds\(\)` — The kinds it makes\.\n/m);
     // Groups in MSTICPy's order, names by code point within one (BUILT from src/helpers.ts is common/).
     const order = ["READ_KINDS", "readIt", "reader", "LookupOptions", "Maker", "Result", "lookupAll", "things", "things.Thing", "BUILT"];
