@@ -481,6 +481,8 @@ function entryOf(name: string, exported: ts.Symbol, checker: ts.TypeChecker, src
     const spec = exported.declarations?.find(ts.isExportSpecifier);
     const from = spec?.parent.parent.moduleSpecifier;
     const pkg = from && ts.isStringLiteral(from) ? from.text : "another package";
+    // A file of src/ publicFiles did not reach would otherwise pass as another package's type.
+    if (pkg.startsWith(".") || pkg === "another package") throw new Error(`scripts/list-api.ts: the declaration of ${name} (${pkg}) was not read: see publicFiles`);
     return { name, group: "external", kind: "type", alsoType: false, summary: `\`${pkg}\`'s \`${name}\`, re-exported as a type.` };
   }
   const { kind, alsoType } = kindOf(symbol, checker);

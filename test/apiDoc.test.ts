@@ -67,6 +67,8 @@ describe("scripts/list-api.ts", () => {
       'export { lookup as lookupAll, Maker, type LookupOptions, type Result } from "./context/lookup";',
       'export * as things from "./entities";',
       'export { BUILT } from "./helpers";',
+      'import { tidy } from "./common/tidy";',
+      "export { tidy };",
     ].join("\n"),
   );
   write("data/index.ts", 'export { readIt, READ_KINDS, reader } from "./read";\n');
@@ -135,6 +137,7 @@ describe("scripts/list-api.ts", () => {
     ].join("\n"),
   );
   write("helpers.ts", "export const BUILT = 1;\n");
+  write("common/tidy.ts", "/** Tidies text. */\nexport function tidy(text: string): string { return text.trim(); }\n");
 
   it("follows re-exports to the declaring files, groups by folder and reports names without TSDoc", () => {
     const report = apiReport(dir);
@@ -153,7 +156,7 @@ describe("scripts/list-api.ts", () => {
     assert.match(md, /^- `Result` \(interface\) — A result\.\n {2}- `n: number` — The count\.\n {2}- `describe\(x, y\?\): string`\n {2}- `\[SHOW\]\(\): string`\n/m);
     assert.match(md, /^- `Maker` \(class\) `new Maker\(a\) \(\+1 overload\)` — Makes results\.\n {2}- `Maker\.kinds\(\)` — The kinds it makes\.\n/m);
     // Groups in MSTICPy's order, names by code point within one (BUILT from src/helpers.ts is common/).
-    const order = ["READ_KINDS", "readIt", "reader", "LookupOptions", "Maker", "Result", "lookupAll", "things", "things.Thing", "BUILT"];
+    const order = ["READ_KINDS", "readIt", "reader", "LookupOptions", "Maker", "Result", "lookupAll", "things", "things.Thing", "BUILT", "tidy"];
     assert.deepEqual([...listedNames(md)], order);
     assert.ok(md.indexOf("## Data") < md.indexOf("## Context") && md.indexOf("## Entities") < md.indexOf("## Common"));
   });
