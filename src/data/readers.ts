@@ -620,7 +620,9 @@ export function firstBadJsonLine(file: string): { line: number; error: string } 
   try {
     const block = Buffer.alloc(1 << 20);
     const decoder = new TextDecoder("utf-8");
-    let pending = "";
+    // The line being read, in pieces: joined once its end is read. (The text so far was joined and split again at
+    // each block: a 32 MB line took 4.6 s of CPU, 16 MB 1.3 s.)
+    let pending: string[] = [];
     let line = 0;
     const check = (text: string): { line: number; error: string } | undefined => {
       line += 1;
@@ -636,14 +638,18 @@ export function firstBadJsonLine(file: string): { line: number; error: string } 
     for (let pos = 0; ; ) {
       const n = fs.readSync(fd, block, 0, block.length, pos);
       pos += n;
-      const text = pending + decoder.decode(block.subarray(0, n), { stream: n > 0 });
-      const lines = text.split("\n");
-      pending = n > 0 ? (lines.pop() ?? "") : "";
+      const lines = decoder.decode(block.subarray(0, n), { stream: n > 0 }).split("\n");
+      if (n > 0 && lines.length === 1) {
+        pending.push(lines[0]);
+        continue;
+      }
+      lines[0] = pending.join("") + lines[0];
+      pending = n > 0 ? [lines.pop() ?? ""] : [];
       for (const l of lines) {
         const bad = check(l);
         if (bad) return bad;
       }
-      if (n === 0) return pending ? check(pending) : undefined;
+      if (n === 0) return undefined;
     }
   } finally {
     fs.closeSync(fd);
