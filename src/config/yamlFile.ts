@@ -264,6 +264,10 @@ function syntaxDetail(code: string, message: string): string {
 /** One parse of the text, its errors in the document. */
 function parseOnce(file: string, text: string, limits: YamlLimits, fail: YamlErrorFactory): { doc: YAML.Document.Parsed; lines: LineCounter } {
   const lines = new LineCounter();
+  // The parser makes an Error per problem it finds (a file of 50,000 values it refuses: 50,000), and each took a
+  // stack trace no one reads: ~40% of such a read's CPU. Their messages and positions are all that is used.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     // merge: `<<: *anchor` merge keys, which PyYAML (MSTICPy's loader) applies; without it they were a key named "<<".
     return { doc: YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines, merge: true }), lines };
@@ -271,6 +275,8 @@ function parseOnce(file: string, text: string, limits: YamlLimits, fail: YamlErr
     // The composer recurses per nesting level: a deep enough document overflows the stack.
     if (err instanceof RangeError) throw fail(msg.tooDeep(file, limits.maxDepth, limits.what));
     throw err;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
