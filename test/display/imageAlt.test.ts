@@ -7,16 +7,16 @@
  * chart's `<img>` had no alt at all.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import Module from "node:module";
 import path from "node:path";
-import { afterEach, test } from "node:test";
+import { after, afterEach, test } from "node:test";
 import { display, outputMetadata } from "../../src/display/display";
 import type { MimeBundle } from "../../src/display/protocol";
 import { vegaLiteChart } from "../../src/vis/vegaLite";
 import { buildHuntReport, type HuntReportMeta } from "../../scripts/hunt-report";
 import { findPython } from "../../scripts/python.mjs";
+import { NbconvertWorker } from "../helpers/nbconvertWorker";
 import { tempDir } from "../helpers/tmp";
 import { marked } from "marked";
 
@@ -76,6 +76,9 @@ function notebookWith(sent: Sent) {
 }
 
 const nbconvertPython = findPython(["nbconvert"]);
+/** nbconvert's command line, its six runs in one Python process (test/helpers/nbconvertWorker.ts). */
+const nbconvert = new NbconvertWorker(nbconvertPython ?? "python3");
+after(() => nbconvert.close());
 
 /**
  * The chart's alt as nbconvert's HTML writes it, escaped: nbconvert 7.17 re-writes the page with BeautifulSoup,
@@ -89,7 +92,7 @@ test("nbconvert's HTML (classic template) writes the alt, escaped", { skip: !nbc
   const dir = tempDir("huntlab-alt-");
   const file = path.join(dir, "chart.ipynb");
   fs.writeFileSync(file, JSON.stringify(notebookWith(sent[0])));
-  const run = spawnSync(nbconvertPython!, ["-m", "nbconvert", "--to", "html", "--template", "classic", "--output-dir", dir, file], { encoding: "utf8", timeout: 120_000 });
+  const run = await nbconvert.run(["--to", "html", "--template", "classic", "--output-dir", dir, file]);
   assert.equal(run.status, 0, run.stderr);
   const page = fs.readFileSync(path.join(dir, "chart.html"), "utf8");
   // Attributes in any order: nbconvert 7.17 re-writes the page with BeautifulSoup, which puts alt first.
@@ -103,17 +106,17 @@ test("nbconvert's default (lab) template writes no alt of its own; huntlab's lab
   const dir = tempDir("huntlab-alt-lab-");
   const file = path.join(dir, "chart.ipynb");
   fs.writeFileSync(file, JSON.stringify(notebookWith(sent[0])));
-  const img = (args: string[], out: string): string => {
-    const run = spawnSync(nbconvertPython!, ["-m", "nbconvert", "--to", "html", ...args, "--output-dir", dir, "--output", out, file], { encoding: "utf8", timeout: 120_000 });
+  const img = async (args: string[], out: string): Promise<string> => {
+    const run = await nbconvert.run(["--to", "html", ...args, "--output-dir", dir, "--output", out, file]);
     assert.equal(run.status, 0, run.stderr);
     return /<img [^>]*src="data:image\/png;base64,[^"]*"[^>]*>/.exec(fs.readFileSync(path.join(dir, `${out}.html`), "utf8"))?.[0] ?? "";
   };
   // Why: the lab template's PNG block reads no alt metadata (nbconvert 7 then fills in its placeholder, Debian's 6.x
   // writes none).
-  const plain = img([], "lab");
+  const plain = await img([], "lab");
   assert.ok(!/alt=["']Vega-Lite chart/.test(plain) && (!/ alt=/.test(plain) || /alt="No description has been provided for this image"/.test(plain)), plain.slice(0, 200));
   const template = path.join(__dirname, "../../nbconvert-templates/lab-alt.html.j2");
-  const withAlt = img(["--template-file", template], "lab-alt");
+  const withAlt = await img(["--template-file", template], "lab-alt");
   assert.match(withAlt, NBCONVERT_ALT);
   // Still the lab template's image (its classes), not the classic one's.
   assert.match(fs.readFileSync(path.join(dir, "lab-alt.html"), "utf8"), /<div class="jp-RenderedImage jp-OutputArea-output[^"]*"[^>]*>\s*<img /);
@@ -133,8 +136,8 @@ test("nbconvert's Markdown writes the alt 'png'; huntlab's markdown-alt template
   const rawFile = path.join(dir, "raw.ipynb");
   fs.writeFileSync(rawFile, JSON.stringify(notebookWith(raw)));
   const template = path.join(__dirname, "../../nbconvert-templates/markdown-alt.md.j2");
-  const rendered = (file: string, args: string[], out: string): string => {
-    const run = spawnSync(nbconvertPython!, ["-m", "nbconvert", "--to", "markdown", ...args, "--output-dir", dir, "--output", out, file], { encoding: "utf8", timeout: 120_000 });
+  const rendered = async (file: string, args: string[], out: string): Promise<string> => {
+    const run = await nbconvert.run(["--to", "markdown", ...args, "--output-dir", dir, "--output", out, file]);
     assert.equal(run.status, 0, run.stderr);
     const md = fs.readFileSync(path.join(dir, `${out}.md`), "utf8");
     assert.match(md, new RegExp(`\\]\\(${out}_files/${out}_0_0\\.png\\)`), "the image is written beside the .md");
@@ -148,9 +151,9 @@ test("nbconvert's Markdown writes the alt 'png'; huntlab's markdown-alt template
     return alt.replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', "#39": "'", amp: "&" })[e]!);
   };
   // Why: nbconvert's own Markdown template reads no alt.
-  assert.equal(altOf(rendered(chartFile, [], "plain")), "png");
-  assert.equal(altOf(rendered(chartFile, ["--template-file", template], "chart")), 'Vega-Lite chart: Logons of <img src=x onerror=alert(1)> "WKS"\\u202e (2 rows)');
-  const page = rendered(rawFile, ["--template-file", template], "raw");
+  assert.equal(altOf(await rendered(chartFile, [], "plain")), "png");
+  assert.equal(altOf(await rendered(chartFile, ["--template-file", template], "chart")), 'Vega-Lite chart: Logons of <img src=x onerror=alert(1)> "WKS"\\u202e (2 rows)');
+  const page = await rendered(rawFile, ["--template-file", template], "raw");
   // (The cell's input is a code block: its <code> is not the alt's.)
   assert.doesNotMatch(page.replace(/<pre><code>[^<]*<\/code><\/pre>/, ""), /<(a|em|strong|del|code)\b/, "the alt's markup was rendered");
   // The description as CommonMark reads it back to the alt (each markup character backslash-escaped, the line
