@@ -13,6 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { tempDir } from "../helpers/tmp";
+import { cachingCompilerHost } from "./tsSourceCache";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -26,9 +27,12 @@ test("the lab's first cell in a user's home with node_modules linked: a query's 
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(home, "node_modules"));
   fs.mkdirSync(path.join(home, "notebooks"));
   const cell = path.join(home, "notebooks", "cell.ts");
+  const options: import("typescript").CompilerOptions = { declaration: true, emitDeclarationOnly: true, noEmit: false, outDir: path.join(home, "out"), module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, moduleResolution: ts.ModuleResolutionKind.NodeJs, skipLibCheck: true, types: ["node"], esModuleInterop: true };
+  // The second check's program takes Node's, huntlab's and polars' parsed typings from the first (the cell's text differs).
+  const host = cachingCompilerHost(ts, options);
   const check = (source: string) => {
     fs.writeFileSync(cell, source);
-    const program = ts.createProgram([cell], { declaration: true, emitDeclarationOnly: true, noEmit: false, outDir: path.join(home, "out"), module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, moduleResolution: ts.ModuleResolutionKind.NodeJs, skipLibCheck: true, types: ["node"], esModuleInterop: true });
+    const program = ts.createProgram([cell], options, host);
     return program.getDeclarationDiagnostics().map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
   };
   const query = 'const qp = new QueryProvider("LocalData");\nexport const events = qp.execQuery("WindowsSecurity.list_host_events");\n';
