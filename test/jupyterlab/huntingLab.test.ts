@@ -253,7 +253,9 @@ describe("the lab notebook in JupyterLab 4, through its UI", { skip, timeout: 1_
     fs.writeFileSync(path.join(dir, UNTRUSTED), JSON.stringify(saved));
     // A workspace of its own: the default one would reopen the trusted notebook beside it. A page of
     // its own (no huntlab runtime loaded before) in the same browser context: JupyterLab's scripts come cached.
-    const copy = await openNotebook(browser, server, UNTRUSTED, { workspace: "untrusted", context: lab.context });
+    // Without a kernel (Open With ▸ Notebook (no kernel)): its saved outputs are what is checked, and a tslab
+    // kernel's start (~3.5 s of CPU) would run beside the rendering until the file's end.
+    const copy = await openNotebook(browser, server, UNTRUSTED, { workspace: "untrusted", context: lab.context, kernel: false });
     try {
       const { page } = copy;
       lap("opened");

@@ -32,7 +32,7 @@ export interface LabPage {
  * closed loopback port, so a request for another host fails without leaving the
  * machine (the server, 127.0.0.1, is the proxy's one exception), and is recorded.
  */
-export async function openNotebook(browser: Browser, server: LabServer, notebookPath: string, options: { viewport?: { width: number; height: number }; workspace?: string; context?: BrowserContext } = {}): Promise<LabPage> {
+export async function openNotebook(browser: Browser, server: LabServer, notebookPath: string, options: { viewport?: { width: number; height: number }; workspace?: string; context?: BrowserContext; kernel?: false } = {}): Promise<LabPage> {
   const own = !options.context;
   const context = options.context ?? (await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 1000 }, serviceWorkers: "block", proxy: { server: `http://127.0.0.1:${await freePort()}`, bypass: "127.0.0.1" } }));
   const blocked: string[] = [];
@@ -53,7 +53,20 @@ export async function openNotebook(browser: Browser, server: LabServer, notebook
   const page = await context.newPage();
   page.on("pageerror", (error) => pageErrors.push(String(error)));
   page.on("dialog", (dialog) => void dialog.dismiss().catch(() => undefined));
-  await page.goto(server.url(notebookPath, options.workspace), { waitUntil: "domcontentloaded" });
+  if (options.kernel === false) {
+    // What File Browser ▸ Open With ▸ Notebook (no kernel) runs: the notebook's kernel is not started. A tslab
+    // kernel costs ~3.5 s of CPU to start (it readies its TypeScript converter), for a notebook whose saved outputs
+    // are all a test looks at. The server exposes the app (`--LabApp.expose_app_in_browser`, startLab).
+    await page.goto(server.url("", options.workspace), { waitUntil: "domcontentloaded" });
+    await page.waitForFunction(() => "jupyterapp" in window, null, { timeout: 120_000 });
+    await page.evaluate(async (file) => {
+      const app = (window as unknown as { jupyterapp: { restored: Promise<void>; commands: { execute(id: string, args: object): Promise<unknown> } } }).jupyterapp;
+      await app.restored;
+      await app.commands.execute("docmanager:open", { path: file, factory: "Notebook", kernelPreference: { shouldStart: false, shouldReuse: false } });
+    }, notebookPath);
+  } else {
+    await page.goto(server.url(notebookPath, options.workspace), { waitUntil: "domcontentloaded" });
+  }
   await page.locator(".jp-NotebookPanel").first().waitFor({ timeout: 120_000 });
   const close = async () => {
     context.off("request", record);

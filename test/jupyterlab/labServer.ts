@@ -181,6 +181,8 @@ export async function startLab(options: StartOptions): Promise<LabServer> {
       // Nothing from the internet: no update check, no news.
       "--LabApp.news_url=None",
       "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+      // window.jupyterapp: a test opens a notebook without its kernel through the app's command (labPage.ts, openNotebook).
+      "--LabApp.expose_app_in_browser=True",
       ...rootFlag,
       ...(options.args ?? []),
     ],

@@ -60,7 +60,7 @@ describe("dollar signs in data stay text in JupyterLab (no MathJax in huntlab's 
   });
 
   test("a table's cells and a view's text show their $…$ as written; a plain HTML output beside them is typeset", async () => {
-    const lab = await openNotebook(browser, server, NOTEBOOK, { workspace: "tex-in-data" });
+    const lab = await openNotebook(browser, server, NOTEBOOK, { workspace: "tex-in-data", kernel: false });
     try {
       const { page } = lab;
       await waitCellsAttached(page, 3);

@@ -57,7 +57,7 @@ describe("an untrusted notebook in JupyterLab keeps severity and verdict colours
   });
 
   test("each TI severity badge keeps its colour and its name; ✓ and ✗ keep theirs", async () => {
-    const lab = await openNotebook(browser, server, NOTEBOOK, { workspace: "untrusted-severity" });
+    const lab = await openNotebook(browser, server, NOTEBOOK, { workspace: "untrusted-severity", kernel: false });
     try {
       const { page } = lab;
       await waitCellsAttached(page, 2);
