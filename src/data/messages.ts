@@ -461,7 +461,7 @@ export const dataMessages = {
   parameterDefault: (where: string, name: string, file: string, problem: string) =>
     errorMessage("data/parameter-default", `${where}: parameter "${name}" was not given, and its default in ${file} cannot be used: ${problem}. Pass ${name}, or correct its default in the query file`),
   notATimeText: (what: string, value: string) =>
-    errorMessage("data/not-a-time", `${what}: "${value}" is not a time in a supported format (ISO 8601, US forms such as 2/10/19 3:21 PM, or day-first dotted dates such as 07.12.2026 08:15)`),
+    errorMessage("data/not-a-time", `${what}: "${value}" is not a time in a supported format (ISO 8601, US forms such as 2/10/19 3:21 PM, day-first dotted dates such as 07.12.2026 08:15, or RFC 2822 dates such as Mon, 01 Jan 2024 08:15:00 +0100)`),
   filterColumnMissing: (where: string, name: string, column: string, fileName: string) =>
     errorMessage("data/filter-column-missing", `${where}: parameter "${name}" filters column "${column}", which ${fileName} does not have`),
   /** A column parameter (`equals`/`in`) on a column whose type no parameter value can equal. */

@@ -61,6 +61,10 @@ export const TIME_FORMATS: readonly string[] = [
   // Kibana's Discover CSV (its default dateFormat `MMM D, YYYY @ HH:mm:ss.SSS`).
   "%b %d, %Y @ %H:%M:%S%.f",
   "%b %d, %Y @ %H:%M:%S",
+  // RFC 2822 / RFC 1123 (HTTP `Date`, e-mail headers, web and proxy exports: `Mon, 01 Jan 2024 08:15:00 +0100`), the
+  // day name optional. chrono checks a day name against the date: a wrong one (`Tue, 01 Jan 2024`) reads as no time.
+  // Without a zone (UTC written as a word is taken off first, as for the other forms): UTC, as elsewhere.
+  ...["%a, %d %b %Y %H:%M:%S", "%d %b %Y %H:%M:%S"].flatMap((t) => [`${t} GMT`, `${t} %#z`, t]),
 ];
 
 /** Formats for a date alone, tried after the date-time formats. */

@@ -73,13 +73,14 @@ test("likelyFormats keeps every format that polars matches: its literal-characte
   const pad = (n: number, w = 2) => String(n).padStart(w, "0");
   /** A format's text for a date (the specifiers TIME_FORMATS use). */
   const render = (format: string, d: Date) =>
-    format.replace(/%(#?z|\.f|[369]f|[YmdHMSyIpb])/g, (_, spec: string) => {
+    format.replace(/%(#?z|\.f|[369]f|[YmdHMSyIpab])/g, (_, spec: string) => {
       const h12 = d.getUTCHours() % 12 || 12;
       const parts: Record<string, string> = {
         Y: String(d.getUTCFullYear()), y: pad(d.getUTCFullYear() % 100), m: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()),
         H: pad(d.getUTCHours()), M: pad(d.getUTCMinutes()), S: pad(d.getUTCSeconds()), I: pad(h12),
         p: d.getUTCHours() < 12 ? "AM" : "PM", ".f": `.${pad(d.getUTCMilliseconds(), 3)}`, "#z": "+02:00", z: "+0200",
         b: d.toLocaleString("en-US", { month: "short", timeZone: "UTC" }),
+        a: d.toLocaleString("en-US", { weekday: "short", timeZone: "UTC" }),
         // Fixed widths (after a comma): the ms, then zeros.
         "3f": pad(d.getUTCMilliseconds(), 3), "6f": `${pad(d.getUTCMilliseconds(), 3)}000`, "9f": `${pad(d.getUTCMilliseconds(), 3)}000000`,
       };
