@@ -11,6 +11,7 @@ import pl from "nodejs-polars";
 import { ChartDataError, visMessages as msg } from "./messages";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
 import { isTemporalType, isTextType, plainText } from "../common/dtypes";
+import { DECIMAL_TEXT } from "../common/decimal";
 import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { notAFrameText } from "../common/notAFrame";
 import { display } from "../display/display";
@@ -91,7 +92,8 @@ function numbers(df: pl.DataFrame, name: string): (number | null)[] {
   if (isTextType(column.dtype)) {
     return (column.toArray() as unknown as (string | null)[]).map((v) => {
       if (v === null || v.trim() === "") return null;
-      const n = Number(v);
+      // Decimal text only, as the analysis functions read it (analysis/columns.ts): Number() also reads "0x10" as 16.
+      const n = DECIMAL_TEXT.test(v) ? Number(v) : NaN;
       if (!Number.isFinite(n)) throw new ChartDataError(msg.chartValueNotNumeric(FN, name, v));
       return n;
     });

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import pl from "nodejs-polars";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { timeseriesAnomaliesStl } from "../../src/analysis/timeseries";
+import { numericValues } from "../../src/analysis/columns";
 import { compileVegaLite, VEGA_LITE_MIME } from "../../src/vis/vegaLite";
 import { ChartDataError, timeseriesAnomaliesChart, timeseriesAnomaliesSpec } from "../../src/vis/timeseriesAnomalies";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
@@ -231,4 +232,27 @@ test("Categorical time and value text (a Parquet or Arrow file's dictionary stri
   const rows = (spec: unknown) => (spec as { data: { values: unknown[] } }).data.values;
   assert.deepEqual(rows(timeseriesAnomaliesSpec(categorical, { y: "y" })), rows(timeseriesAnomaliesSpec(text, { y: "y" })));
   assert.equal((rows(timeseriesAnomaliesSpec(categorical, { y: "y" }))[1] as { y: number }).y, 7);
+});
+
+test("text numbers are read as the analysis reads them: hex, binary, octal and Infinity are refused naming the column, decimal text plotted as its number", () => {
+  // The analysis functions' reading (numericValues) is the reference: the chart plotted "0x10" as 16, which they refuse.
+  const texts = ["0x10", "0b1", "0o7", "Infinity", "-Infinity", "1e400", "1_000", "12abc", "NaN", " 12 ", "1e3", "-4.5", ".5", "+3", "7."];
+  for (const text of texts) {
+    const frame = pl.DataFrame({ TimeGenerated: ["2024-01-01T00:00:00Z", "2024-01-01T01:00:00Z"], v: [text, ""], anomalies: [0, 0], baseline: [1, 1] });
+    let analysis: (number | null)[] | undefined;
+    try {
+      analysis = numericValues(frame, "v", "timeseriesAnomaliesStl");
+    } catch {
+      analysis = undefined;
+    }
+    if (analysis === undefined) {
+      assert.throws(() => timeseriesAnomaliesSpec(frame, { y: "v" }), { code: "vis/chart-column-not-numeric", message: /column "v" / }, text);
+    } else {
+      const spec = timeseriesAnomaliesSpec(frame, { y: "v" }) as unknown as { data: { values: Row[] } };
+      assert.deepEqual(spec.data.values.map((r) => r.y), analysis, text);
+    }
+  }
+  // An empty cell is no value in both (a gap, not 0).
+  const gap = timeseriesAnomaliesSpec(pl.DataFrame({ TimeGenerated: ["2024-01-01T00:00:00Z"], v: [" "], anomalies: [0], baseline: [1] }), { y: "v" }) as unknown as { data: { values: Row[] } };
+  assert.deepEqual(gap.data.values.map((r) => r.y), [null]);
 });
