@@ -63,9 +63,17 @@ export function crc32Hash(text: string | null | undefined): number {
  */
 export const DEFAULT_DELIMITERS = /[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\-\\/.,"'|&:;%$()]/g;
 
+/** The global copy of each delimiter regex, made once: building it per command line was 2 RegExps a row. */
+const GLOBAL_COPIES = new WeakMap<RegExp, RegExp>();
+
 function delimiterMatches(text: string, delimiters: RegExp): string[] {
-  // A global copy, so callers may pass any character-class regex.
-  const re = delimiters.global ? new RegExp(delimiters.source, delimiters.flags) : new RegExp(delimiters.source, `${delimiters.flags}g`);
+  // A global copy, so callers may pass any character-class regex and keep their own lastIndex. A regex's source
+  // and flags cannot change, so the copy stays right; match() with /g starts from 0 whatever its lastIndex.
+  let re = GLOBAL_COPIES.get(delimiters);
+  if (!re) {
+    re = new RegExp(delimiters.source, delimiters.global ? delimiters.flags : `${delimiters.flags}g`);
+    GLOBAL_COPIES.set(delimiters, re);
+  }
   return text.match(re) ?? [];
 }
 

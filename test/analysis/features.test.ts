@@ -156,3 +156,39 @@ test("addProcessFeatures: each path split on its own platform's separator when p
   // A given separator is used for every row, as before.
   assert.deepEqual(addProcessFeatures(df, { pathSeparator: "/" }).getColumn("processName").toArray().slice(0, 2), ["curl", "C:\\Windows\\System32\\cmd.exe"]);
 });
+
+test("the delimiter regex is built once per delimiter set, not once per command line; a caller's regex is left as it was", () => {
+  const frame = (n: number) => pl.DataFrame({ CommandLine: Array.from({ length: n }, (_, i) => `cmd.exe /c "copy a${i}.txt b\\${i}" | more`) });
+  const Real = globalThis.RegExp;
+  let built = 0;
+  // Counts `new RegExp(…)` calls (regex literals do not construct through the global).
+  globalThis.RegExp = new Proxy(Real, {
+    construct(target, args, newTarget) {
+      built += 1;
+      return Reflect.construct(target, args, newTarget);
+    },
+  });
+  const builds = (n: number) => {
+    built = 0;
+    addProcessFeatures(frame(n));
+    return built;
+  };
+  let few: number;
+  let many: number;
+  try {
+    few = builds(10);
+    many = builds(1_000);
+  } finally {
+    globalThis.RegExp = Real;
+  }
+  assert.equal(many, few, `${many} regexes built for 1,000 command lines, ${few} for 10`);
+  // The same counts whatever the caller's regex (non-global, or global with its lastIndex moved), which keeps its lastIndex.
+  const own = /[ /]/g;
+  own.lastIndex = 5;
+  for (let k = 0; k < 2; k++) {
+    assert.equal(delimCount("a b/c d", own), 3);
+    assert.equal(delimCount("a b/c d", /[ /]/), 3);
+    assert.equal(delimHash("a b", own), delimHash("x y", /[ /]/));
+  }
+  assert.equal(own.lastIndex, 5);
+});
