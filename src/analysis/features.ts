@@ -152,6 +152,19 @@ function pathSplitter(separator: string | undefined): (path: string) => string[]
 }
 
 /** Caches a string → number feature per call: command lines repeat a lot. */
+/** {@link memo} for a text result. */
+function memoText(fn: (s: string) => string): (s: string) => string {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let v = cache.get(s);
+    if (v === undefined) {
+      v = fn(s);
+      cache.set(s, v);
+    }
+    return v;
+  };
+}
+
 function memo(fn: (s: string) => number): (s: string) => number {
   const cache = new Map<string, number>();
   return (s) => {
@@ -225,9 +238,12 @@ export function addProcessFeatures(df: pl.DataFrame, options: ProcessFeatureOpti
     if (wanted("commandlineLen")) added.push(pl.Series("commandlineLen", lengths, pl.Int64));
     if (wanted("commandlineLogLen")) added.push(pl.Series("commandlineLogLen", lengths.map((n) => (n ? Math.log10(n) : 0)), pl.Float64));
     if (wanted("commandlineTokens")) added.push(pl.Series("commandlineTokens", lines.map((l) => tokenCount(l)), pl.Int64));
-    if (wanted("commandlineTokensFull")) added.push(pl.Series("commandlineTokensFull", lines.map(memo((l) => delimCount(l))), pl.Int64));
+    // One pass of the delimiter regex per line for both features (a delimiter is one UTF-16 unit: count = length);
+    // command lines' delimiter strings repeat, so their hashes are memoised too.
+    const delims = wanted("commandlineTokensFull") || wanted("commandlineTokensHash") ? lines.map(memoText((l) => delimiterMatches(l, DEFAULT_DELIMITERS).join(""))) : [];
+    if (wanted("commandlineTokensFull")) added.push(pl.Series("commandlineTokensFull", delims.map((d) => d.length), pl.Int64));
     if (wanted("commandlineScore")) added.push(pl.Series("commandlineScore", lines.map(score), pl.Int64));
-    if (wanted("commandlineTokensHash")) added.push(pl.Series("commandlineTokensHash", lines.map(memo((l) => delimHash(l))), pl.Int64));
+    if (wanted("commandlineTokensHash")) added.push(pl.Series("commandlineTokensHash", delims.map(hash), pl.Int64));
   }
   if (names.includes(logonIdColumn) && wanted("isSystemSession")) {
     const column = columnOf(df, logonIdColumn);
