@@ -38,10 +38,12 @@ test("an RFC 2822 date whose day name is not that date's is no time: the column 
   const r = parseTimeSeries(pl.Series("Date", ["Mon, 01 Jan 2024 00:00:00 GMT", "Tue, 01 Jan 2024 00:00:00 GMT"]));
   assert.equal(r.parsed, false);
   assert.deepEqual(r.examples, ["Tue, 01 Jan 2024 00:00:00 GMT"]);
-  // No such day, no such second, an unknown zone: no time either, no roll-over.
-  for (const bad of ["Fri, 30 Feb 2024 00:00:00 GMT", "Mon, 01 Jan 2024 00:00:60 GMT", "Mon, 01 Jan 2024 00:00:00 PST"]) {
+  // No such day, no such second, a zone abbreviation of several zones (IST): no time either, no roll-over.
+  for (const bad of ["Fri, 30 Feb 2024 00:00:00 GMT", "Mon, 01 Jan 2024 00:00:60 GMT", "Mon, 01 Jan 2024 00:00:00 IST"]) {
     assert.throws(() => toDate(bad), /not a time/, bad);
   }
+  // An abbreviation of one zone is its offset, as after any other time (README, "Zone abbreviations").
+  assert.equal(toDate("Mon, 01 Jan 2024 00:00:00 PST").toISOString(), "2024-01-01T08:00:00.000Z");
 });
 
 test("CSV and JSON time columns of RFC 1123 dates are read as times", () => {
