@@ -507,8 +507,8 @@ function withZoneOffsets(text: pl.Series, sample: readonly string[]): { text: pl
       .alias("t"),
     pl.when(word.zone.isNotNull()).then(word.zone).otherwise(trailingZone).alias("z"),
   );
-  const found = (frame.getColumn("z").unique().dropNulls().toArray() as string[]).filter((z) => !NOT_ZONES.has(z));
-  return { text: frame.getColumn("t").rename(text.name), unread: found.filter((z) => !(z in ZONE_OFFSETS)).sort() };
+  const found = (columnOf(frame, "z").unique().dropNulls().toArray() as string[]).filter((z) => !NOT_ZONES.has(z));
+  return { text: columnOf(frame, "t").rename(text.name), unread: found.filter((z) => !(z in ZONE_OFFSETS)).sort() };
 }
 
 /**
