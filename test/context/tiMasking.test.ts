@@ -16,7 +16,7 @@ import { toMimeBundle } from "../../src/display/display";
 import { details, harness, rowsOf } from "./tiHelpers";
 import { FAKE_ID, FAKE_KEY, startTwin, tempDir, writeConfig, type Handler } from "./tiTwins";
 import { virusTotal } from "./tiServices";
-import { hideUrlUserInfo } from "../../src/common/urlUserInfo";
+import { HIDDEN_USER_INFO as HIDDEN, hideUrlUserInfo } from "../../src/common/urlUserInfo";
 
 /** Every form of the secrets that must not appear. */
 const FORBIDDEN = [
@@ -174,6 +174,11 @@ test("a URL's user name and password never show in the results, the browser or t
       "hxxp://admin:S3cretPW@wh401k[.]org/getps",
       "http://admin:S3cretPW@intranet/x",
       "http://admin:p@S3cretPW@wh401k.org/x",
+      // Defanged separators (refanged before the lookup, so the URL had its user info all the same).
+      "hxxp[:]//admin:S3cretPW@wh401k[.]org/a",
+      "hxxps:[//]admin:S3cretPW@wh401k[.]org/b",
+      "http://admin:S3cretPW[at]wh401k[.]org/c",
+      "hxxp[://]admin:S3cretPW(@)wh401k[.]org/d",
     ];
     const results = await h.ti.lookupIocs(values);
     const typed = await h.ti.lookupIocs(["http://admin:S3cretPW@evil .com/x"], { iocType: "url" });
@@ -207,10 +212,15 @@ test("hideUrlUserInfo: every URL's user info in a text, to the last @ of the aut
   assert.equal(hideUrlUserInfo("http://a:b@h.example\\x"), "http://***@h.example\\x");
   assert.equal(hideUrlUserInfo("http://@h.example/"), "http://***@h.example/");
   assert.equal(hideUrlUserInfo("no url @ all :// here"), "no url @ all :// here");
+  // Defanged separators and @ (refang reads each as a URL with its user info), written as they were around the mark.
+  assert.equal(hideUrlUserInfo("hxxp[:]//a:b@h[.]example/x hxxps:[//]a:b(at)h/ sfxp[://]a:b{ @ }h"), "hxxp[:]//***@h[.]example/x hxxps:[//]***(at)h/ sfxp[://]***{ @ }h");
+  assert.equal(hideUrlUserInfo("http://cat.example/at@x hxxp[:]//h.example"), "http://cat.example/at@x hxxp[:]//h.example");
   // Many `://` after one `@`: one pass (a search back to the `@` from each made this quadratic).
   const hostile = `@${"://x".repeat(200_000)}`;
+  const defanged = `[at]${"[:]//x".repeat(100_000)}${"x[at]".repeat(100_000)}`;
   const before = process.cpuUsage();
   assert.equal(hideUrlUserInfo(hostile), hostile);
+  assert.ok(hideUrlUserInfo(defanged).endsWith(`[:]//x[:]//${HIDDEN}[at]`));
   const used = process.cpuUsage(before);
   assert.ok((used.user + used.system) / 1000 < 2000, `${(used.user + used.system) / 1000} ms of CPU`);
 });
