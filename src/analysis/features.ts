@@ -151,22 +151,9 @@ function pathSplitter(separator: string | undefined): (path: string) => string[]
   return (path) => (!path.startsWith("/") && path.includes("\\") ? path.split(/[\\/]/) : path.split("/"));
 }
 
-/** Caches a string → number feature per call: command lines repeat a lot. */
-/** {@link memo} for a text result. */
-function memoText(fn: (s: string) => string): (s: string) => string {
-  const cache = new Map<string, string>();
-  return (s) => {
-    let v = cache.get(s);
-    if (v === undefined) {
-      v = fn(s);
-      cache.set(s, v);
-    }
-    return v;
-  };
-}
-
-function memo(fn: (s: string) => number): (s: string) => number {
-  const cache = new Map<string, number>();
+/** Caches a string → value feature per call: command lines repeat a lot. */
+function memo<T extends number | string>(fn: (s: string) => T): (s: string) => T {
+  const cache = new Map<string, T>();
   return (s) => {
     let v = cache.get(s);
     if (v === undefined) {
@@ -240,7 +227,7 @@ export function addProcessFeatures(df: pl.DataFrame, options: ProcessFeatureOpti
     if (wanted("commandlineTokens")) added.push(pl.Series("commandlineTokens", lines.map((l) => tokenCount(l)), pl.Int64));
     // One pass of the delimiter regex per line for both features (a delimiter is one UTF-16 unit: count = length);
     // command lines' delimiter strings repeat, so their hashes are memoised too.
-    const delims = wanted("commandlineTokensFull") || wanted("commandlineTokensHash") ? lines.map(memoText((l) => delimiterMatches(l, DEFAULT_DELIMITERS).join(""))) : [];
+    const delims = wanted("commandlineTokensFull") || wanted("commandlineTokensHash") ? lines.map(memo((l) => delimiterMatches(l, DEFAULT_DELIMITERS).join(""))) : [];
     if (wanted("commandlineTokensFull")) added.push(pl.Series("commandlineTokensFull", delims.map((d) => d.length), pl.Int64));
     if (wanted("commandlineScore")) added.push(pl.Series("commandlineScore", lines.map(score), pl.Int64));
     if (wanted("commandlineTokensHash")) added.push(pl.Series("commandlineTokensHash", delims.map(hash), pl.Int64));

@@ -1,11 +1,7 @@
 /** The error class, codes and message builders of src/analysis (STL, anomalies, clustering, features). */
 import { errorMessage, HuntlabError, unknownOptionText, type ErrorCatalog, type ErrorMessage, type UnknownOption } from "../common/errors";
 import { closeNames, nameList, quotedName, quotedText } from "../common/shownText";
-import { looksLikeEpochText } from "../common/epoch";
-
-/** How to turn a text column of epoch numbers into times (seconds; milliseconds without the multiplication). */
-const epochTextConversion = (column: string) =>
-  `df.withColumns(pl.col(${JSON.stringify(column)}).cast(pl.Float64).mul(1000).cast(pl.Datetime("ms"))) for seconds (without .mul(1000) for milliseconds)`;
+import { epochConversion, epochTypeHint, looksLikeEpochText } from "../common/epoch";
 
 /** Every code of src/analysis, with what docs/errors.md says of it. */
 export const ANALYSIS_ERRORS = {
@@ -91,7 +87,7 @@ export const analysisMessages = {
       "analysis/time-column-not-time",
       `${fn}: time column ${quotedName(column)} is text that does not parse as times (${failures} values).` +
         (examples.length ? ` Values that are not times: ${examples.map(quoteValue).join(", ")}.` : "") +
-        (looksLikeEpochText(examples) ? ` They look like epoch times: convert them first, ${epochTextConversion(column)}.` : ""),
+        (looksLikeEpochText(examples) ? ` They look like epoch times: convert them first, ${epochConversion(column, true)}.` : ""),
     ),
   timeTextEmpty: (fn: string, column: string) =>
     errorMessage("analysis/time-column-not-time", `${fn}: time column ${quotedName(column)} holds no times at all (every value is empty or null); pass the timeColumn that has them.`),
@@ -100,7 +96,7 @@ export const analysisMessages = {
       "analysis/time-column-not-time",
       // Epoch numbers (a SIEM's `_time`): how to make them times, as the timeline's message says.
       `${fn}: time column ${quotedName(column)} must hold times (Datetime, Date or time text); it is ${dtype}` +
-        (/^(U?Int|Float)\d*$/.test(dtype) ? `: for epoch times convert it first, df.withColumns(pl.col(${JSON.stringify(column)}).mul(1000).cast(pl.Datetime("ms"))) for seconds (without .mul(1000) for milliseconds)` : "") +
+        epochTypeHint(column, dtype) +
         ".",
     ),
   timeColumnUnknown: (fn: string, temporal: readonly string[], columns: readonly string[]) =>

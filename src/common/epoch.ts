@@ -52,3 +52,16 @@ export function epochMillis(value: number, unit: EpochUnit): number {
 export function looksLikeEpochText(values: readonly string[]): boolean {
   return values.length > 0 && values.every((v) => /^\s*-?\d{1,20}(?:\.\d{1,9})?\s*$/.test(v) && epochUnit(Math.abs(Number(v))) !== undefined);
 }
+
+/**
+ * How to make a time column of epoch numbers times, for error messages (seconds; milliseconds without the
+ * multiplication); `text`: the numbers are written as text, cast to numbers first.
+ */
+export function epochConversion(column: string, text = false): string {
+  return `df.withColumns(pl.col(${JSON.stringify(column)})${text ? ".cast(pl.Float64)" : ""}.mul(1000).cast(pl.Datetime("ms"))) for seconds (without .mul(1000) for milliseconds)`;
+}
+
+/** The hint a time-column error adds for a column of numbers (`dtype` as polars names it: Int64, Float64…), else "". */
+export function epochTypeHint(column: string, dtype: string): string {
+  return /^(U?Int|Float)\d*$/.test(dtype) ? `: for epoch times convert it first, ${epochConversion(column)}` : "";
+}

@@ -568,8 +568,7 @@ export class AlertGraph {
     return `AlertGraph(${this.nodeCount} nodes, ${this.edgeCount} edges${shown.length ? `: ${shown.join(", ")}${types.length > 8 ? ", …" : ""}` : ""})`;
   }
 
-  /** JSON: the nodes and edges (Maps serialised as `{}`, so a full graph looked empty). */
-  /** The graph as plain data: its nodes and edges (what `JSON.stringify` writes). */
+  /** The graph as plain data: its nodes and edges (what `JSON.stringify` writes). Its Maps would be written `{}`: a full graph looked empty. */
   toJSON(): { nodes: GraphNode[]; edges: GraphEdge[] } {
     return { nodes: this.nodes, edges: this.edges };
   }

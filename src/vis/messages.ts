@@ -3,11 +3,7 @@ import { closestNames, didYouMean, errorMessage, HuntlabError, unknownOptionText
 import { revealHidden } from "../common/hiddenChars";
 import { closeNames, listedName, nameList, quotedName, quotedText } from "../common/shownText";
 import { optionTypeText, shortValue } from "../common/options";
-import { looksLikeEpochText } from "../common/epoch";
-
-/** How to turn a text column of epoch numbers into times (seconds; milliseconds without the multiplication). */
-const epochTextConversion = (column: string) =>
-  `df.withColumns(pl.col(${JSON.stringify(column)}).cast(pl.Float64).mul(1000).cast(pl.Datetime("ms"))) for seconds (without .mul(1000) for milliseconds)`;
+import { epochConversion, epochTypeHint, looksLikeEpochText } from "../common/epoch";
 
 /** Every code of src/vis, with what docs/errors.md says of it. */
 export const VIS_ERRORS = {
@@ -143,14 +139,14 @@ export const visMessages = {
     errorMessage(
       "vis/timeline-time-not-time",
       `The time column ${quotedName(column)} holds text that is not a time (${failures} value(s), e.g. ${examples(values)})${given ? "" : "; pass timeColumn to use another column"}.` +
-        (looksLikeEpochText(values) ? ` They look like epoch times: convert them first, ${epochTextConversion(column)}.` : ""),
+        (looksLikeEpochText(values) ? ` They look like epoch times: convert them first, ${epochConversion(column, true)}.` : ""),
     ),
   timelineTimeType: (column: string, dtype: string, given = false) =>
     errorMessage(
       "vis/timeline-time-not-time",
       `The time column ${quotedName(column)} must hold times, not ${dtype}` +
         // Epoch numbers: how to make them times (seconds ×1000 → ms).
-        (/^(U?Int|Float)\d*$/.test(dtype) ? `: for epoch times convert it first, df.withColumns(pl.col(${JSON.stringify(column)}).mul(1000).cast(pl.Datetime("ms"))) for seconds (without .mul(1000) for milliseconds)` : "") +
+        epochTypeHint(column, dtype) +
         `${given ? "" : "; pass timeColumn to use another column"}.`,
     ),
   timelineRefTime: (raw: unknown) => errorMessage("vis/timeline-ref-time", `refEvent time ${typeof raw === "string" ? quotedName(raw) : shortValue(raw)} is not a time.`),
@@ -233,13 +229,13 @@ export const visMessages = {
     errorMessage(
       "vis/chart-time-not-time",
       `${fn}: time column ${quotedName(column)} does not parse as times (e.g. ${quotedText(example, MAX_NAME)}).` +
-        (looksLikeEpochText([example]) ? ` They look like epoch times: convert them first, ${epochTextConversion(column)}.` : ""),
+        (looksLikeEpochText([example]) ? ` They look like epoch times: convert them first, ${epochConversion(column, true)}.` : ""),
     ),
   chartTimeType: (fn: string, column: string, dtype: string) =>
     errorMessage(
       "vis/chart-time-not-time",
       `${fn}: time column ${quotedName(column)} must hold times; it is ${dtype}` +
-        (/^(U?Int|Float)\d*$/.test(dtype) ? `: for epoch times convert it first, df.withColumns(pl.col(${JSON.stringify(column)}).mul(1000).cast(pl.Datetime("ms"))) for seconds (without .mul(1000) for milliseconds)` : "") +
+        epochTypeHint(column, dtype) +
         ".",
     ),
   chartTooManyPoints: (fn: string, points: number, max: number, from: string, to: string) => {
