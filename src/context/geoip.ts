@@ -31,6 +31,7 @@ import { fileProblemText } from "../common/messages";
 import { openRegularFile } from "../common/regularFile";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
 import { classifyIp, ipType, ipv4OfInteger, parseIPv6, type IpType } from "./ipType";
+import { withoutPort } from "./iocType";
 import { GeoIpError, contextMessages as msg } from "./messages";
 
 export { GeoIpError } from "./messages";
@@ -114,9 +115,12 @@ interface ParsedAddress {
   via?: { address: string; kind: string };
 }
 
-/** Parses an address strictly (dotted quad without leading zeros, or IPv6); IPv4-mapped IPv6 becomes IPv4. */
+/**
+ * Parses an address strictly (dotted quad without leading zeros, or IPv6); IPv4-mapped IPv6 becomes IPv4. A port
+ * (`45.83.66.10:443`, `[2001:db8::1]:443`, as firewall and proxy logs write addresses) is dropped, as TI lookups do.
+ */
 function parseAddress(raw: string): ParsedAddress | undefined {
-  const s = raw.trim();
+  const s = withoutPort(raw.trim());
   const m = DOTTED_QUAD.exec(s);
   if (m) {
     let value = 0;

@@ -133,8 +133,9 @@ function unbracket(text: string): string {
  * `ip:port` indicators write it; else the text. The port is no part of what a
  * provider knows of the address. An IPv6 address needs its brackets: without
  * them the last group is no port. A name with a port stays as written.
+ * geoLookup reads addresses so too.
  */
-function withoutPort(text: string): string {
+export function withoutPort(text: string): string {
   const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[([0-9A-Fa-f:.]+(?:%[^\]]*)?)\]):(\d{1,5})$/.exec(text);
   if (!m || Number(m[3]) > 65535) return text;
   if (m[1] !== undefined) return ipaddr.IPv4.isValidFourPartDecimal(m[1]) ? m[1] : text;

@@ -79,6 +79,15 @@ describe("geoLookup with the shipped DB-IP database", () => {
     assert.equal(rows[5].GeoNote, "invalid IP address");
   });
 
+  it("locates an address written with a port as the address, as TI lookups read it (firewall and proxy logs)", () => {
+    const rows = geoLookupRecords(["8.8.8.8:443", "[2001:4860:4860::8888]:53", "10.1.2.3:8080", "8.8.8.8:65536", "2001:4860:4860:0:0:0:0:8888:53", "dns.google:443"]);
+    const plain = geoLookupRecords(["8.8.8.8", "2001:4860:4860::8888"]);
+    assert.deepEqual(rows.map((r) => r.IpAddress), ["8.8.8.8:443", "[2001:4860:4860::8888]:53", "10.1.2.3:8080", "8.8.8.8:65536", "2001:4860:4860:0:0:0:0:8888:53", "dns.google:443"], "the input as written");
+    assert.deepEqual(rows.slice(0, 2).map((r) => [r.CountryCode, r.City, r.Latitude]), plain.map((r) => [r.CountryCode, r.City, r.Latitude]));
+    assert.equal(rows[0].CountryCode, "US");
+    assert.deepEqual(rows.slice(2).map((r) => r.IpType), ["Private", "Invalid", "Invalid", "Invalid"], "a private address stays private; no port past 65535, none on an unbracketed IPv6 address, none on a name");
+  });
+
   it("agrees with ipType on every special range (the bulk fast path stays in step)", () => {
     for (const [cidr] of IPV4_RANGES) assert.ok(SPECIAL_FIRST_OCTETS.has(Number(cidr.split(".")[0])) || Number(cidr.split(".")[0]) >= 224, cidr);
     const sample = ["0.1.2.3", "9.9.9.9", "11.0.0.1", "100.64.0.1", "100.63.0.1", "172.15.0.1", "172.31.255.255", "192.0.2.5", "192.52.193.1", "198.19.1.1", "203.0.114.1", "223.255.255.255", "224.0.0.1", "255.255.255.255"];
