@@ -295,10 +295,11 @@ export const dataWarnings = {
     `${file}: a ${api} response: its ${rows} record(s) (${records}) are read, but it says ${partial}: the search matched more than this response holds ` +
     `(the other pages were not fetched, or the API capped the search); fetch every page (or narrow the search) and save the records of each`,
   /** A time column whose times end in zone abbreviations the zone table does not read (`IST`: several zones): kept as text. */
-  unreadZones: (file: string, column: string, zones: readonly string[]) =>
+  /** `example`: the first abbreviation and an offset it may stand for (`+HH:MM` for one not in the table). */
+  unreadZones: (file: string, column: string, zones: readonly string[], example: { zone: string; offset: string }) =>
     `${file}: column ${quotedName(column)} holds times with the zone abbreviation(s) ${zones.join("; ")}, which name no one UTC offset: ` +
     `the column is kept as text (a start/end window or timeline on it is refused); replace the abbreviation with its offset ` +
-    `(e.g. df.withColumns(pl.col(name).str.replace(" IST$", "+05:30"))), or export the times as ISO 8601 with their offset. The abbreviations read: README.md, "Zone abbreviations"`,
+    `(e.g. df.withColumns(pl.col(${JSON.stringify(column)}).str.replace(${JSON.stringify(` ${example.zone}$`)}, ${JSON.stringify(example.offset)})) when ${example.zone} is ${example.offset}), or export the times as ISO 8601 with their offset. The abbreviations read: README.md, "Zone abbreviations"`,
   /** A CSV column parsed from slash dates that read either way (`05/06/2026`): read month first. */
   slashDatesMonthFirst: (file: string, column: string) =>
     `${file}: column ${JSON.stringify(column)} holds slash dates whose day and month are all 12 or less (05/06/2026 reads as 6 May or 5 June alike): ` +

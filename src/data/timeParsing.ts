@@ -450,7 +450,9 @@ export const AMBIGUOUS_ZONES: Readonly<Record<string, string>> = {
 
 /** The {@link dataMessages} warning for a column left text by `unreadZones` ({@link TimeParseResult}): each abbreviation with what it may mean. */
 export function unreadZonesWarning(file: string, column: string, zones: readonly string[]): string {
-  return dataWarnings.unreadZones(file, column, zones.map((z) => `${z} (${AMBIGUOUS_ZONES[z] ?? "not in huntlab's table"})`));
+  // The replacement shown is for the first abbreviation, with the first offset it may stand for (runnable as written).
+  const example = { zone: zones[0] ?? "", offset: /[+-]\d{2}:\d{2}/.exec(AMBIGUOUS_ZONES[zones[0]] ?? "")?.[0] ?? "+HH:MM" };
+  return dataWarnings.unreadZones(file, column, zones.map((z) => `${z} (${AMBIGUOUS_ZONES[z] ?? "not in huntlab's table"})`), example);
 }
 
 /** Words after a time that are no zone: AM/PM (a 12-hour clock). */

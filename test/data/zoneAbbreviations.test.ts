@@ -68,7 +68,18 @@ test("readDataFile: a CSV's and an NDJSON's zone-abbreviation time columns are t
     assert.equal(df.getColumn("StartTime").dtype.variant, "String");
     assert.equal(warnings.length, 1, warnings.join("\n"));
     assert.ok(warnings[0].startsWith(`${file}: column "StartTime" holds times with the zone abbreviation(s) IST (India +05:30, Ireland +01:00, Israel +02:00)`), warnings[0]);
+    // The replacement it suggests names the column and the abbreviation found, and does what it says.
+    const fix = 'df.withColumns(pl.col("StartTime").str.replace(" IST$", "+05:30"))';
+    assert.ok(warnings[0].includes(`e.g. ${fix} when IST is +05:30`), warnings[0]);
+    const fixed = df.withColumns(pl.col("StartTime").str.replace(" IST$", "+05:30"));
+    assert.deepEqual(parseTimeSeries(fixed.getColumn("StartTime")).series.cast(pl.Datetime("ms")).toArray().map((d) => (d as Date).toISOString()), ["2026-12-07T02:45:00.000Z", "2026-12-07T03:45:00.000Z"]);
   }
+  // Another abbreviation, another column: the example is theirs (it was always IST's, with pl.col(name)).
+  const bst = path.join(dir, "bst.csv");
+  fs.writeFileSync(bst, "EndTime,Host\n2026-07-07 08:15:00 BST,h1\n");
+  const warnings: string[] = [];
+  readDataFile(bst, { warn: (m) => warnings.push(m) });
+  assert.ok(warnings.length === 1 && warnings[0].includes('e.g. df.withColumns(pl.col("EndTime").str.replace(" BST$", "+01:00")) when BST is +01:00'), warnings.join("\n"));
 });
 
 test("a query's start/end on a CSV of zone-abbreviation times picks the rows by their instants", async () => {
