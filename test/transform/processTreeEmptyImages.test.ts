@@ -49,6 +49,15 @@ describe("image columns with no value in any row", () => {
     });
   }
 
+  it("OCSF whose process.file.path is Categorical and blank in every row (a Parquet file's dictionary strings) is read in the file-name layout", () => {
+    const full = readDataFile(path.join(FIXTURES, "ocsf.ndjson"));
+    const df = full.withColumns(...["process.file.path", "process.parent_process.file.path"].map((c) => pl.lit(" ").cast(pl.Utf8).cast(pl.Categorical).alias(c)));
+    assert.equal(processTreeSchema(df).name, "OCSF Process Activity (file names)");
+    assert.equal(detectEventSchema(df, "process").name, "OCSF Process Activity (file names)");
+    // With its paths Categorical, the full layout as before.
+    assert.equal(processTreeSchema(full.withColumns(pl.col("process.file.path").cast(pl.Categorical))).name, "OCSF Process Activity");
+  });
+
   it("SentinelOne whose tgt.process.image.path was not exported with values: tgt.process.name and src.process.name are the images", () => {
     const full = readDataFile(path.join(FIXTURES, "sentinelone_dv.csv"));
     const df = emptied(full, ["tgt.process.image.path", "src.process.image.path", "src.process.parent.image.path"], null);

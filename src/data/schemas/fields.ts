@@ -7,7 +7,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
-import { isTextType, textExpr } from "../../common/dtypes";
+import { isCategoricalText, isTextType, plainText, textExpr } from "../../common/dtypes";
 import { columnNames, columnOf } from "../../common/frames";
 import { looksLikeTrinoRow, parseTrinoText, type Json } from "./trinoText";
 
@@ -243,13 +243,14 @@ export function emptyFields(events: pl.DataFrame, names: readonly string[], cand
 function hasValue(series: pl.Series | undefined): boolean {
   if (!series || series.len() === 0) return true; // no rows: nothing says the field is empty
   if (series.nullCount() === series.len()) return false;
-  if (!isTextType(series.dtype)) return true;
+  // Categorical text (a Parquet or Arrow file's dictionary strings) is text: blank is blank there too.
+  if (!isTextType(series.dtype) && !isCategoricalText(series.dtype)) return true;
   // The first rows settle it for a filled column without reading all of a big frame.
   const head = series.len() > 1000 ? series.head(1000) : undefined;
   if (head && hasValue(head)) return true;
   // A character that is not white space (as str.strip's): no stripped copy of every string (an empty 5M-row column:
   // ~1 s of CPU stripped, ~0.07 s searched; a tree build asks twice).
-  const filled = pl.DataFrame([series.rename("v")]).select(pl.col("v").str.contains("\\S").any().alias("n"));
+  const filled = pl.DataFrame([plainText(series).rename("v")]).select(pl.col("v").str.contains("\\S").any().alias("n"));
   return filled.getColumn("n").toArray()[0] === true;
 }
 
