@@ -459,13 +459,14 @@ export function unreadZonesWarning(file: string, column: string, zones: readonly
 const NOT_ZONES = new Set(["AM", "PM"]);
 
 /** A time of day followed by a zone abbreviation (`… 08:15:00 CET`, `…08:15:00.5 (PST)`): the time part and the word. Linear (Rust regex). */
-const TRAILING_ZONE = "^(.*\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?)\\s*\\(?([A-Z]{2,5})\\)?$";
+// The time may carry its offset before the word: RFC 2822 e-mail dates write `-0500 (EST)`, some logs `+01:00 CET`.
+const TRAILING_ZONE = "^(.*\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:\\s*(?:[+-]\\d{2}:?\\d{2}|Z))?)\\s*\\(?([A-Z]{2,5})\\)?$";
 /** A time text ending in a UTC offset or `Z`. */
 const HAS_OFFSET = "(?:[+-]\\d{2}:?\\d{2}|Z)$";
 /** `date(1)` and Java's `Date.toString()`: `Mon Dec 07 08:15:00 PST 2026` (`Dec  7` padded by date(1)). */
 const WORD_DATE_ZONE = "^[A-Za-z]{3},?\\s+([A-Za-z]{3})\\s+(\\d{1,2})\\s+(\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?)\\s+([A-Z]{2,5})\\s+(\\d{4})$";
 /** The same tests in JavaScript, on a value's last 40 characters (bounded work whatever the value's length). */
-const TRAILING_ZONE_JS = /\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*\(?([A-Z]{2,5})\)?$/;
+const TRAILING_ZONE_JS = /\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*(?:[+-]\d{2}:?\d{2}|Z))?\s*\(?([A-Z]{2,5})\)?$/;
 const WORD_DATE_ZONE_JS = /^[A-Za-z]{3},?\s+[A-Za-z]{3}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\s+([A-Z]{2,5})\s+\d{4}$/;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -496,13 +497,15 @@ function withZoneOffsets(text: pl.Series, sample: readonly string[]): { text: pl
   };
   const trailingZone = v.str.extract(TRAILING_ZONE, 2);
   const trailingBody = v.str.extract(TRAILING_ZONE, 1);
+  const writtenOffset = trailingBody.str.extract("([+-]\\d{2}:?\\d{2})$", 1).str.replace(":", "");
   const frame = pl.DataFrame([text.rename("v")]).select(
     pl
       .when(word.zone.isNotNull().and(offsetOf(word.zone).isNotNull()))
       .then(pl.concatString([word.year, pl.lit("-"), word.month, pl.lit("-"), word.day, pl.lit(" "), word.time, offsetOf(word.zone)], ""))
-      // A time that has its offset already (`…+00:00 UTC`): the word dropped when it says the same (UTC), else kept (no time).
+      // A time that has its offset already (`…+00:00 UTC`, `-0500 (EST)`): the word dropped when it is UTC or names that
+      // offset, else kept (no time: the two disagree).
       .when(trailingZone.isNotNull().and(offsetOf(trailingZone).isNotNull()).and(trailingBody.str.contains(HAS_OFFSET)))
-      .then(pl.when(offsetOf(trailingZone).eq(pl.lit("+00:00"))).then(trailingBody).otherwise(v))
+      .then(pl.when(offsetOf(trailingZone).eq(pl.lit("+00:00")).or(writtenOffset.eq(offsetOf(trailingZone).str.replace(":", "")))).then(trailingBody).otherwise(v))
       .when(trailingZone.isNotNull().and(offsetOf(trailingZone).isNotNull()))
       .then(pl.concatString([trailingBody, offsetOf(trailingZone)], ""))
       .otherwise(v)

@@ -24,6 +24,8 @@ test("parseTimeSeries: table abbreviations are their offsets, in ISO, slash, dat
     [["Mon Dec 07 08:15:00 PST 2026", "Mon Dec  7 08:15:01 PST 2026", "Tue Jul 07 08:15:00 PDT 2026"], ["2026-12-07T16:15:00.000Z", "2026-12-07T16:15:01.000Z", "2026-07-07T15:15:00.000Z"]],
     [["Mon Dec 07 08:15:00 JST 2026", "Mon Dec 07 08:15:00 AEDT 2026", "Mon Dec 07 08:15:00 UTC 2026"], ["2026-12-06T23:15:00.000Z", "2026-12-06T21:15:00.000Z", "2026-12-07T08:15:00.000Z"]],
     [["2026-12-07 08:15:00 GMT", "2026-12-07 08:15:00 (UTC)", "2026-12-07 08:15:00 EET"], ["2026-12-07T08:15:00.000Z", "2026-12-07T08:15:00.000Z", "2026-12-07T06:15:00.000Z"]],
+    // An offset and the word that names it: e-mail Date headers (RFC 2822's comment), logs writing both.
+    [["Mon, 01 Jan 2024 08:15:00 -0500 (EST)", "Tue, 02 Jan 2024 08:15:00 +0100 (CET)", "2026-12-07T08:15:00+01:00 CET", "2026-07-07 08:15:00 -07:00 PDT"], ["2024-01-01T13:15:00.000Z", "2024-01-02T07:15:00.000Z", "2026-12-07T07:15:00.000Z", "2026-07-07T15:15:00.000Z"]],
   ];
   for (const [values, expected] of cases) {
     const read = parseTimeSeries(pl.Series("t", values));
@@ -33,6 +35,10 @@ test("parseTimeSeries: table abbreviations are their offsets, in ISO, slash, dat
   }
   assert.equal(toDate("Mon Dec 07 08:15:00 PST 2026").toISOString(), "2026-12-07T16:15:00.000Z");
   assert.equal(toDate("2026-12-07 08:15:00 CET").toISOString(), "2026-12-07T07:15:00.000Z");
+  assert.equal(toDate("Mon, 01 Jan 2024 08:15:00 -0500 (EST)").toISOString(), "2024-01-01T13:15:00.000Z");
+  // An offset and a word that disagree: no time, rather than one of them picked.
+  assert.equal(parseTimeSeries(pl.Series("t", ["2026-12-07T08:15:00+02:00 CET"])).parsed, false);
+  assert.equal(parseTimeSeries(pl.Series("t", ["Mon, 01 Jan 2024 08:15:00 -0500 (PST)"])).parsed, false);
 });
 
 test("parseTimeSeries: an ambiguous or unknown abbreviation, one bad value, or AM/PM leave the column text; no zone word in hex or other text", () => {
