@@ -20,6 +20,8 @@ export interface ServiceFaults {
   throttle?: { count: number; status: number; retryAfter?: string };
   /** Delay before answering, ms (for timeout and cancel tests). */
   delayMs?: number;
+  /** Called as a delayed request starts its wait: a test's reference timer (settledWithin's `from`) starts then. */
+  onDelay?: () => void;
   /** Rows returned at most; more rows → the limit's partial error. */
   rowLimit?: number;
   /** Return the rows with a non-limit partial error. */
@@ -133,6 +135,7 @@ export class LogAnalyticsTwin extends LoopbackTwin {
     const delay = this.faults.delayMs;
     if (delay) {
       const limit = this.faults.gatewayTimeout ? preferredWait(req.headers.prefer) * this.faults.gatewayTimeout.msPerSecond : Infinity;
+      this.faults.onDelay?.();
       await new Promise((r) => setTimeout(r, Math.min(delay, limit)));
       // res, not req: a request read to its end is destroyed already (autoDestroy), answered or not.
       if (res.destroyed) return;
