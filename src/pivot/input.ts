@@ -8,6 +8,7 @@ import { canonicalDecimal } from "../common/decimal";
 import { jsDtype } from "../common/dtypes";
 import { columnNames, columnOf, exactValues, frameHeight, frameOf, isDataFrame, renameAll } from "../common/frames";
 import { Entity } from "../entities/entity";
+import { ipv4OfInteger } from "../context/ipType";
 import { PivotError, pivotMessages as msg } from "./messages";
 import type { PivotCallOptions, PivotInput, PivotJoin } from "./types";
 
@@ -54,6 +55,18 @@ export function inputText(value: unknown): string {
   return String(value).trim();
 }
 
+/** polars' number types: a cell of theirs is a number, whose text (64-bit ones come as exact text) is read back as one. */
+const NUMERIC_VARIANTS: ReadonlySet<string> = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64"]);
+
+/**
+ * {@link inputText} of an IP address input: a number (a cell of a numeric column, a number in an array) that is a whole
+ * number from 0 to 2^32 - 1 is the IPv4 address it stands for (ipv4OfInteger), as geoLookup and lookupIocs read an
+ * integer column of addresses; digits written as text stay text.
+ */
+function addressText(value: unknown): string {
+  return ipv4OfInteger(value) ?? inputText(value);
+}
+
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
@@ -61,12 +74,16 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** The values of a pivot call's input (see {@link PivotInput}). */
-export function normaliseInput(fn: string, input: PivotInput, options: PivotCallOptions, attribute: string, read: AttributeReader): NormalisedInput {
+/**
+ * The values of a pivot call's input (see {@link PivotInput}). `addresses`: the function takes IP addresses, and a
+ * number is read as the IPv4 address it stands for ({@link addressText}).
+ */
+export function normaliseInput(fn: string, input: PivotInput, options: PivotCallOptions, attribute: string, read: AttributeReader, addresses = false): NormalisedInput {
   const seen = new Set<string>();
   const values: string[] = [];
+  const text = addresses ? addressText : inputText;
   const add = (value: unknown): void => {
-    const t = value instanceof Entity ? entityValue(fn, value, attribute, read) : inputText(value);
+    const t = value instanceof Entity ? entityValue(fn, value, attribute, read, text) : text(value);
     if (t !== "" && !seen.has(t)) {
       seen.add(t);
       values.push(t);
@@ -81,7 +98,7 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
     // A cell of a list or struct column is no value: as text, ["1.2.3.4","5.6.7.8"] is "1.2.3.4,5.6.7.8", looked up as one.
     const variant = columnOf(input, options.column).dtype.variant;
     if (NESTED_TYPES.has(variant)) throw new PivotError(msg.nestedColumn(fn, options.column, variant));
-    const keys = columnKeys(input, options.column);
+    const keys = columnKeys(input, options.column, addresses);
     for (const k of keys) if (k !== null) add(k);
     return { values, frame: { df: input, column: options.column, keys } };
   }
@@ -100,8 +117,8 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
   throw new PivotError(msg.badInput(fn, describe(input)));
 }
 
-function entityValue(fn: string, entity: Entity, attribute: string, read: AttributeReader): string {
-  const value = inputText(read(entity));
+function entityValue(fn: string, entity: Entity, attribute: string, read: AttributeReader, text: (value: unknown) => string): string {
+  const value = text(read(entity));
   if (value === "") throw new PivotError(msg.entityValue(fn, entity.constructor.name, attribute));
   return value;
 }
@@ -127,11 +144,19 @@ export function withInputColumn(fn: string, result: pl.DataFrame, inputs: readon
   return pl.DataFrame([pl.Series(inputColumn, [...inputs], pl.Utf8), ...own]);
 }
 
-/** Each row's lookup value ({@link inputText}; 64-bit integers exact), null where blank so it never joins. */
-function columnKeys(df: pl.DataFrame, column: string): (string | null)[] {
+/**
+ * Each row's lookup value ({@link inputText}; 64-bit integers exact), null where blank so it never joins.
+ * `addresses`: a numeric column's cells are IPv4 addresses stored as integers ({@link addressText}).
+ */
+function columnKeys(df: pl.DataFrame, column: string, addresses = false): (string | null)[] {
   const series = columnOf(df, column);
+  const variant = jsDtype(series)?.variant;
+  if (addresses && variant !== undefined && NUMERIC_VARIANTS.has(variant)) {
+    // Int64/UInt64 cells come as their exact text: read back as a BigInt (ipv4OfInteger takes one), never rounded.
+    return exactValues(series).map((v) => addressText(typeof v === "string" && /^-?\d+$/.test(v) ? BigInt(v) : v) || null);
+  }
   // A decimal's exact text without its scale's zeros, as a number is written (`2.00` is `2`, `2.50` is `2.5`).
-  const decimal = jsDtype(series)?.variant === "Decimal";
+  const decimal = variant === "Decimal";
   return exactValues(series).map((v) => (decimal && typeof v === "string" ? canonicalDecimal(v.trim()) : inputText(v)) || null);
 }
 

@@ -67,8 +67,11 @@ export function pivotHelp(path: string, info: PivotFunctionInfo): string {
 export function makePivotFunction(info: PivotFunctionInfo, impl: PivotImpl): PivotFunction {
   const path = info.family ? `entities.${info.entity}.${info.namespace}.${info.family}.${info.name}` : `entities.${info.entity}.${info.namespace}.${info.name}`;
   const read = readAttribute(info.inputAttribute);
+  // An Ip util or TI function (geoLoc, lookupIp…) reads an integer as the IPv4 address it stores, as geoLookup and
+  // lookupIocs do: as text, 134744072 was digits. (A query's parameter takes the value as the user wrote it.)
+  const addresses = !info.family && info.entity === "Ip" && info.inputAttribute === "Address";
   const run = async (input: PivotInput, options: PivotCallOptions = {}): Promise<pl.DataFrame> => {
-    const { values, frame } = normaliseInput(path, input, options, info.inputAttribute, read);
+    const { values, frame } = normaliseInput(path, input, options, info.inputAttribute, read, addresses);
     const params: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(options)) if (!PIVOT_OPTION_KEYS.has(k)) params[k] = v;
     // A util or TI function reads only its own parameters: a misspelt one (`joni: "left"`) was dropped, and the

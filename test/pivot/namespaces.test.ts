@@ -108,6 +108,25 @@ describe("pivots", () => {
       assert.deepEqual(col(geo, "IpType"), ["Public", "Private"]);
     });
 
+    it("geoLoc and ti.lookupIp read an integer column (Int64, UInt32, Float64) as the IPv4 addresses it stores, as geoLookup and lookupIocs do", async () => {
+      // 2204865489 is 131.107.147.209 (on the lab TI feed, high), 167772161 is 10.0.0.1 (INET_ATON, flow stores).
+      for (const dtype of [pl.Int64, pl.UInt32, pl.Float64]) {
+        const df = pl.DataFrame([pl.Series("SrcIp", [2204865489, 167772161, null, 2204865489], dtype), pl.Series("user", ["a", "b", "c", "d"])]);
+        const geo = await entities.Ip.util.geoLoc(df, { column: "SrcIp", join: "left" });
+        assert.deepEqual(col(geo, "user"), ["a", "b", "c", "d"], String(dtype));
+        assert.deepEqual(col(geo, "CountryCode"), ["US", null, null, "US"], String(dtype));
+        assert.deepEqual(col(geo, "IpType"), ["Public", "Private", null, "Public"], String(dtype));
+        const found = await entities.Ip.ti.lookupIp(df, { column: "SrcIp", join: "inner" });
+        assert.deepEqual(col(found, "Ioc"), ["131.107.147.209", "10.0.0.1", "131.107.147.209"], String(dtype));
+        assert.deepEqual(col(found, "user"), ["a", "b", "d"], String(dtype));
+        assert.equal(col(found, "Severity")[0], "high", String(dtype));
+      }
+      // A number in a list too; digits written as text stay text (a process or event id), and a number past 2^32 - 1 is no address.
+      const listed = await entities.Ip.util.geoLoc([2204865489, "2204865489", 4294967296]);
+      assert.deepEqual(col(listed, "Address"), ["131.107.147.209", "2204865489", "4294967296"]);
+      assert.deepEqual(col(listed, "CountryCode"), ["US", null, null]);
+    });
+
     it("whois says plainly when the shipped database has no ASN data", async () => {
       const w = await entities.Ip.util.whois(["131.107.147.209", "192.168.1.1"]);
       assert.deepEqual(col(w, "Asn"), [null, null]);
