@@ -90,6 +90,37 @@ function excerpt(text: string, max = 300): string {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
+/** Longest quote of a service's own message in a row's Details. */
+const SERVICE_SAID_MAX = 200;
+
+/** Fields services put their message in (`{"message"}`, `{"detail"}`, `{"error": "…"}`, `{"error": {"message"}}`, `{"errors": [{…}]}`). */
+const MESSAGE_KEYS = ["message", "detail", "error_description", "error", "errors", "verbose_msg", "msg"] as const;
+
+/**
+ * The message a service's error body carries (or its text), masked, controls removed, cut to
+ * {@link SERVICE_SAID_MAX}; undefined for a blank one. Masked before the cut: a key cut in two is no longer found.
+ */
+function serviceMessage(text: string, mask: (text: string) => string): string | undefined {
+  let said: unknown = text;
+  try {
+    said = JSON.parse(text);
+  } catch {
+    // Not JSON: the text is the message (an HTML page, a plain line).
+  }
+  // Two levels down at most: {"error": {"message"}}, {"errors": [{"detail"}]}.
+  for (let depth = 0; depth < 3 && typeof said === "object" && said !== null; depth++) {
+    const o: unknown = Array.isArray(said) ? said[0] : said;
+    if (typeof o !== "object" || o === null) break;
+    const key = MESSAGE_KEYS.find((k) => (o as Record<string, unknown>)[k] !== undefined && (o as Record<string, unknown>)[k] !== null);
+    said = key === undefined ? JSON.stringify(o) : (o as Record<string, unknown>)[key];
+  }
+  // Masked again: a key JSON-escaped in the body (`\/`, `\u…`) is written out by the parse. Then C0/C1 controls
+  // (ESC sequences, BEL) and bidi/zero-width marks go, which would reorder or hide the text shown.
+  const clean = mask(typeof said === "string" ? said : (JSON.stringify(said) ?? "")).replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g, " ");
+  const quoted = excerpt(clean, SERVICE_SAID_MAX);
+  return quoted === "" ? undefined : quoted;
+}
+
 function seconds(ms: number): string {
   return ms >= 1000 ? `${+(ms / 1000).toFixed(1)} s` : `${ms} ms`;
 }
@@ -307,8 +338,12 @@ export abstract class HttpTIProvider extends TIProvider {
     switch (status) {
       case 401:
         return `Authorization failed (HTTP 401). Check ${this.name}'s AuthKey${this.info.requiredArgs.includes("ApiID") ? " and ApiID" : ""} in msticpyconfig.yaml.`;
-      case 403:
-        return `Request forbidden (HTTP 403). The key may not have access to this endpoint, or its quota is used up.`;
+      case 403: {
+        // The service's own reason (quota used up, plan, endpoint) was only in RawResult. "The answer", not the
+        // provider's name: through a proxy, the 403 may be the proxy's.
+        const said = serviceMessage(text, (t) => this.masker.mask(t));
+        return `Request forbidden (HTTP 403). The key may not have access to this endpoint, or its quota is used up.${said ? ` The answer said: "${said}"` : ""}`;
+      }
       case 429:
         return `Rate limited (HTTP 429)${retried}${outcome.note ? `; ${outcome.note}` : ""}.`;
       case 301:

@@ -276,6 +276,32 @@ test("403 and 404 are rows with MSTICPy's wording", async () => {
   }
 });
 
+test("a 403's Details quote the service's own message: cut to 200 characters, control characters removed, the key masked", async () => {
+  // Services echo the key they refused; a body is attacker-controlled text (terminal escapes, bidi marks).
+  const said = `Daily quota exceeded for key ${FAKE_KEY}\u001b[31m\u0007 \u202eupgrade at https://example.com/plans ${"x".repeat(400)}`;
+  const forms: [string, Handler][] = [
+    ["{message}", () => ({ status: 403, json: { message: said } })],
+    ["{error: {message}}", () => ({ status: 403, json: { error: { code: "Forbidden", message: said } } })],
+    // The key JSON-escaped (\u0068 is "h"): the masker reads the body's text, the quote its parsed message.
+    ["escaped key", () => ({ status: 403, headers: { "Content-Type": "application/json" }, text: JSON.stringify({ detail: said }).replace(FAKE_KEY, `\\u0068${FAKE_KEY.slice(1)}`) })],
+  ];
+  for (const [form, handler] of forms) {
+    const h = await harness("GreyNoise", handler);
+    try {
+      const [row] = rowsOf(await h.ti.lookupIoc("45.83.66.10"));
+      assert.equal(row.Status, 403, form);
+      const quoted = /^Request forbidden \(HTTP 403\)\. .* The answer said: "(.*)"$/.exec(row.Details)?.[1];
+      assert.ok(quoted, `${form}: ${row.Details}`);
+      assert.match(quoted, /^Daily quota exceeded for key \S+ \[31m upgrade at https:\/\/example\.com\/plans x+…$/, form);
+      assert.ok(quoted.length <= 201, `${form}: ${quoted.length} characters`);
+      assert.ok(!row.Details.includes(FAKE_KEY) && !row.Details.includes(FAKE_KEY.slice(1)), `${form}: the key is masked`);
+      assert.doesNotMatch(row.Details, /[\u0000-\u001f\u007f-\u009f\u202e]/, form);
+    } finally {
+      await h.close();
+    }
+  }
+});
+
 test("the concurrency limit holds at the server", async () => {
   for (const limit of [1, 3, 8]) {
     // Answers held until `limit` requests are in (or all 30, or 10 s passed): on a loaded machine the client sent
