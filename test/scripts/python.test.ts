@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -36,6 +37,22 @@ test("findPython: the first candidate with the modules, skipping those without; 
     // HUNTLAB_PYTHON wins when it has the modules.
     assert.equal(findPython(["json"], { env: { ...process.env, HUNTLAB_PYTHON: python3! } }), python3);
     assert.equal(findPython(["json"], { env: { PATH: process.env.PATH, HUNTLAB_PYTHON: bare } }) !== bare, true);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("findPython gives the interpreter a candidate runs, not a shim in front of it (pyenv's: ~0.45 CPU-s a call)", { skip: python3 ? false : "no python3" }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-python-shim-"));
+  try {
+    // A shim as pyenv's is: a script that execs the interpreter.
+    const shim = path.join(dir, "python3");
+    fs.writeFileSync(shim, `#!/bin/sh\nexec ${JSON.stringify(python3)} "$@"\n`, { mode: 0o755 });
+    const real = spawnSync(python3!, ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).stdout.trim();
+    assert.ok(path.isAbsolute(real), real);
+    assert.equal(findPython(["json"], { candidates: [shim] }), real);
+    assert.equal(findPython(["json"], { candidates: [shim, python3!] }), real);
+    assert.equal(findPython(["no_such_module_huntlab"], { candidates: [shim] }), undefined);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
