@@ -50,7 +50,9 @@ async function main(): Promise<void> {
     line("processKeys");
     const matched = matchParents(keys);
     line("matchParents");
-    return processNodes(events, keys, matched);
+    const made = processNodes(events, keys, matched);
+    keys.release?.();
+    return made;
   })();
   line("processNodes");
   const layout = treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width);

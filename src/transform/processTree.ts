@@ -280,7 +280,10 @@ function unusedName(name: string, taken: readonly string[]): string {
 /** The nodes, their parents matched or inferred; the per-event keys step (~40 B a row) is left behind for the collector. */
 function linkedNodes(events: ReturnType<typeof processEvents>, toleranceMs: number | undefined): ReturnType<typeof processNodes> {
   const keys = processKeys(events);
-  return processNodes(events, keys, matchParents(keys, { toleranceMs }), { toleranceMs });
+  const nodes = processNodes(events, keys, matchParents(keys, { toleranceMs }), { toleranceMs });
+  // Freed now: V8 would free them only at a collection, which a synchronous build may not reach before its peak.
+  keys.release?.();
+  return nodes;
 }
 
 /**

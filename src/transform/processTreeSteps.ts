@@ -48,6 +48,10 @@
  * number or an order are done inside one call (countTrue, timeOrderOf),
  * and typed arrays are made at their final size (keyPartsFor).
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { tableFromIPC } from "apache-arrow";
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType, isWholeDecimal } from "../common/dtypes";
 import { printWarning } from "../common/messages";
@@ -668,6 +672,8 @@ export interface ProcessKeys {
   parentIdCode?: Uint32Array;
   /** Id codes are below this. */
   idCodeCount?: number;
+  /** Frees the per-event arrays made here, bar `time`, `order` and the key parts (the nodes keep those): for the build's own call, once the nodes are made. */
+  release?(): void;
 }
 
 /**
@@ -799,7 +805,7 @@ function denseTexts(events: pl.DataFrame, exprs: pl.Expr[], { firstArray, firstR
 }
 
 /** Keys step: times, key parts, and the lookups parent matching compares as small integers. */
-export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
+export function processKeys({ events, schema }: ProcessEvents, { ipcRows = IPC_ROWS }: ProcessKeysOptions = {}): ProcessKeys {
   const n = events.height;
   const byImage = hasColumn(events, schema.parentName);
   const timed = hasColumn(events, schema.parentCreationTime);
@@ -815,7 +821,7 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
   const parentIdExpr = parentIdIsGuid ? guidText(idText(events, schema.parentId)) : idText(events, schema.parentId);
   const idExprs = [idText(events, schema.processId), parentIdExpr, ...(gpid ? [gpid] : [])];
   // One pass: every code and time as numbers.
-  const work = events.select(
+  const workColumns = [
     startMicros(events, schema).cast(pl.Float64).fillNull(pl.lit(-Infinity)).alias("t"),
     ...(hasColumn(events, schema.hostName) ? [categoryCode(orIfNull(events, schema.hostName, text(schema.hostName), ""), nullCode).alias("h")] : []),
     ...idExprs.map((e, k) => categoryCode(e, nullCode).alias(`i${k}`)),
@@ -823,9 +829,10 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
     ...(timed ? [columnMicros(events, schema.parentCreationTime).cast(pl.Float64).fillNull(pl.lit(NaN)).alias("pt")] : []),
     ...(gpTimed ? [columnMicros(events, schema.grandparentCreationTime).cast(pl.Float64).fillNull(pl.lit(NaN)).alias("gpt")] : []),
     ...(guided ? [categoryCode(guidText(text(schema.processGuid as string)), nullCode).alias("g0"), categoryCode(guidText(text(schema.parentGuid as string)), nullCode).alias("g1")] : []),
-  );
-  const u32 = (c: string): Uint32Array => work.getColumn(c).toTypedArray() as Uint32Array;
-  const f64 = (c: string): Float64Array => work.getColumn(c).toTypedArray() as Float64Array;
+  ];
+  const work = numberColumns(events, workColumns, n >= ipcRows);
+  const u32 = (c: string): Uint32Array => work.column(c) as Uint32Array;
+  const f64 = (c: string): Float64Array => work.column(c) as Float64Array;
   const time = f64("t");
 
   // Hosts, ids (own, parent and grandparent: one numbering) and images, each numbered densely from 1.
@@ -892,6 +899,11 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
   };
   let key: pl.Series | undefined;
   let parts: KeyParts | undefined;
+  const guidTexts = guided ? [u32("g0"), u32("g1")] : [];
+  const guids = guided ? guidCodes(guidTexts[0], guidTexts[1], hosts, hostCount) : {};
+  const byId = byImage && parentImages.includes(0) && parentImages.some((m) => m !== 0) ? hostIdCodes(hosts, hostCount, ids[0], ids[1], parentImages, idCount) : {};
+  const parentTime = timed ? f64("pt") : undefined;
+  const grandparentTime = gpTimed ? f64("gpt") : undefined;
   return {
     get key(): pl.Series {
       key ??= keyColumn(this.keyParts, identityOrder(n));
@@ -903,17 +915,101 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
     },
     keyPartsFor,
     time,
-    order: timeOrderOf(work, time),
+    order: work.timeOrder(time),
     code: codes[0],
     parentCode: codes[1],
-    ...(timed ? { parentTime: f64("pt") } : {}),
-    ...(guided ? guidCodes(u32("g0"), u32("g1"), hosts, hostCount) : {}),
+    ...(parentTime ? { parentTime } : {}),
+    ...guids,
     ...(gpid ? { grandparentCode: codes[2] } : {}),
-    ...(gpTimed ? { grandparentTime: f64("gpt") } : {}),
+    ...(grandparentTime ? { grandparentTime } : {}),
     codeCount,
     // Some rows without a parent name among rows with one: those matched by (host, id) and time.
-    ...(byImage && parentImages.includes(0) && parentImages.some((m) => m !== 0) ? hostIdCodes(hosts, hostCount, ids[0], ids[1], parentImages, idCount) : {}),
+    ...byId,
+    release: () => releaseArrays(hosts, ...ids, ...images, ...guidTexts, parentTime, grandparentTime, ...codes, guids.guidCode, guids.parentGuidCode, byId.idCode, byId.parentIdCode),
   };
+}
+
+/** Options of {@link processKeys}. */
+export interface ProcessKeysOptions {
+  /** From this many events the per-event numbers leave polars through an Arrow IPC temp file (default {@link IPC_ROWS}; the tests take 0). */
+  ipcRows?: number;
+}
+
+/**
+ * From this many events, the keys step's per-event numbers (~28 B an event)
+ * come out of polars through a temp Arrow IPC file, read into arrays Node
+ * owns. A frame's column read with getColumn/toTypedArray stays allocated
+ * twice over (the Series wrapper pins the column; the typed array is an
+ * external buffer whose finalizer runs only when the event loop turns) until
+ * a synchronous build returns: 560 MB of its peak at 10M events. Arrays Node
+ * owns are freed at once when detached (releaseArrays). Below this the file
+ * costs more than it saves.
+ */
+export const IPC_ROWS = 1_000_000;
+
+/** The keys step's per-event numbers (columns without nulls: Float64 or UInt32), and the events' time order from the same query. */
+interface NumberColumns {
+  columns: string[];
+  column(name: string): Float64Array | Uint32Array;
+  timeOrder(time: Float64Array): Uint32Array;
+}
+
+/**
+ * `exprs` of `events` as typed arrays: through a temp IPC file when `viaFile`
+ * (see {@link IPC_ROWS}), else read from a frame as before, and also when the
+ * temp folder cannot be written (full, read-only): no error for the user.
+ */
+function numberColumns(events: pl.DataFrame, exprs: pl.Expr[], viaFile: boolean): NumberColumns {
+  const read = viaFile ? numberColumnsViaFile(events, exprs) : undefined;
+  if (read) {
+    return {
+      columns: [...read.keys()],
+      column: (name) => read.get(name)!,
+      // Sorted from the events again: the times are not copied back into polars.
+      timeOrder: (time) => timeOrderOf(events.lazy().select(exprs[0]), time),
+    };
+  }
+  const work = events.select(...exprs);
+  return {
+    columns: work.columns,
+    column: (name) => work.getColumn(name).toTypedArray() as Float64Array | Uint32Array,
+    timeOrder: (time) => timeOrderOf(work.lazy(), time),
+  };
+}
+
+/** {@link numberColumns} through a temp Arrow IPC file (streamed, uncompressed), each column copied into one array of its own; undefined when that fails. */
+function numberColumnsViaFile(events: pl.DataFrame, exprs: pl.Expr[]): Map<string, Float64Array | Uint32Array> | undefined {
+  let dir: string | undefined;
+  try {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-"));
+    const file = path.join(dir, "keys.arrow");
+    events.lazy().select(...exprs).sinkIpc(file, { compression: "uncompressed" }).collectSync();
+    const bytes = fs.readFileSync(file);
+    fs.rmSync(file, { force: true });
+    const table = tableFromIPC(bytes);
+    const out = new Map<string, Float64Array | Uint32Array>();
+    for (const field of table.schema.fields) {
+      const chunks = table.getChild(field.name)!.data;
+      const first = chunks[0]?.values;
+      const whole = first instanceof Float64Array ? new Float64Array(table.numRows) : first instanceof Uint32Array ? new Uint32Array(table.numRows) : undefined;
+      // Every expression fills its nulls: a null here (or another type) is not what was asked for; read it the old way.
+      if (!whole || chunks.some((d) => d.nullCount !== 0 || d.values.constructor !== whole.constructor)) return undefined;
+      let at = 0;
+      for (const d of chunks) {
+        whole.set(d.values.subarray(d.offset, d.offset + d.length), at);
+        at += d.length;
+      }
+      if (at !== events.height) return undefined;
+      out.set(field.name, whole);
+    }
+    // The file's bytes are Node's: freed now, not at the next collection.
+    releaseArrays(new Uint8Array(bytes.buffer));
+    return out;
+  } catch {
+    return undefined;
+  } finally {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -945,12 +1041,12 @@ function guidCodes(own: Uint32Array, parent: Uint32Array, hosts: Uint32Array, ho
 }
 
 /** Events in time order (`t`, ties in row order, -Infinity first): the rows themselves when already in order, as logs usually are. */
-function timeOrderOf(work: pl.DataFrame, time: Float64Array): Uint32Array {
+function timeOrderOf(work: pl.LazyDataFrame, time: Float64Array): Uint32Array {
   let sorted = true;
   for (let i = 1; i < time.length && sorted; i += 1) sorted = time[i - 1] <= time[i];
   if (sorted) return identityOrder(time.length);
   // One lazy query: the sorted copy of the times is freed inside it; only the order comes out.
-  return work.lazy().select(pl.col("t")).withRowIndex("i").sort({ by: ["t", "i"], nullsLast: false }).select(pl.col("i").cast(pl.UInt32)).collectSync().getColumn("i").toTypedArray() as Uint32Array;
+  return work.select(pl.col("t")).withRowIndex("i").sort({ by: ["t", "i"], nullsLast: false }).select(pl.col("i").cast(pl.UInt32)).collectSync().getColumn("i").toTypedArray() as Uint32Array;
 }
 
 /**
@@ -1680,9 +1776,9 @@ export function assembleTree(
   if (pathBytes > MAX_PATH_BYTES) throw new ProcessTreeError(msg.processTreeTooDeep(depth, pathBytes, MAX_PATH_BYTES));
   const text = treeTextColumns({ node: treeOrder, parentPos, level: rowLevel, sourceIndex, width }, keyParts);
   const numbers = pl.DataFrame([pl.Series("Level", rowLevel), pl.Series("IsInferred", rowInferred).cast(pl.Bool)]);
-  // (keyParts.time is the keys step's, handed out by nodejs-polars: not ours to free.)
   if (release || order === "input") releaseArrays(treeOrder);
-  if (release) releaseArrays(keyParts.image, keyParts.id, keyParts.nth, keyParts.addedTime, sourceIndex, rowLevel, rowInferred);
+  // (keyParts.time is freed only when the keys step read it through a file: one nodejs-polars handed out goes when the loop turns.)
+  if (release) releaseArrays(keyParts.image, keyParts.id, keyParts.nth, keyParts.addedTime, keyParts.time, sourceIndex, rowLevel, rowInferred);
   let POSITION = "__hl_position";
   while (rows.columns.includes(POSITION)) POSITION += "_";
   let out = rows;

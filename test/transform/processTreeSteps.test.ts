@@ -1,5 +1,8 @@
 /** The steps of buildProcessTree, each on a tiny hand-made frame. */
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { treeTextColumns } from "../../src/transform/processTreeText";
@@ -17,7 +20,10 @@ import {
   processNodes,
   treeLayout,
   uniqueKeys,
+  type ProcessKeys,
 } from "../../src/transform/processTreeSteps";
+import { generateMde } from "../helpers/processEvents";
+import { tempDir } from "../helpers/tmp";
 
 const t = (s: string): Date => new Date(`2024-01-01T${s}Z`);
 
@@ -299,5 +305,73 @@ describe("assembleTree", () => {
     // Without release nothing is touched.
     assert.equal(kept.nodes.parent.length, 7);
     assert.equal(kept.layout.treeOrder.length, 7);
+  });
+});
+
+describe("processKeys through a temp IPC file", () => {
+  // MDE events (parent and grandparent ids, names and times), newest first: every kind of column the keys step reads,
+  // sorted by time in polars, and more rows than one streamed batch (the file holds each column in several).
+  const df = generateMde(250_000, { hosts: 3, pidPool: 3000 }).df.reverse();
+  // Each array as its length and a digest of its bytes: a deepEqual of 250k-element arrays that differ spends GBs on its diff.
+  const digest = (a: ArrayBufferView): string => `${a.byteLength} ${crypto.createHash("sha1").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex")}`;
+  const arrays = (keys: ProcessKeys) => {
+    const { keyParts, codeCount, guidCodeCount, idCodeCount } = keys;
+    const typed = Object.entries(keys).filter(([, v]) => ArrayBuffer.isView(v)).map(([k, v]) => [k, digest(v as ArrayBufferView)]);
+    const texts = crypto.createHash("sha1").update(JSON.stringify([keyParts.images, keyParts.ids])).digest("hex");
+    return { typed: Object.fromEntries(typed), codeCount, guidCodeCount, idCodeCount, image: digest(keyParts.image), id: digest(keyParts.id), time: digest(keyParts.time), texts };
+  };
+  const withTmp = <T>(dir: string, run: () => T): T => {
+    const was = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+    try {
+      return run();
+    } finally {
+      if (was === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = was;
+    }
+  };
+
+  it("gives the keys read from a frame, removes its file, and builds the same tree", () => {
+    const events = processEvents(df);
+    const want = processKeys(events, { ipcRows: Infinity });
+    assert.ok(want.parentTime && want.grandparentCode && want.grandparentTime, "the fixture has parent and grandparent columns");
+    assert.ok(want.order.some((r, k) => r !== k), "the fixture is out of time order");
+    const dir = tempDir();
+    const made: string[] = [];
+    const mkdtemp = fs.mkdtempSync;
+    fs.mkdtempSync = ((prefix: string, options?: unknown) => {
+      const made1 = (mkdtemp as (p: string, o?: unknown) => string)(prefix, options);
+      made.push(made1);
+      return made1;
+    }) as typeof fs.mkdtempSync;
+    let got: ProcessKeys;
+    try {
+      got = withTmp(dir, () => processKeys(events, { ipcRows: 0 }));
+    } finally {
+      fs.mkdtempSync = mkdtemp;
+    }
+    assert.equal(made.length, 1, "read through a file");
+    assert.equal(path.dirname(made[0]), dir);
+    assert.deepEqual(fs.readdirSync(dir), [], "its folder removed");
+    assert.deepEqual(arrays(got), arrays(want));
+    const tree = (keys: ProcessKeys) => {
+      const nodes = processNodes(events, keys, matchParents(keys));
+      keys.release?.();
+      return assembleTree(events, nodes, treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width), "tree", { release: true });
+    };
+    const a = tree(want);
+    const b = tree(got);
+    assert.equal(b.height, a.height);
+    assert.equal(digest(b.hashRows(1, 2, 3, 4).toTypedArray() as BigUint64Array), digest(a.hashRows(1, 2, 3, 4).toTypedArray() as BigUint64Array));
+    // Released: the per-event arrays read from the file are freed now (detached), not at V8's next collection.
+    assert.equal(got.parentTime!.length, 0);
+    assert.equal(got.code.length, 0);
+  });
+
+  it("reads them from a frame when the temp folder cannot be written, with no error", () => {
+    const events = processEvents(df.head(20_000));
+    const want = arrays(processKeys(events, { ipcRows: Infinity }));
+    const missing = path.join(tempDir(), "gone", "deeper");
+    assert.deepEqual(arrays(withTmp(missing, () => processKeys(events, { ipcRows: 0 }))), want);
   });
 });
