@@ -51,7 +51,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { tableFromIPC } from "apache-arrow";
+import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType, isWholeDecimal } from "../common/dtypes";
 import { printWarning } from "../common/messages";
@@ -1726,6 +1726,8 @@ export interface AssembleOptions {
   release?: boolean;
   /** Up to this many rows every column is put in tree order by one sort; past it, each sort takes columns × this / rows of them (default {@link SORT_GROUP_ROWS}; the tests take 1). */
   sortGroupRows?: number;
+  /** From this many rows the output and parent positions enter polars through temp IPC files (default {@link IPC_ROWS}; the tests take 0). */
+  ipcRows?: number;
 }
 
 /**
@@ -1743,7 +1745,7 @@ export function assembleTree(
   { parent, inferred, keyParts, sourceIndex, width, order: nodeOrder }: ProcessNodes,
   layout: TreeLayout,
   order: TreeRowOrder = "tree",
-  { release = false, sortGroupRows = SORT_GROUP_ROWS }: AssembleOptions = {},
+  { release = false, sortGroupRows = SORT_GROUP_ROWS, ipcRows = IPC_ROWS }: AssembleOptions = {},
 ): pl.DataFrame {
   const total = parent.length;
   const { level } = layout;
@@ -1782,36 +1784,76 @@ export function assembleTree(
   let POSITION = "__hl_position";
   while (rows.columns.includes(POSITION)) POSITION += "_";
   let out = rows;
-  if (order !== "input") {
-    const position = pl.DataFrame([pl.Series(POSITION, positionOf)]);
-    const names = rows.columns;
-    // Columns a sort: all of them up to SORT_GROUP_ROWS rows, then fewer as rows grow (at least one).
-    const perSort = Math.max(1, Math.floor((names.length * sortGroupRows) / Math.max(total, 1)));
-    const sorted: pl.DataFrame[] = [];
-    for (let c = 0; c < names.length; c += perSort) {
-      const part = c === 0 && perSort >= names.length ? rows : rows.select(...names.slice(c, c + perSort));
-      // Lazy: the sorted positions are dropped inside the query, not kept with the sorted frame until the build returns.
-      sorted.push(pl.concat([part, position], { how: "horizontal" }).lazy().sort(POSITION).drop(POSITION).collectSync());
+  // Big trees: the two per-row numbers polars reads (output position, parent position) go in through temp Arrow
+  // files scanned inside the queries, not as Series: a Series made from JS stays allocated until the loop turns.
+  const files = total >= ipcRows ? numberFiles() : undefined;
+  try {
+    if (order !== "input") {
+      const position = files?.scan(POSITION, positionOf) ?? pl.DataFrame([pl.Series(POSITION, positionOf)]).lazy();
+      const names = rows.columns;
+      // Columns a sort: all of them up to SORT_GROUP_ROWS rows, then fewer as rows grow (at least one).
+      const perSort = Math.max(1, Math.floor((names.length * sortGroupRows) / Math.max(total, 1)));
+      const sorted: pl.DataFrame[] = [];
+      for (let c = 0; c < names.length; c += perSort) {
+        const part = c === 0 && perSort >= names.length ? rows : rows.select(...names.slice(c, c + perSort));
+        // Lazy: the sorted positions are dropped inside the query, not kept with the sorted frame until the build returns.
+        sorted.push(pl.concat([part.lazy(), position], { how: "horizontal" }).sort(POSITION).drop(POSITION).collectSync());
+      }
+      out = sorted.length === 1 ? sorted[0] : pl.concat(sorted, { how: "horizontal" });
     }
-    out = sorted.length === 1 ? sorted[0] : pl.concat(sorted, { how: "horizontal" });
+    if (release) releaseArrays(positionOf);
+    if (hasColumn(events, schema.logonId)) {
+      const asText = (column: string): pl.Expr => (isTextType(dtypeOf(events, column)) ? pl.col(column) : pl.col(column).cast(pl.Utf8));
+      const logon = asText(schema.logonId);
+      const target = hasColumn(events, schema.targetLogonId) ? asText(schema.targetLogonId) : undefined;
+      out = out.withColumns(
+        (target ? pl.when(target.isNotNull().and(target.neq(lit("0x0"))).and(target.neq(lit("0"))).and(target.neq(lit("")))).then(target).otherwise(logon) : logon).alias("EffectiveLogonId"),
+      );
+    }
+    // (proc_key comes in one chunk: a gather from many chunks copies every key's bytes.)
+    const procKey = text.getColumn("proc_key");
+    // The parent's key is the key at the parent's row: a gather (a root's index, -1, casts to null and gathers null), not new strings.
+    // (Cast inside the call: a cast Series would stay allocated until the build returns.)
+    const parentRows = files?.scan("__hl_p", parentPos) ?? pl.DataFrame([pl.Series("__hl_p", parentPos)]).lazy();
+    const keys = pl
+      .concat([pl.DataFrame([procKey]).lazy(), parentRows], { how: "horizontal" })
+      .select(pl.col("proc_key"), pl.col("proc_key").gather(pl.col("__hl_p").cast(pl.UInt32)).alias("parent_key"))
+      .collectSync();
+    if (release) releaseArrays(parentPos);
+    // Frames joined by concat, not hstack: hstack makes a Series wrapper per column, and each Series or Expr wrapper
+    // (an object of ~300 closures) costs more than a column's join.
+    const tree = pl.concat([keys, text.drop("proc_key"), numbers], { how: "horizontal" }).select(pl.cols(PROCESS_TREE_COLUMNS.filter((c) => c !== "EffectiveLogonId")));
+    return pl.concat([out, tree], { how: "horizontal" });
+  } finally {
+    files?.remove();
   }
-  if (release) releaseArrays(positionOf);
-  if (hasColumn(events, schema.logonId)) {
-    const asText = (column: string): pl.Expr => (isTextType(dtypeOf(events, column)) ? pl.col(column) : pl.col(column).cast(pl.Utf8));
-    const logon = asText(schema.logonId);
-    const target = hasColumn(events, schema.targetLogonId) ? asText(schema.targetLogonId) : undefined;
-    out = out.withColumns(
-      (target ? pl.when(target.isNotNull().and(target.neq(lit("0x0"))).and(target.neq(lit("0"))).and(target.neq(lit("")))).then(target).otherwise(logon) : logon).alias("EffectiveLogonId"),
-    );
+}
+
+/**
+ * Temp Arrow IPC files of per-row numbers, scanned lazily (one folder, removed
+ * by `remove`); `scan` gives undefined when the file cannot be written (full,
+ * read-only), and the caller makes a Series as before.
+ */
+function numberFiles(): { scan(name: string, values: Uint32Array | Int32Array): pl.LazyDataFrame | undefined; remove(): void } | undefined {
+  let dir: string;
+  try {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-"));
+  } catch {
+    return undefined;
   }
-  // (proc_key comes in one chunk: a gather from many chunks copies every key's bytes.)
-  const procKey = text.getColumn("proc_key");
-  // The parent's key is the key at the parent's row: a gather (a root's index, -1, casts to null and gathers null), not new strings.
-  // (Cast inside the call: a cast Series would stay allocated until the build returns.)
-  const keys = pl.DataFrame([procKey, pl.Series("__hl_p", parentPos)]).select(pl.col("proc_key"), pl.col("proc_key").gather(pl.col("__hl_p").cast(pl.UInt32)).alias("parent_key"));
-  if (release) releaseArrays(parentPos);
-  // Frames joined by concat, not hstack: hstack makes a Series wrapper per column, and each Series or Expr wrapper
-  // (an object of ~300 closures) costs more than a column's join.
-  const tree = pl.concat([keys, text.drop("proc_key"), numbers], { how: "horizontal" }).select(pl.cols(PROCESS_TREE_COLUMNS.filter((c) => c !== "EffectiveLogonId")));
-  return pl.concat([out, tree], { how: "horizontal" });
+  let count = 0;
+  return {
+    scan(name, values) {
+      try {
+        const file = path.join(dir, `${(count += 1)}.arrow`);
+        const bytes = tableToIPC(tableFromArrays({ [name]: values }), "file");
+        fs.writeFileSync(file, bytes);
+        releaseArrays(bytes);
+        return pl.scanIPC(file);
+      } catch {
+        return undefined;
+      }
+    },
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -354,13 +354,17 @@ describe("processKeys through a temp IPC file", () => {
     assert.equal(path.dirname(made[0]), dir);
     assert.deepEqual(fs.readdirSync(dir), [], "its folder removed");
     assert.deepEqual(arrays(got), arrays(want));
-    const tree = (keys: ProcessKeys) => {
+    // The file path's tree with the positions entering polars through files too.
+    const tree = (keys: ProcessKeys, ipcRows: number) => {
       const nodes = processNodes(events, keys, matchParents(keys));
       keys.release?.();
-      return assembleTree(events, nodes, treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width), "tree", { release: true });
+      return assembleTree(events, nodes, treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width), "tree", { release: true, ipcRows });
     };
-    const a = tree(want);
-    const b = tree(got);
+    const a = tree(want, Infinity);
+    const b = withTmp(dir, () => tree(got, 0));
+    assert.deepEqual(fs.readdirSync(dir), [], "the assembly's folder removed");
+    assert.deepEqual(b.columns, a.columns);
+    assert.equal(digest(b.getColumn("parent_key").isNull().cast(pl.UInt8).toTypedArray() as Uint8Array), digest(a.getColumn("parent_key").isNull().cast(pl.UInt8).toTypedArray() as Uint8Array));
     assert.equal(b.height, a.height);
     assert.equal(digest(b.hashRows(1, 2, 3, 4).toTypedArray() as BigUint64Array), digest(a.hashRows(1, 2, 3, 4).toTypedArray() as BigUint64Array));
     // Released: the per-event arrays read from the file are freed now (detached), not at V8's next collection.
