@@ -1777,19 +1777,26 @@ export function assembleTree(
   }
   if (pathBytes > MAX_PATH_BYTES) throw new ProcessTreeError(msg.processTreeTooDeep(depth, pathBytes, MAX_PATH_BYTES));
   const text = treeTextColumns({ node: treeOrder, parentPos, level: rowLevel, sourceIndex, width }, keyParts);
-  const numbers = pl.DataFrame([pl.Series("Level", rowLevel), pl.Series("IsInferred", rowInferred).cast(pl.Bool)]);
   if (release || order === "input") releaseArrays(treeOrder);
   // (keyParts.time is freed only when the keys step read it through a file: one nodejs-polars handed out goes when the loop turns.)
-  if (release) releaseArrays(keyParts.image, keyParts.id, keyParts.nth, keyParts.addedTime, keyParts.time, sourceIndex, rowLevel, rowInferred);
+  if (release) releaseArrays(keyParts.image, keyParts.id, keyParts.nth, keyParts.addedTime, keyParts.time, sourceIndex);
   let POSITION = "__hl_position";
   while (rows.columns.includes(POSITION)) POSITION += "_";
   let out = rows;
-  // Big trees: the two per-row numbers polars reads (output position, parent position) go in through temp Arrow
-  // files scanned inside the queries, not as Series: a Series made from JS stays allocated until the loop turns.
+  // Big trees: the per-row numbers polars reads (output position, parent position, level, inferred) go in through
+  // temp Arrow files scanned inside the queries, not as Series: a Series made from JS stays allocated until the loop
+  // turns. All are written here, before the sorts, so their arrays are freed before the sorts' peak.
   const files = total >= ipcRows ? numberFiles() : undefined;
   try {
-    if (order !== "input") {
-      const position = files?.scan(POSITION, positionOf) ?? pl.DataFrame([pl.Series(POSITION, positionOf)]).lazy();
+    const positionFile = order !== "input" ? files?.scan({ [POSITION]: positionOf }) : undefined;
+    const parentFile = files?.scan({ __hl_p: parentPos });
+    const numbersFile = files?.scan({ Level: rowLevel, IsInferred: rowInferred });
+    // Without a file, the Series as before (made now: the arrays are freed below).
+    const position = order === "input" ? undefined : (positionFile ?? pl.DataFrame([pl.Series(POSITION, positionOf)]).lazy());
+    const parentRows = parentFile ?? pl.DataFrame([pl.Series("__hl_p", parentPos)]).lazy();
+    const numbers = numbersFile ?? pl.DataFrame([pl.Series("Level", rowLevel), pl.Series("IsInferred", rowInferred)]).lazy();
+    if (release) releaseArrays(positionOf, parentPos, rowLevel, rowInferred);
+    if (position) {
       const names = rows.columns;
       // Columns a sort: all of them up to SORT_GROUP_ROWS rows, then fewer as rows grow (at least one).
       const perSort = Math.max(1, Math.floor((names.length * sortGroupRows) / Math.max(total, 1)));
@@ -1801,7 +1808,6 @@ export function assembleTree(
       }
       out = sorted.length === 1 ? sorted[0] : pl.concat(sorted, { how: "horizontal" });
     }
-    if (release) releaseArrays(positionOf);
     if (hasColumn(events, schema.logonId)) {
       const asText = (column: string): pl.Expr => (isTextType(dtypeOf(events, column)) ? pl.col(column) : pl.col(column).cast(pl.Utf8));
       const logon = asText(schema.logonId);
@@ -1814,15 +1820,17 @@ export function assembleTree(
     const procKey = text.getColumn("proc_key");
     // The parent's key is the key at the parent's row: a gather (a root's index, -1, casts to null and gathers null), not new strings.
     // (Cast inside the call: a cast Series would stay allocated until the build returns.)
-    const parentRows = files?.scan("__hl_p", parentPos) ?? pl.DataFrame([pl.Series("__hl_p", parentPos)]).lazy();
     const keys = pl
       .concat([pl.DataFrame([procKey]).lazy(), parentRows], { how: "horizontal" })
       .select(pl.col("proc_key"), pl.col("proc_key").gather(pl.col("__hl_p").cast(pl.UInt32)).alias("parent_key"))
       .collectSync();
-    if (release) releaseArrays(parentPos);
     // Frames joined by concat, not hstack: hstack makes a Series wrapper per column, and each Series or Expr wrapper
     // (an object of ~300 closures) costs more than a column's join.
-    const tree = pl.concat([keys, text.drop("proc_key"), numbers], { how: "horizontal" }).select(pl.cols(PROCESS_TREE_COLUMNS.filter((c) => c !== "EffectiveLogonId")));
+    // (Level and IsInferred are read inside this query too; IsInferred comes as 0/1 bytes.)
+    const tree = pl
+      .concat([keys.lazy(), text.drop("proc_key").lazy(), numbers.withColumns(pl.col("IsInferred").cast(pl.Bool))], { how: "horizontal" })
+      .select(pl.cols(PROCESS_TREE_COLUMNS.filter((c) => c !== "EffectiveLogonId")))
+      .collectSync();
     return pl.concat([out, tree], { how: "horizontal" });
   } finally {
     files?.remove();
@@ -1834,7 +1842,7 @@ export function assembleTree(
  * by `remove`); `scan` gives undefined when the file cannot be written (full,
  * read-only), and the caller makes a Series as before.
  */
-function numberFiles(): { scan(name: string, values: Uint32Array | Int32Array): pl.LazyDataFrame | undefined; remove(): void } | undefined {
+function numberFiles(): { scan(columns: Record<string, Uint32Array | Int32Array | Uint8Array>): pl.LazyDataFrame | undefined; remove(): void } | undefined {
   let dir: string;
   try {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-"));
@@ -1843,10 +1851,10 @@ function numberFiles(): { scan(name: string, values: Uint32Array | Int32Array): 
   }
   let count = 0;
   return {
-    scan(name, values) {
+    scan(columns) {
       try {
         const file = path.join(dir, `${(count += 1)}.arrow`);
-        const bytes = tableToIPC(tableFromArrays({ [name]: values }), "file");
+        const bytes = tableToIPC(tableFromArrays(columns), "file");
         fs.writeFileSync(file, bytes);
         releaseArrays(bytes);
         return pl.scanIPC(file);
