@@ -1008,7 +1008,7 @@ function numberColumnsViaFile(events: pl.DataFrame, exprs: pl.Expr[]): Map<strin
   } catch {
     return undefined;
   } finally {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) removeTempFolder(dir);
   }
 }
 
@@ -1862,6 +1862,19 @@ function numberFiles(): { scan(columns: Record<string, Uint32Array | Int32Array 
         return undefined;
       }
     },
-    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+    remove: () => removeTempFolder(dir),
   };
+}
+
+/**
+ * Removes a temp folder of the build, never failing it: on Windows a file polars may still have memory-mapped (a
+ * scanned IPC file whose columns the tree holds) cannot be deleted; the folder is then left to the system's
+ * temp cleaning, as a crashed build's would be.
+ */
+function removeTempFolder(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Left in the temp folder (see above).
+  }
 }

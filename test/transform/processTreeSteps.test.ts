@@ -372,6 +372,32 @@ describe("processKeys through a temp IPC file", () => {
     assert.equal(got.code.length, 0);
   });
 
+  it("builds the same tree when its temp folder cannot be removed (Windows keeps a file polars has mapped), with no error", () => {
+    const events = processEvents(df.head(20_000));
+    const build = (ipcRows: number) => {
+      const keys = processKeys(events, { ipcRows });
+      const nodes = processNodes(events, keys, matchParents(keys));
+      keys.release?.();
+      return assembleTree(events, nodes, treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width), "tree", { release: true, ipcRows });
+    };
+    const want = build(Infinity);
+    const dir = tempDir();
+    const rmSync = fs.rmSync;
+    let refused = 0;
+    fs.rmSync = (() => {
+      refused += 1;
+      throw Object.assign(new Error("EBUSY: resource busy or locked, rmdir"), { code: "EBUSY" });
+    }) as typeof fs.rmSync;
+    let got: pl.DataFrame;
+    try {
+      got = withTmp(dir, () => build(0));
+    } finally {
+      fs.rmSync = rmSync;
+    }
+    assert.ok(refused >= 2, `both temp folders' removals refused (${refused})`);
+    assert.equal(digest(got.hashRows(1, 2, 3, 4).toTypedArray() as BigUint64Array), digest(want.hashRows(1, 2, 3, 4).toTypedArray() as BigUint64Array));
+  });
+
   it("reads them from a frame when the temp folder cannot be written, with no error", () => {
     const events = processEvents(df.head(20_000));
     const want = arrays(processKeys(events, { ipcRows: Infinity }));
