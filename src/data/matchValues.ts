@@ -7,6 +7,7 @@
  * one key per value: its canonical number text.
  */
 import type { DataType } from "nodejs-polars";
+import { isCategoricalText, isTextType } from "../common/dtypes";
 
 /** How a column's cells compare with parameter values. */
 export type MatchKind = "text" | "integer" | "float" | "bool";
@@ -24,9 +25,9 @@ const INTEGER_BITS: Readonly<Record<string, [signed: boolean, bits: number]>> = 
 
 /** The kind of a column type, or undefined for types a value cannot equal (times, lists, structs, binary…). */
 export function matchKind(dtype: DataType): MatchKind | undefined {
-  // As text: nodejs-polars' variant type lacks some names polars gives (Enum).
+  // Text: plain, or dictionary-encoded (Categorical, and Enum, which nodejs-polars' variant type lacks).
   const v: string = dtype.variant;
-  if (v === "Utf8" || v === "String" || v === "Categorical" || v === "Enum") return "text";
+  if (isTextType(dtype) || isCategoricalText(dtype)) return "text";
   if (Object.hasOwn(INTEGER_BITS, v)) return "integer";
   if (v === "Float32" || v === "Float64") return "float";
   if (v === "Bool") return "bool";

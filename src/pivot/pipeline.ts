@@ -39,7 +39,7 @@ import { withRichLastValue } from "../display/lastValue";
 import { anyOf, columnNames, columnOf, lazyFrame, renameAll } from "../common/frames";
 import { isObjectRecord } from "../common/json";
 import { nameList } from "../common/shownText";
-import { isTemporalType, isTextType, textExpr, timeLiteral } from "../common/dtypes";
+import { isCategoricalText, isTemporalType, isTextType, textExpr, timeLiteral } from "../common/dtypes";
 import { parseTimeText } from "../data/timeParsing";
 
 /** Options of {@link runPipeline}. */
@@ -240,7 +240,7 @@ function filterStep(where: string, label: string, params: Obj): (df: pl.DataFram
     // The column as values compare: a category as its text, a Date as a time at midnight UTC (as LocalData's range).
     const target = (): pl.Expr => {
       if (NESTED_VARIANTS.has(dtype.variant)) throw new PivotError(msg.filterColumn(column, `the column is ${dtype.variant}: op ${String(op)} compares single values (op contains reads a list's elements as text)`));
-      if (dtype.variant === "Categorical" || dtype.variant === "Enum") return col.cast(pl.Utf8);
+      if (isCategoricalText(dtype)) return col.cast(pl.Utf8);
       return dtype.variant === "Date" ? col.cast(pl.Datetime("ms")) : col;
     };
     const lit = (v: FilterValue) => filterLiteral(column, dtype, v);

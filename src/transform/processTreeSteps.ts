@@ -979,9 +979,9 @@ function numberColumns(events: pl.DataFrame, exprs: pl.Expr[], viaFile: boolean)
 
 /** {@link numberColumns} through a temp Arrow IPC file (streamed, uncompressed), each column copied into one array of its own; undefined when that fails. */
 function numberColumnsViaFile(events: pl.DataFrame, exprs: pl.Expr[]): Map<string, Float64Array | Uint32Array> | undefined {
-  let dir: string | undefined;
+  const dir = tempFolder();
+  if (!dir) return undefined;
   try {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-"));
     const file = path.join(dir, "keys.arrow");
     events.lazy().select(...exprs).sinkIpc(file, { compression: "uncompressed" }).collectSync();
     const bytes = fs.readFileSync(file);
@@ -1008,7 +1008,7 @@ function numberColumnsViaFile(events: pl.DataFrame, exprs: pl.Expr[]): Map<strin
   } catch {
     return undefined;
   } finally {
-    if (dir) removeTempFolder(dir);
+    removeTempFolder(dir);
   }
 }
 
@@ -1843,12 +1843,8 @@ export function assembleTree(
  * read-only), and the caller makes a Series as before.
  */
 function numberFiles(): { scan(columns: Record<string, Uint32Array | Int32Array | Uint8Array>): pl.LazyDataFrame | undefined; remove(): void } | undefined {
-  let dir: string;
-  try {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-"));
-  } catch {
-    return undefined;
-  }
+  const dir = tempFolder();
+  if (!dir) return undefined;
   let count = 0;
   return {
     scan(columns) {
@@ -1864,6 +1860,15 @@ function numberFiles(): { scan(columns: Record<string, Uint32Array | Int32Array 
     },
     remove: () => removeTempFolder(dir),
   };
+}
+
+/** A new temp folder of the build's own, or undefined when the system's cannot be written in (full, read-only): the caller keeps its numbers in memory. */
+function tempFolder(): string | undefined {
+  try {
+    return fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-"));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
