@@ -73,6 +73,11 @@ export interface SplunkTwinOptions {
   previews?: Record<string, unknown>[][];
   /** With `previews`: no final line at all, as when the search was stopped before it finished. */
   cutShort?: boolean;
+  /**
+   * The answer stops after this many final rows, the 200 and its body ended cleanly (as a proxy's time limit or
+   * splunkd stopping ends a stream): no `"lastrow":true`; with `midLine`, the first half of the next row's line follows.
+   */
+  streamCut?: { afterRows: number; midLine?: boolean };
 }
 
 export interface SeenSearch {
@@ -649,6 +654,14 @@ export async function startSplunkTwin(options: SplunkTwinOptions = {}): Promise<
         if (!options.cutShort) rows.forEach((r, i) => lines.push(JSON.stringify({ preview: false, offset: i, ...(i === rows.length - 1 ? { lastrow: true } : {}), result: r })));
         if (capped) lines.push(messages("WARN", `Search results might be incomplete: the search reached the maximum number of results (${options.resultCap}).`));
         if (options.partialError) lines.push(messages("ERROR", options.partialError));
+        if (options.streamCut) {
+          const { afterRows, midLine } = options.streamCut;
+          const first = lines.findIndex((l) => l.startsWith('{"preview":false'));
+          const kept = first < 0 ? lines.slice() : lines.slice(0, first + afterRows);
+          const next = first < 0 ? undefined : lines[first + afterRows];
+          if (midLine && next !== undefined) kept.push(next.slice(0, Math.floor(next.length / 2)));
+          lines.splice(0, lines.length, ...kept);
+        }
         // Streamed as Splunk does: one JSON object per line.
         res.writeHead(200, { "content-type": "application/json; charset=UTF-8" });
         res.end(`${lines.join("\n")}\n`);

@@ -269,11 +269,38 @@ describe("Splunk driver: searches", () => {
       const table = await driver.query(request("search index=lab sourcetype=failed_logons"));
       assert.deepEqual(column(table, "user"), ["alice", "bob"]);
       assert.deepEqual(column(table, "count"), [2, 3]);
+      // Not returned as if complete: the preview is said to be one.
+      assert.match(table.partialError ?? "", /final results never came.*latest preview's 2 row\(s\) are returned/);
     } finally {
       delete twin.options.previews;
       delete twin.options.cutShort;
     }
   });
+
+  it("a stream cut between two rows (no \"lastrow\":true) is a partial result naming the rows that came", async () => {
+    const full = await driver.query(request("search index=lab sourcetype=failed_logons"));
+    assert.equal(full.partialError, undefined);
+    twin.options.streamCut = { afterRows: 2 };
+    try {
+      const table = await driver.query(request("search index=lab sourcetype=failed_logons"));
+      assert.equal(table.rows.length, 2);
+      assert.match(table.partialError ?? "", /ended without Splunk's last-row marker \("lastrow":true\) after 2 row\(s\).*missing/);
+    } finally {
+      delete twin.options.streamCut;
+    }
+  });
+
+  it("a stream cut mid-line is a partial result naming the cut line, with the rows before it", async () => {
+    twin.options.streamCut = { afterRows: 3, midLine: true };
+    try {
+      const table = await driver.query(request("search index=lab sourcetype=failed_logons"));
+      assert.equal(table.rows.length, 3);
+      assert.match(table.partialError ?? "", /after 3 row\(s\).*1 line\(s\) of the answer are no JSON object \(the first is line 4/);
+    } finally {
+      delete twin.options.streamCut;
+    }
+  });
+
 
   it("retries a throttled search (429, Retry-After)", async () => {
     twin.options.throttle = 2;

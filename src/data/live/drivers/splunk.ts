@@ -10,7 +10,8 @@
  *   latest_time as epoch seconds — latest_time is exclusive, so it is the
  *   window's end + 1 ms — output_mode=json), read as JSON lines: `result`
  *   objects of final (`preview:false`) lines are the rows (the latest preview
- *   table only when no final line came: a search cut short); `messages` of type
+ *   table only when no final line came: a search cut short, said as a partial
+ *   result, as a stream ending before `"lastrow":true` or mid-line); `messages` of type
  *   WARN become warnings (result caps among them), ERROR/FATAL a failure — or a
  *   partial error when rows did arrive.
  * - Types: Splunk sends every field as text; see splunkColumns.ts for the inference.
@@ -79,11 +80,16 @@ export interface SplunkExport {
   firstSkipped?: number;
   /** Whether a final (`preview:false`) line came: without one, the rows are the latest preview (a search cut short). */
   final: boolean;
+  /**
+   * Whether the final table's last row came without Splunk's `"lastrow":true` and no marker line followed: the
+   * stream stopped mid-table (a proxy's or load balancer's idle cut, splunkd stopping), rows after it missing.
+   */
+  open: boolean;
 }
 
 /** Reads the export endpoint's JSON lines. Lines that are not JSON objects are skipped (Splunk may send blank keep-alive lines). */
 export function parseSplunkExport(body: string): SplunkExport {
-  const out: SplunkExport = { results: [], warnings: [], errors: [], objects: 0, skipped: 0, final: false };
+  const out: SplunkExport = { results: [], warnings: [], errors: [], objects: 0, skipped: 0, final: false, open: false };
   // The latest preview table: a reporting search streams whole preview tables, each from offset 0.
   let previews: Record<string, unknown>[] = [];
   // Whether a final (`preview:false`) line arrived: then the final table is the answer, empty or not.
@@ -101,7 +107,12 @@ export function parseSplunkExport(body: string): SplunkExport {
     out.objects += 1;
     const record = item as { preview?: unknown; offset?: unknown; result?: unknown; results?: unknown; lastrow?: unknown };
     if (record.preview === true && record.offset === 0) previews = [];
-    if (record.preview === false) final = true;
+    if (record.preview === false) {
+      final = true;
+      // Splunk ends each table with `"lastrow":true` on its last row (or alone, on an empty one).
+      if (record.result !== undefined || Array.isArray(record.results)) out.open = record.lastrow !== true;
+      else if (record.lastrow === true) out.open = false;
+    }
     for (const m of messagesOf(record)) {
       if (m.type === "ERROR" || m.type === "FATAL") out.errors.push(m.text);
       else if (m.type === "WARN") out.warnings.push(m.text);
@@ -259,7 +270,13 @@ class SplunkDriver implements LiveDriver {
         : `Splunk: ${text}`;
     });
     const out: LiveTable = { ...table, warnings };
-    if (parsed.errors.length) out.partialError = this.#settings.mask(parsed.errors.join("; "));
+    // A stream that stopped early is no complete answer, though every line that came was read: said as a partial result.
+    const cut: string[] = [];
+    if (!parsed.final && parsed.results.length) cut.push(`the search's final results never came (the answer ended after its preview tables, as when the search is stopped or the connection is cut): the latest preview's ${parsed.results.length} row(s) are returned, not the final result`);
+    if (parsed.open) cut.push(`the answer ended without Splunk's last-row marker ("lastrow":true) after ${parsed.results.length} row(s): the stream was cut (a proxy's time limit, splunkd stopping), the rows after them are missing`);
+    if (parsed.skipped) cut.push(`${parsed.skipped} line(s) of the answer are no JSON object (the first is line ${parsed.firstSkipped ?? 0}: a line cut mid-way) and were skipped`);
+    const partial = [...parsed.errors, ...cut];
+    if (partial.length) out.partialError = this.#settings.mask(partial.join("; "));
     return out;
   }
 
