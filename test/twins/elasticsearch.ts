@@ -65,6 +65,12 @@ export interface ElasticTwinOptions {
   oddHits?: unknown[];
   /** Report this shard failure with every search page. */
   shardFailure?: string;
+  /**
+   * A cross-cluster search's remote cluster that did not answer, with `skip_unavailable: true`: every search page
+   * carries `_clusters` (total 2, skipped 1) and, unless `legacy` (Elasticsearch before 8.10: counts only), its
+   * `details` entry with status `skipped` and this failure reason.
+   */
+  skippedCluster?: { alias: string; reason: string; legacy?: boolean };
   /** `version.number` in GET / (default 8.15.0; OpenSearch 2.15.0). OpenSearch sorts on `_shard_doc` from 3.3.0. */
   version?: string;
   /** Shards per index (default 1): documents are dealt round-robin; `_doc` is the per-shard doc id. */
@@ -545,6 +551,7 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
           took: 1,
           timed_out: options.timedOut === true,
           _shards: shards,
+          ...(options.skippedCluster ? { _clusters: clustersOf(options.skippedCluster, entry.targets.map((t) => t.name).join(",")) } : {}),
           hits: {
             max_score: null,
             hits: [
@@ -577,4 +584,21 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
       server.close(() => resolve());
     });
   return twin;
+}
+
+/** The `_clusters` block of a cross-cluster search whose remote `skipped.alias` was skipped (ES 8.10+ adds the counts by status and `details`). */
+function clustersOf(skipped: { alias: string; reason: string; legacy?: boolean }, indices: string): Record<string, unknown> {
+  if (skipped.legacy) return { total: 2, successful: 1, skipped: 1 };
+  return {
+    total: 2,
+    successful: 1,
+    skipped: 1,
+    running: 0,
+    partial: 0,
+    failed: 0,
+    details: {
+      "(local)": { status: "successful", indices, took: 1, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } },
+      [skipped.alias]: { status: "skipped", indices, timed_out: false, failures: [{ shard: -1, index: null, reason: { type: "connect_transport_exception", reason: skipped.reason } }] },
+    },
+  };
 }

@@ -187,6 +187,33 @@ describe("Elasticsearch driver: point-in-time searches", () => {
     }
   });
 
+  it("a cross-cluster search whose remote cluster was skipped is a partial result naming the cluster", async () => {
+    const whole = await driver.query(request(bodyFor("failed_logons")));
+    assert.equal(whole.partialError, undefined);
+    for (const legacy of [false, true]) {
+      twin.options.skippedCluster = { alias: "eu-west", reason: "Unable to connect to [eu-west]", legacy };
+      try {
+        const table = await driver.query(request(bodyFor("failed_logons")));
+        assert.equal(table.rows.length, 4);
+        const expected = legacy ? /clusters missing from the result.*1 of 2 cluster\(s\) skipped/ : /clusters missing from the result.*eu-west \(skipped: connect_transport_exception Unable to connect to \[eu-west\]\)/;
+        assert.match(table.partialError ?? "", expected);
+      } finally {
+        delete twin.options.skippedCluster;
+      }
+    }
+  });
+
+  it("a skipped remote cluster with no hits anywhere is an empty partial result, not an error nor a whole empty one", async () => {
+    twin.options.skippedCluster = { alias: "eu-west", reason: "Unable to connect to [eu-west]" };
+    try {
+      const table = await driver.query(request(bodyFor("no_such_dataset")));
+      assert.equal(table.rows.length, 0);
+      assert.match(table.partialError ?? "", /eu-west \(skipped/);
+    } finally {
+      delete twin.options.skippedCluster;
+    }
+  });
+
   it("names a missing index", async () => {
     const other = driverFor(twin, { ApiKey: API_KEY, Index: "nosuch-*" });
     await other.connect({});

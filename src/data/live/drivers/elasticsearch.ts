@@ -287,6 +287,8 @@ class ElasticsearchDriver implements LiveDriver {
     const hits: ElasticHit[] = [];
     const warnings: string[] = mappingRefused ? [dataWarnings.elasticNoMapping(this.#flavor, this.#index)] : [];
     const shardFailures: string[] = [];
+    // Remote clusters of a cross-cluster search (`remote:logs-*`) that were skipped or failed: their hits are missing.
+    const clusterGaps = new Set<string>();
     // Said once after the pages (they were a warning per page): pages that timed out, hits that are no objects.
     let timedOutPages = 0;
     let notObjects = 0;
@@ -314,11 +316,13 @@ class ElasticsearchDriver implements LiveDriver {
           timed_out?: unknown;
           hits?: { hits?: unknown };
           _shards?: { failures?: { index?: unknown; reason?: { type?: unknown; reason?: unknown } }[] };
+          _clusters?: unknown;
         };
         if (typeof data.pit_id === "string" && data.pit_id) pitId = data.pit_id;
         if (data.timed_out === true) timedOutPages += 1;
         const failures = Array.isArray(data._shards?.failures) ? data._shards.failures : [];
         for (const f of failures) shardFailures.push(`${String(f?.index ?? "?")}: ${String(f?.reason?.type ?? "")} ${String(f?.reason?.reason ?? "")}`.trim());
+        for (const c of missingClusters(data._clusters)) clusterGaps.add(c);
         const pageHits: unknown[] = Array.isArray(data.hits?.hits) ? data.hits.hits : [];
         // A loop, not push(...pageHits): a page of ~125,000 hits (a server ignoring `size`) overflowed the stack.
         // A hit that is no object (null, text: a proxy's rewrite, a broken plugin) is counted and left out: it made a TypeError of the whole query.
@@ -350,8 +354,13 @@ class ElasticsearchDriver implements LiveDriver {
     }
     if (shardFailures.length) {
       const text = this.#settings.mask([...new Set(shardFailures)].join("; "));
-      if (hits.length === 0) throw new QueryError(msg.liveQueryFailed(where, this.#flavor, "shard failures", text));
+      if (hits.length === 0 && !clusterGaps.size) throw new QueryError(msg.liveQueryFailed(where, this.#flavor, "shard failures", text));
       table.partialError = `shard failures: ${text}`;
+    }
+    if (clusterGaps.size) {
+      // A remote with skip_unavailable answers 200 without its hits: said, never a whole result (nor a failure: the others answered).
+      const text = this.#settings.mask(`clusters missing from the result (cross-cluster search; their indices' hits are not in it): ${[...clusterGaps].join("; ")}`);
+      table.partialError = [table.partialError, text].filter(Boolean).join("; ");
     }
     return table;
   }
@@ -366,6 +375,37 @@ class ElasticsearchDriver implements LiveDriver {
       // Ignored: the PIT times out after keep_alive anyway.
     }
   }
+}
+
+/** Statuses of `_clusters.details` whose cluster gave none or only some of its hits. */
+const CLUSTER_GAP_STATUS = new Set(["skipped", "partial", "failed"]);
+
+/**
+ * The clusters a search page's `_clusters` says are missing or partial, each `alias (status: reason)`: from
+ * `details` (Elasticsearch 8.10+), else the counts alone (`1 of 3 clusters skipped`, before 8.10). Bounded: at most
+ * 20 clusters, reasons cut to 200 characters.
+ */
+export function missingClusters(clusters: unknown): string[] {
+  if (clusters === null || typeof clusters !== "object" || Array.isArray(clusters)) return [];
+  const c = clusters as { total?: unknown; skipped?: unknown; partial?: unknown; failed?: unknown; details?: unknown };
+  const out: string[] = [];
+  const details = c.details !== null && typeof c.details === "object" && !Array.isArray(c.details) ? Object.entries(c.details as Record<string, unknown>) : [];
+  for (const [alias, entry] of details.slice(0, 1000)) {
+    const d = (entry ?? {}) as { status?: unknown; failures?: unknown };
+    const status = String(d.status ?? "").toLowerCase();
+    if (!CLUSTER_GAP_STATUS.has(status)) continue;
+    const first = Array.isArray(d.failures) ? (d.failures[0] as { reason?: { type?: unknown; reason?: unknown } } | undefined) : undefined;
+    const reason = first?.reason ? `${String(first.reason.type ?? "")} ${String(first.reason.reason ?? "")}`.trim().slice(0, 200) : "";
+    if (out.length < 20) out.push(`${alias.slice(0, 100)} (${status}${reason ? `: ${reason}` : ""})`);
+  }
+  if (out.length) return out;
+  const count = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0);
+  const total = count(c.total);
+  for (const status of ["skipped", "partial", "failed"] as const) {
+    const n = count(c[status]);
+    if (n) out.push(`${n}${total ? ` of ${total}` : ""} cluster(s) ${status}`);
+  }
+  return out;
 }
 
 /** The Elasticsearch/OpenSearch driver (registered by drivers/index.ts). */
