@@ -625,6 +625,12 @@ export const dataMessages = {
   /** A sign-in failure (data/live-auth, from {@link liveAuth}) during the query `where`: a token renewed mid-query and refused. */
   liveAuthInQuery: (where: string, message: string) => errorMessage("data/live-auth", `${where}: ${message}`),
   liveHttp: (what: string, reason: string) => errorMessage("data/live-http", `${what}: ${reason}`),
+  /** An answer past the HTTP client's body limit (`maxBodyBytes`): read whole, it would not fit a string or memory. */
+  liveAnswerTooLarge: (what: string, maxBytes: number) =>
+    errorMessage(
+      "data/live-http",
+      `${what}: the answer is larger than ${maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MiB` : `${maxBytes} bytes`}, the most huntlab reads in one answer (nothing was returned); ask for fewer rows or columns (Splunk \`| fields\`, KQL \`project\`), or ${SPLIT_ADVICE}`,
+    ),
   /** A 3xx answer: redirects are not followed (the credentials would go with them). `location`: without user info, masked. */
   liveRedirect: (what: string, status: number, location: string) =>
     errorMessage(

@@ -408,6 +408,7 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.liveUrl": () => [data.liveUrl("DataProviders.MSSentinel.Args.Endpoint", "http://api.example.com/"), ["DataProviders.MSSentinel.Args.Endpoint", '"http://api.example.com/"', "https://", "loopback"]],
   "dataMessages.liveAuth": () => [data.liveAuth("MSSentinel", "client credentials", "invalid_client: AADSTS7000215"), ["MSSentinel", "client credentials", "AADSTS7000215"]],
   "dataMessages.liveHttp": () => [data.liveHttp("POST https://api.loganalytics.io/v1/workspaces/w/query", "HTTP 503 after 3 retries"), ["POST https://api.loganalytics.io/v1/workspaces/w/query", "HTTP 503"]],
+  "dataMessages.liveAnswerTooLarge": () => [data.liveAnswerTooLarge("POST https://splunk.example:8089/services/search/jobs/export", 256 * 1024 * 1024), ["POST https://splunk.example:8089/services/search/jobs/export", "larger than 256 MiB", "nothing was returned", "split_query_by"]],
   "dataMessages.liveRedirect": () => [data.liveRedirect("GET https://es.example:9200/", 302, "https://sso.example/login"), ["GET https://es.example:9200/", "HTTP 302", "https://sso.example/login", "not followed", "URL setting"]],
   "dataMessages.liveQueryAuth": () => [
     data.liveQueryAuth("Network.list_flows", "Elasticsearch", 401, "searching", "security_exception: unable to authenticate"),

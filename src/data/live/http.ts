@@ -107,6 +107,7 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
   const maxRetryAfter = options.maxRetryAfterMs ?? 60_000;
   const verify = options.verifyTls ?? true;
   const mask = options.mask;
+  const maxBody = options.maxBodyBytes ?? 256 * 1024 * 1024;
   const agent = new https.Agent({ rejectUnauthorized: verify, keepAlive: true });
   // Made on the first request: axios loads then, not at `require("huntlab")`.
   let client: AxiosInstance | undefined;
@@ -115,7 +116,7 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
     // Never axios' own reading of the proxy variables: each request passes the route of common/proxy.ts.
     proxy: false,
     maxRedirects: 0,
-    maxContentLength: options.maxBodyBytes ?? 256 * 1024 * 1024,
+    maxContentLength: maxBody,
     // Statuses are judged below, not by axios.
     validateStatus: () => true,
     transitional: { clarifyTimeoutError: true },
@@ -172,6 +173,8 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
             continue;
           }
           const reason = err instanceof Error ? err.message : String(err);
+          // axios' own words ("maxContentLength size of 268435456 exceeded") said neither the limit's unit nor what to do.
+          if (code === "ERR_BAD_RESPONSE" && /^maxContentLength size of \d+ exceeded$/.test(reason)) throw new QueryError(msg.liveAnswerTooLarge(what, maxBody));
           // Through a proxy, a connection error is the proxy's: the message names it, not the service.
           if (route) throw new QueryError(msg.liveHttp(what, mask(proxyFailureText(route, new URL(request.url).host, code, reason))));
           throw new QueryError(msg.liveHttp(what, mask(`${code ? `${code}: ` : ""}${reason}`)));

@@ -43,6 +43,12 @@ before(async () => {
       // JSON, with a 64-bit integer (read exactly, through a reviver that recurses per level) and 100k levels.
       res.writeHead(200, { "Content-Type": "application/json" });
       res.end(`{"id":1152921504606846977,"v":${"[".repeat(100_000)}${"]".repeat(100_000)}}`);
+    } else if (req.url === "/big") {
+      // A Splunk export streamed in lines, 2 MiB in all, no Content-Length (as splunkd streams it).
+      res.writeHead(200, { "Content-Type": "application/json" });
+      const line = `${JSON.stringify({ preview: false, offset: 0, result: { a: "x".repeat(1000) } })}\n`;
+      for (let i = 0; i < 2048; i += 1) res.write(line);
+      res.end();
     } else if (req.url === "/notjson") {
       res.writeHead(200, { "Content-Type": "application/json" });
       res.end("<html>proxy error</html>");
@@ -142,6 +148,19 @@ describe("live HTTP client", () => {
         await new Promise((r) => racy.close(r));
       }
     }
+  });
+
+  it("an answer past the body limit says the limit, that nothing was returned, and how to split (was axios' `maxContentLength size of 1048576 exceeded`)", async () => {
+    const client = createLiveHttp({ mask: (t) => t, maxBodyBytes: 1024 * 1024, retryBackoffMs: 1 });
+    const before = hits;
+    await assert.rejects(client.request({ method: "POST", url: `${base}/big`, body: "search=x", signal: AbortSignal.timeout(20_000), responseType: "text" }), (err: QueryError) => {
+      assert.equal(err.code, "data/live-http");
+      assert.match(err.message, /POST http:\/\/127\.0\.0\.1:\d+\/big: the answer is larger than 1 MiB, the most huntlab reads in one answer \(nothing was returned\).*split_query_by/);
+      assert.doesNotMatch(err.message, /maxContentLength/);
+      return true;
+    });
+    // Not retried: the same answer would be as large again.
+    assert.equal(hits - before, 1);
   });
 
   it("an answer that is not JSON is a clear error; JSON is parsed", async () => {
