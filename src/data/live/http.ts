@@ -182,12 +182,11 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
         const status = response.status;
         const headersOut = lowerHeaders(response.headers);
         const text = typeof response.data === "string" ? response.data : String(response.data ?? "");
-        if (RETRY_STATUS.has(status) && !request.noRetryStatus?.includes(status) && attempt < retries) {
-          const after = parseRetryAfter(headersOut["retry-after"]);
-          if (after === undefined || after <= maxRetryAfter) {
-            await sleep(after ?? backoff * 2 ** attempt, request.signal);
-            continue;
-          }
+        const retryable = RETRY_STATUS.has(status) && !request.noRetryStatus?.includes(status);
+        const after = retryable ? parseRetryAfter(headersOut["retry-after"]) : undefined;
+        if (retryable && attempt < retries && (after === undefined || after <= maxRetryAfter)) {
+          await sleep(after ?? backoff * 2 ** attempt, request.signal);
+          continue;
         }
         // Only a proxy answers 407: the one refusing the tunnel, not the service refusing the credentials.
         if (route && status === 407) {
@@ -198,7 +197,13 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
           if (REDIRECT_STATUS.has(status)) throw new QueryError(msg.liveRedirect(what, status, mask(withoutUserInfo(headersOut.location ?? ""))));
           const retried = attempt ? ` after ${attempt} retr${attempt === 1 ? "y" : "ies"}` : "";
           const via = route ? viaProxyNote(route) : "";
-          throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}${retried}: ${excerpt(text, 300, mask)}${via}`)));
+          // The service's own wait (a throttled 429, a 503 in maintenance): said, with huntlab's bound when it was past it.
+          const wait = !after
+            ? ""
+            : after > maxRetryAfter
+              ? `; the service asked to wait ${Math.ceil(after / 1000)} s (Retry-After), longer than the ${Math.round(maxRetryAfter / 1000)} s huntlab waits (MaxRetryAfterSeconds): rerun the query after that wait`
+              : `; the service asks to wait ${Math.ceil(after / 1000)} s (Retry-After) before another try`;
+          throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}${retried}: ${excerpt(text, 300, mask)}${wait}${via}`)));
         }
         let body: unknown = text;
         if ((request.responseType ?? "json") === "json" && text.trim() !== "") {

@@ -49,6 +49,11 @@ before(async () => {
       const line = `${JSON.stringify({ preview: false, offset: 0, result: { a: "x".repeat(1000) } })}\n`;
       for (let i = 0; i < 2048; i += 1) res.write(line);
       res.end();
+    } else if (req.url === "/throttle-long" || req.url === "/throttle-date") {
+      // Log Analytics' throttling: 429 with the wait in seconds, or as an HTTP date (5 min away).
+      const wait = req.url === "/throttle-long" ? "300" : new Date(Date.now() + 300_000).toUTCString();
+      res.writeHead(429, { "Content-Type": "application/json", "Retry-After": wait });
+      res.end(JSON.stringify({ error: { code: "ThrottledError", message: "Your request was throttled" } }));
     } else if (req.url === "/notjson") {
       res.writeHead(200, { "Content-Type": "application/json" });
       res.end("<html>proxy error</html>");
@@ -161,6 +166,20 @@ describe("live HTTP client", () => {
     });
     // Not retried: the same answer would be as large again.
     assert.equal(hits - before, 1);
+  });
+
+  it("a 429 whose Retry-After is past the bound says the wait asked for and the bound (it said only `HTTP 429: …`)", async () => {
+    const client = createLiveHttp({ mask: (t) => t, retryBackoffMs: 1 });
+    for (const path of ["/throttle-long", "/throttle-date"]) {
+      const before = hits;
+      await assert.rejects(client.request({ method: "POST", url: `${base}${path}`, body: {}, signal: AbortSignal.timeout(20_000) }), (err: QueryError) => {
+        assert.equal(err.code, "data/live-http");
+        assert.match(err.message, /HTTP 429: .*ThrottledError.*the service asked to wait (?:29\d|300) s \(Retry-After\), longer than the 60 s huntlab waits \(MaxRetryAfterSeconds\): rerun the query after that wait/);
+        return true;
+      });
+      // Not waited for, not retried: five minutes is past what a query waits.
+      assert.equal(hits - before, 1, path);
+    }
   });
 
   it("an answer that is not JSON is a clear error; JSON is parsed", async () => {
