@@ -48,6 +48,19 @@ describe("Kusto driver: limit errors in the answer", () => {
     assert.doesNotMatch(text, /Kusto limit/);
   });
 
+  it("an answer without its DataSetCompletion frame is a partial result, not a whole one", () => {
+    const driver = createKustoDriver({ mask: (t: string) => t } as never) as unknown as { tableOf(r: unknown, s: number, d: unknown): LiveTable };
+    const frames = [
+      { FrameType: "DataSetHeader", IsProgressive: false, Version: "v2.0" },
+      { FrameType: "DataTable", TableId: 1, TableKind: "PrimaryResult", TableName: "PrimaryResult", Columns: [{ ColumnName: "a", ColumnType: "long" }], Rows: [[1], [2]] },
+    ];
+    const whole = driver.tableOf({ queryName: "Q" }, 200, [...frames, { FrameType: "DataSetCompletion", HasErrors: false, Cancelled: false }]);
+    assert.equal(whole.partialError, undefined);
+    const cut = driver.tableOf({ queryName: "Q" }, 200, frames);
+    assert.equal(cut.rows.length, 2);
+    assert.match(cut.partialError ?? "", /ends without its DataSetCompletion frame.*may be cut short/);
+  });
+
   it("warns once about truncation sent both inline and in the completion frame with different codes", () => {
     const driver = createKustoDriver({ mask: (t: string) => t } as never) as unknown as { tableOf(r: unknown, s: number, d: unknown): LiveTable };
     const truncation = (code: string) => ({ error: { code, "@message": "Query result set has exceeded the internal record count limit 500000 (E_QUERY_RESULT_SET_TOO_LARGE)." } });
