@@ -56,6 +56,8 @@ export interface SplunkTwinOptions {
   throttle?: number;
   /** 429 (default, too many searches) or 503 (splunkd busy or restarting). */
   throttleStatus?: 429 | 503;
+  /** The throttled answers' Retry-After (default "0"). */
+  throttleRetryAfter?: string;
   /** Send this WARN message line with every export. */
   warn?: string;
   /** Stop after this many rows and send a result-cap WARN message. */
@@ -611,7 +613,7 @@ export async function startSplunkTwin(options: SplunkTwinOptions = {}): Promise<
         if (options.throttle && options.throttle > 0) {
           options.throttle -= 1;
           const status = options.throttleStatus ?? 429;
-          return send(status, messages("ERROR", status === 429 ? "Too many requests" : "Service Unavailable: splunkd is restarting"), { "Retry-After": "0" });
+          return send(status, messages("ERROR", status === 429 ? "Too many requests" : "Service Unavailable: splunkd is restarting"), { "Retry-After": options.throttleRetryAfter ?? "0" });
         }
         if (options.htmlPage !== undefined) return send(200, options.htmlPage, { "Content-Type": "text/html" });
         const form = new URLSearchParams(body);

@@ -301,13 +301,32 @@ describe("Splunk driver: searches", () => {
     }
   });
 
-
   it("retries a throttled search (429, Retry-After)", async () => {
     twin.options.throttle = 2;
     const before = twin.requests.length;
     const table = await driver.query(request("search index=lab sourcetype=failed_logons"));
     assert.equal(table.rows.length, 4);
     assert.equal(twin.requests.length - before, 3);
+  });
+
+  it("a 503 whose Retry-After is past the client's wait says the wait Splunk asked for (it said only the status)", async () => {
+    twin.options.throttle = 1;
+    twin.options.throttleStatus = 503;
+    twin.options.throttleRetryAfter = "600";
+    const before = twin.requests.length;
+    try {
+      await assert.rejects(driver.query(request("search index=lab sourcetype=failed_logons")), (err: Error & { code?: string }) => {
+        assert.equal(err.code, "data/live-query-failed");
+        assert.match(err.message, /HTTP 503.*splunkd is restarting; Splunk asked to wait 600 s \(Retry-After\): rerun the query after that wait/);
+        return true;
+      });
+      // Ten minutes is past what the client waits: not retried.
+      assert.equal(twin.requests.length - before, 1);
+    } finally {
+      delete twin.options.throttleStatus;
+      delete twin.options.throttleRetryAfter;
+      twin.options.throttle = 0;
+    }
   });
 
   it("retries a 503 (splunkd busy)", async () => {

@@ -22,6 +22,7 @@
 import { isIPv6 } from "node:net";
 import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { excerpt } from "../http";
+import { parseRetryAfter } from "../../../common/retryAfter";
 import { splLiteral } from "../spl";
 import { splunkTable } from "../splunkColumns";
 import type { LiteralType, LiteralValue, LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
@@ -252,7 +253,10 @@ class SplunkDriver implements LiveDriver {
     if (res.status !== 200) {
       const messages = messagesOf(parseJson(text));
       const shown = messages.length ? messages.map((m) => m.text).join("; ") : excerpt(text, 300, this.#settings.mask);
-      throw new QueryError(msg.liveQueryFailed(request.queryName, "Splunk", `HTTP ${res.status}`, this.#settings.mask(shown)));
+      // A 429/503 comes here after the client's retries, or at once when Splunk asked for a longer wait than it waits.
+      const after = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers["retry-after"]) : undefined;
+      const wait = after ? `; Splunk asked to wait ${Math.ceil(after / 1000)} s (Retry-After): rerun the query after that wait` : "";
+      throw new QueryError(msg.liveQueryFailed(request.queryName, "Splunk", `HTTP ${res.status}`, this.#settings.mask(`${shown}${wait}`)));
     }
     const parsed = parseSplunkExport(text);
     // A 200 whose body holds no JSON line (a single sign-on or proxy page) is no answer: not "no hits".
