@@ -176,6 +176,22 @@ describe("Elasticsearch driver: point-in-time searches", () => {
     assert.equal(table.rows.length, 4);
   });
 
+  it("a first page throttled with a Retry-After past the client's wait says the wait asked for (it said only the status)", async () => {
+    twin.options.pageFault = { after: 0, status: 429, times: 1, retryAfter: "300" };
+    const before = twin.searches.length;
+    try {
+      await assert.rejects(driver.query(request(bodyFor("failed_logons"))), (err: Error & { code?: string }) => {
+        assert.equal(err.code, "data/live-query-failed");
+        assert.match(err.message, /HTTP 429 es_rejected_execution_exception.*searching: .*Elasticsearch asked to wait 300 s \(Retry-After\): rerun the query after that wait/);
+        return true;
+      });
+      // Five minutes is past what the client waits: not sent again.
+      assert.equal(twin.searches.length - before, 1);
+    } finally {
+      delete twin.options.pageFault;
+    }
+  });
+
   it("returns the rows with a partial error on shard failures", async () => {
     twin.options.shardFailure = "node idx-2 left the cluster";
     try {
