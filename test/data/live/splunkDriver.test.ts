@@ -382,6 +382,18 @@ describe("Splunk export and column parsing", () => {
     assert.deepEqual(parseSplunkExport(body).results, [{ n: "2" }, { n: "3" }]);
   });
 
+  it("open: a final row line without \"lastrow\":true last is a cut stream; a lastrow line or a results list is not", () => {
+    assert.equal(parseSplunkExport('{"preview":false,"offset":0,"result":{"a":"1"}}\n{"preview":false,"offset":1,"result":{"a":"2"}}\n').open, true);
+    assert.equal(parseSplunkExport('{"preview":false,"offset":0,"result":{"a":"1"}}\n{"preview":false,"offset":1,"lastrow":true,"result":{"a":"2"}}\n').open, false);
+    assert.equal(parseSplunkExport('{"preview":false,"offset":0,"result":{"a":"1"}}\n{"preview":false,"offset":1,"lastrow":true}\n').open, false);
+    // Two tables (offsets from 0 again), each ended: whole; the second cut: open.
+    const one = ['{"preview":false,"offset":0,"lastrow":true,"result":{"a":"1"}}', '{"preview":false,"offset":0,"result":{"a":"2"}}'];
+    assert.equal(parseSplunkExport([...one.slice(0, 1), one[0]].join("\n")).open, false);
+    assert.equal(parseSplunkExport(one.join("\n")).open, true);
+    assert.equal(parseSplunkExport('{"preview":false,"init_offset":0,"messages":[],"results":[{"a":"1"},{"a":"2"}]}').open, false);
+    assert.equal(parseSplunkExport("").open, false);
+  });
+
   it("drops the previews once a final line arrived, even when the final table is empty", () => {
     const previews = ['{"preview":true,"offset":0,"result":{"user":"alice","count":"2"}}', '{"preview":true,"offset":1,"lastrow":true,"result":{"user":"bob","count":"3"}}'];
     assert.deepEqual(parseSplunkExport([...previews, '{"preview":false,"offset":0,"lastrow":true}'].join("\n")).results, []);

@@ -110,9 +110,10 @@ export function parseSplunkExport(body: string): SplunkExport {
     if (record.preview === true && record.offset === 0) previews = [];
     if (record.preview === false) {
       final = true;
-      // Splunk ends each table with `"lastrow":true` on its last row (or alone, on an empty one).
-      if (record.result !== undefined || Array.isArray(record.results)) out.open = record.lastrow !== true;
-      else if (record.lastrow === true) out.open = false;
+      // Splunk ends each table of row lines with `"lastrow":true` on its last row (or alone, on an empty one); a
+      // `results` list (the shape of the jobs' /results endpoint) is a whole table in one object.
+      if (record.result !== undefined) out.open = record.lastrow !== true;
+      else if (record.lastrow === true || Array.isArray(record.results)) out.open = false;
     }
     for (const m of messagesOf(record)) {
       if (m.type === "ERROR" || m.type === "FATAL") out.errors.push(m.text);
