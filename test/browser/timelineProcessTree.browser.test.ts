@@ -277,7 +277,7 @@ describe("process tree in Chromium", { skip }, () => {
   });
 
   it("opens a large tree folded and unfolds on demand", async () => {
-    const { generate4688 } = await import("../helpers/processEvents");
+    const { generate4688 } = await import("../helpers/processEvents.js");
     const tree = buildProcessTree(generate4688(10_000, { seed: 5 }).df);
     const big = toMimeBundle(plotProcessTree(tree, { showTable: true }));
     const t0 = Date.now();

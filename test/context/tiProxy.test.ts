@@ -23,8 +23,8 @@ test("an http TI service is reached through HTTP_PROXY; loopback and NO_PROXY ho
   }
   const named = await harness("GreyNoise", answer, { Retries: 0 });
   const base = named.twin.url.replace("127.0.0.1", "ti.example.test");
-  const { TILookup } = await import("../../src/context/tiLookup");
-  const { writeConfig, tempDir } = await import("./tiTwins");
+  const { TILookup } = await import("../../src/context/tiLookup.js");
+  const { writeConfig, tempDir } = await import("./tiTwins.js");
   const ti = new TILookup({ configPath: writeConfig(tempDir(), { GreyNoise: { Provider: "GreyNoise", Primary: true, Args: { AuthKey: FAKE_KEY }, BaseUrl: base, Retries: 0, TimeoutSeconds: 30 } }) });
   try {
     await withEnv({ http_proxy: proxy.url, NO_PROXY: "localhost,.internal.example" }, async () => {
@@ -45,8 +45,8 @@ test("an https TI service through HTTPS_PROXY is a CONNECT tunnel: the proxy nev
   const proxy = await startProxy();
   // A self-signed certificate: the TI client verifies TLS, so the row fails; what matters is what the proxy saw.
   const target = await startTlsServer((_req, res) => res.writeHead(200).end("{}"));
-  const { TILookup } = await import("../../src/context/tiLookup");
-  const { writeConfig, tempDir } = await import("./tiTwins");
+  const { TILookup } = await import("../../src/context/tiLookup.js");
+  const { writeConfig, tempDir } = await import("./tiTwins.js");
   const ti = new TILookup({ configPath: writeConfig(tempDir(), { GreyNoise: { Provider: "GreyNoise", Primary: true, Args: { AuthKey: FAKE_KEY }, BaseUrl: `https://ti.example.test:${target.port}`, Retries: 0, TimeoutSeconds: 30 } }) });
   try {
     await withEnv({ HTTPS_PROXY: proxy.url }, async () => {
@@ -64,8 +64,8 @@ test("an https TI service through HTTPS_PROXY is a CONNECT tunnel: the proxy nev
 
 test("a TI row for an unreachable proxy names the proxy (no password) and the service", async () => {
   const dead = (await closedPort()).replace("http://", "");
-  const { TILookup } = await import("../../src/context/tiLookup");
-  const { writeConfig, tempDir } = await import("./tiTwins");
+  const { TILookup } = await import("../../src/context/tiLookup.js");
+  const { writeConfig, tempDir } = await import("./tiTwins.js");
   const ti = new TILookup({ configPath: writeConfig(tempDir(), { GreyNoise: { Provider: "GreyNoise", Primary: true, Args: { AuthKey: FAKE_KEY }, BaseUrl: "http://ti.example.test:8080", Retries: 0, TimeoutSeconds: 30 } }) });
   try {
     await withEnv({ HTTP_PROXY: `http://bob:s3cret-Pr0xy@${dead}` }, async () => {
@@ -86,8 +86,8 @@ test("a proxy refusing the tunnel (403, 407) is named in the row, not taken for 
     [403, /HTTP 403.*sent through the proxy http:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\)/],
   ] as const) {
     const proxy = await startProxy({ refuseConnect: status });
-    const { TILookup } = await import("../../src/context/tiLookup");
-    const { writeConfig, tempDir } = await import("./tiTwins");
+    const { TILookup } = await import("../../src/context/tiLookup.js");
+    const { writeConfig, tempDir } = await import("./tiTwins.js");
     const ti = new TILookup({ configPath: writeConfig(tempDir(), { GreyNoise: { Provider: "GreyNoise", Primary: true, Args: { AuthKey: FAKE_KEY }, BaseUrl: "https://ti.example.test", Retries: 0, TimeoutSeconds: 30 } }) });
     try {
       await withEnv({ HTTPS_PROXY: proxy.url }, async () => {
@@ -103,8 +103,8 @@ test("a proxy refusing the tunnel (403, 407) is named in the row, not taken for 
 });
 
 test("a TI row names a socks5 ALL_PROXY as refused (no credentials), not a silent direct lookup", async () => {
-  const { TILookup } = await import("../../src/context/tiLookup");
-  const { writeConfig, tempDir } = await import("./tiTwins");
+  const { TILookup } = await import("../../src/context/tiLookup.js");
+  const { writeConfig, tempDir } = await import("./tiTwins.js");
   const ti = new TILookup({ configPath: writeConfig(tempDir(), { GreyNoise: { Provider: "GreyNoise", Primary: true, Args: { AuthKey: FAKE_KEY }, BaseUrl: "http://ti.example.test:8080", Retries: 0, TimeoutSeconds: 30 } }) });
   try {
     await withEnv({ ALL_PROXY: "socks5://carol:s0cks-Pa55@10.9.8.7:1080" }, async () => {

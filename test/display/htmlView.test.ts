@@ -117,9 +117,9 @@ describe("htmlView", () => {
 
 describe("views README calls HtmlViews answer as one (`sizes()` typed on each; a notebook cell calling it was refused by tslab's type check)", () => {
   it("GeoMap and EntityGraphView report their bytes by part", async () => {
-    const { GeoMap } = await import("../../src/vis/geoMap");
-    const { Ip, Host } = await import("../../src/entities");
-    const { EntityGraph } = await import("../../src/vis/entityGraph");
+    const { GeoMap } = await import("../../src/vis/geoMap.js");
+    const { Ip, Host } = await import("../../src/entities/index.js");
+    const { EntityGraph } = await import("../../src/vis/entityGraph.js");
     const map = new GeoMap().addIpCluster([new Ip({ Address: "8.8.8.8" })], { geolocate: false });
     const graph = new EntityGraph(new Host({ HostName: "ws1" }));
     for (const view of [map, graph.plot()]) {

@@ -115,7 +115,7 @@ function compileDisplay(outDir: string): void {
   const tsc = spawnSync(process.execPath, [
     require.resolve("typescript/bin/tsc"),
     "--outDir", outDir, "--rootDir", path.join(ROOT, "src"),
-    "--module", "commonjs", "--target", "ES2022", "--moduleResolution", "node10", "--esModuleInterop",
+    "--module", "node20", "--target", "ES2022", "--moduleResolution", "nodenext", "--esModuleInterop",
     "--strict", "--skipLibCheck", "--types", "node",
     "--declaration", // tslab type-checks imported .js files that have no .d.ts
     path.join(ROOT, "src/display/index.ts"),

@@ -159,7 +159,7 @@ function stdoutOf(fn: () => void): string {
 test("qp.browseQueries(): installed by the package entry (data/ does not import vis/), returns the provider's query browser", async () => {
   // data/ alone: no browser registered yet, and the error says where it comes from.
   assert.throws(() => new DataQueryProvider("LocalData").browseQueries(), { name: "QueryError", code: "data/no-query-browser", message: /"huntlab"/ });
-  const huntlab = await import("../../src");
+  const huntlab = await import("../../src/index.js");
   const qp = new huntlab.QueryProvider("LocalData");
   let browser: unknown;
   const printed = stdoutOf(() => {

@@ -132,7 +132,7 @@ describe("a URL setting's error names where the value came from", () => {
   };
 
   it("a connect() option is named as the option, not as DataProviders.<env>.Args (which may hold another, valid value)", async () => {
-    const { QueryProvider } = await import("../../../src/data/queryProvider");
+    const { QueryProvider } = await import("../../../src/data/queryProvider.js");
     const configPath = file();
     const sentinel = () => new QueryProvider("MSSentinel", { configPath, ...quiet });
     await assert.rejects(sentinel().connect({ Endpoint: "http://evil.example", client_secret: "s3cret-value" }), live("data/live-url", /^connect\(\{ Endpoint \}\): "http:\/\/evil\.example\/" must be an https/, "Args.Endpoint"));
@@ -142,7 +142,7 @@ describe("a URL setting's error names where the value came from", () => {
   });
 
   it("a value from the config is named as its setting, as written", async () => {
-    const { QueryProvider } = await import("../../../src/data/queryProvider");
+    const { QueryProvider } = await import("../../../src/data/queryProvider.js");
     const configPath = config(YAML.replace("Endpoint: https://api.loganalytics.io", "endpoint: http://la.evil.example"));
     await assert.rejects(new QueryProvider("MSSentinel", { configPath, ...quiet }).connect({ client_secret: "s3cret-value" }), live("data/live-url", /DataProviders\.MSSentinel\.Args\.endpoint: "http:\/\/la\.evil\.example\/"/));
   });

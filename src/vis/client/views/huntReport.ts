@@ -7,7 +7,9 @@
  *
  * Unlike the other views it boots the whole page, not one output by id.
  */
-import type { default as vegaEmbed, EmbedOptions, VisualizationSpec } from "vega-embed";
+// vega-embed's package.json gives types only to `import` (its `require` entry has none); this page script is
+// bundled as an ES module (scripts/build-client.mjs), so its types are resolved as an import's.
+import type { default as vegaEmbed, EmbedOptions, VisualizationSpec } from "vega-embed" with { "resolution-mode": "import" };
 
 /** The global that vega-embed's UMD build defines. */
 type VegaEmbed = typeof vegaEmbed;
