@@ -1,10 +1,10 @@
 /**
- * TypeScript 7's `tsc` for the type check of `npm test` and `npm run typecheck` (scripts/run.mjs). The package
- * (devDependency `typescript-native`, an npm alias of typescript@7) is a launcher; the compiler is a native binary
- * in an optional dependency per platform (@typescript/typescript-linux-x64…). Without it the launcher fails
+ * TypeScript 7's `tsc` for the type check of `npm test` and `npm run typecheck`, and the build (scripts/run.mjs).
+ * The package (devDependency `typescript-native`, an npm alias of typescript@7) is a launcher; the compiler is a
+ * native binary in an optional dependency per platform (@typescript/typescript-linux-x64…). Without it the launcher fails
  * with a stack trace naming only getExePath; this says which package is missing and what to run.
- * node_modules/.bin/tsc stays TypeScript 5.9's (installed first, npm keeps its link): the build, and the scripts
- * and tests that use the compiler API, use 5.9.
+ * node_modules/.bin/tsc stays TypeScript 5.9's (installed first, npm keeps its link): the scripts and tests that
+ * use the compiler API use 5.9, and the build falls back to it.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
