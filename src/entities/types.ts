@@ -230,6 +230,9 @@ export class Host extends Entity {
   }
 }
 
+/** A Windows security identifier (`S-1-5-21-…`) as text. */
+const SID = /^S-1-\d+(?:-\d+)+$/i;
+
 /** A user or service account. */
 export class Account extends Entity {
   declare Name?: string;
@@ -290,12 +293,30 @@ export class Account extends Entity {
    * else the UPN suffix's first label (`bob@fabrikam.com` is `FABRIKAM\bob`).
    * Without a domain, `account:name`: the graphs join it to the one account of
    * that name with a domain (see `accountJoins` in vis/alertGraph.ts).
+   * A name written whole (`bob@fabrikam.com`, `FABRIKAM\bob`, a SID) is keyed as its parts.
    * Without a name, the SID (`account:sid:s-1-5-…`), then the Entra ID object
    * id (`account:aad:…`), lower-cased: account names cannot hold `:`.
    */
   override get key(): string {
-    const name = firstText(this.Name, this.DisplayName);
-    const domain = firstText(this.NTDomain, firstText(this.UPNSuffix)?.split(".")[0]);
+    const written = firstText(this.Name, this.DisplayName);
+    let domain = firstText(this.NTDomain, firstText(this.UPNSuffix)?.split(".")[0]);
+    let name = written;
+    // A name written whole, as one cell holds it: `bob@fabrikam.com` (a UPN: Entra, Office 365, AccountUpn),
+    // `FABRIKAM\bob` (Sysmon's User), or a SID (an account Windows could not resolve). Each keyed as its parts, where
+    // no other domain is given: the whole text was a key of its own, and the same account two nodes.
+    if (written !== undefined) {
+      const slash = written.indexOf("\\");
+      const at = written.lastIndexOf("@");
+      if (slash > 0 && slash < written.length - 1) {
+        const own = written.slice(0, slash);
+        if (domain === undefined || foldIdentity(domain) === foldIdentity(own)) [domain, name] = [own, written.slice(slash + 1)];
+      } else if (at > 0 && at < written.length - 1) {
+        const own = written.slice(at + 1).split(".")[0];
+        if (own !== "" && (domain === undefined || foldIdentity(domain) === foldIdentity(own))) [domain, name] = [own, written.slice(0, at)];
+      } else if (domain === undefined && SID.test(written) && written.toUpperCase() !== "S-1-0-0") {
+        return `account:sid:${written.toLowerCase()}`;
+      }
+    }
     if (name !== undefined) return `account:${domain === undefined ? "" : `${foldIdentity(domain)}\\`}${foldIdentity(name)}`;
     const sid = firstText(this.Sid);
     // S-1-0-0, the null SID ("Nobody"), is what 4624 events write beside a `-` name: no account.

@@ -53,6 +53,32 @@ describe("entity keys", () => {
     assert.equal(new Account({ DisplayName: "Bob" }).key, "account:bob");
   });
 
+  it("accounts written whole in the name (a UPN, DOMAIN\\name, a SID) are the account their parts name", () => {
+    // Entra sign-ins, Office 365 and Defender's AccountUpn write `bob@fabrikam.com` in one cell, Sysmon's User
+    // `FABRIKAM\bob`, a Security event an account it could not resolve as its SID: `new Account(cell)` keyed the whole text.
+    same(new Account("bob@Fabrikam.com"), new Account({ Name: "bob", UPNSuffix: "fabrikam.com" }), "UPN text and its parts");
+    same(new Account("bob@fabrikam.com"), new Account({ Name: "Bob", NTDomain: "FABRIKAM" }), "UPN text and the NT domain");
+    same(new Account({ Name: "bob@fabrikam.com", UPNSuffix: "fabrikam.com" }), new Account({ Name: "bob", NTDomain: "FABRIKAM" }), "a UPN name beside its own suffix");
+    same(new Account({ Name: "bob@fabrikam.com", NTDomain: "FABRIKAM" }), new Account({ Name: "bob", NTDomain: "FABRIKAM" }), "a UPN name beside its NT domain");
+    differ(new Account({ Name: "bob@contoso.com", NTDomain: "FABRIKAM" }), new Account({ Name: "bob", NTDomain: "FABRIKAM" }), "a UPN of another organisation is kept whole");
+    same(new Account("FABRIKAM\\bob"), new Account({ Name: "bob", NTDomain: "FABRIKAM" }), "down-level text and its parts");
+    same(new Account({ Name: "FABRIKAM\\bob", NTDomain: "fabrikam" }), new Account({ Name: "bob", NTDomain: "FABRIKAM" }), "a down-level name beside its own domain");
+    same(new Account({ Name: "S-1-5-21-7-1001" }), new Account({ Sid: "s-1-5-21-7-1001" }), "a SID written as the name");
+    assert.equal(new Account("bob@fabrikam.com").key, "account:fabrikam\\bob");
+    // Different accounts stay apart.
+    differ(new Account("bob@fabrikam.com"), new Account("bob@contoso.com"), "two organisations");
+    differ(new Account("bob@fabrikam.com"), new Account("eve@fabrikam.com"), "two users");
+    differ(new Account({ Name: "S-1-5-21-7-1001" }), new Account({ Name: "S-1-5-21-7-1002" }), "two SIDs as names");
+    differ(new Account({ Name: "CONTOSO\\bob", NTDomain: "FABRIKAM" }), new Account({ Name: "bob", NTDomain: "FABRIKAM" }), "a name's own other domain is kept");
+    // Not a UPN: an @ at either end is part of the name.
+    assert.equal(new Account("bob@").key, "account:bob@");
+    assert.equal(new Account("@fabrikam.com").key, "account:@fabrikam.com");
+    // In a graph: the sign-in's UPN and the Security event's DOMAIN\name link their alerts.
+    const alerts = [alert("w1", [{ Type: "account", Name: "bob@fabrikam.com" }]), alert("w2", [{ Type: "account", Name: "bob", NTDomain: "FABRIKAM" }])];
+    const g = addRelatedAlerts(alerts, createAlertGraph(alerts[0]));
+    assert.deepEqual(g.edges.filter((e) => e.relation === "related alert").map((e) => `${e.source} ${e.target}`), ["account:fabrikam\\bob alert:w2"]);
+  });
+
   it("DNS names: an internationalised name and its punycode are one name; a final dot names the same domain", () => {
     same(new Dns({ DomainName: "b\u00fccher.example" }), new Dns({ DomainName: "xn--bcher-kva.example" }), "IDN and punycode");
     same(new Dns({ DomainName: "BU\u0308CHER.example" }), new Dns({ DomainName: "XN--BCHER-KVA.EXAMPLE" }), "NFD upper case and punycode upper case");
