@@ -26,6 +26,20 @@ function canonicalIp(text: string): string | undefined {
   return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toString();
 }
 
+/**
+ * The address of one written with a port (`203.0.113.7:50311`, `[2001:db8::1]:443`, as Office 365's ClientIP, storage
+ * and proxy logs write a client) or bracketed as URLs write IPv6 (`[2001:db8::1]`), in {@link canonicalIp}'s notation;
+ * undefined for anything else. An IPv6 address needs its brackets: without them the last group is no port.
+ */
+function addressBeforePort(text: string): string | undefined {
+  const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[([^\]]{2,64})\]):(\d{1,5})$/.exec(text) ?? /^\[([^\]]{2,64})\]$/.exec(text);
+  if (!m) return undefined;
+  if (m.length === 2) return m[1].includes(":") ? canonicalIp(m[1]) : undefined;
+  if (Number(m[3]) > 65535) return undefined;
+  if (m[1] !== undefined) return canonicalIp(m[1]);
+  return m[2].includes(":") ? canonicalIp(m[2]) : undefined;
+}
+
 /** Every machine's own loopback or unspecified address (`127.0.0.1`, `::1`, `0.0.0.0`): no address or host two alerts share. */
 function isEveryMachines(canonical: string): boolean {
   // By text: the canonical forms are fixed (RFC 5952 for IPv6), and ipaddr.parse tried IPv6 first, throwing
@@ -160,11 +174,14 @@ export class Ip extends Entity {
     return this.Address ?? "Ip";
   }
 
-  /** The address in one notation (`::1` and `0:0:0:0:0:0:0:1` are one key); text that is no address, trimmed and lower-cased. */
+  /**
+   * The address in one notation (`::1` and `0:0:0:0:0:0:0:1` are one key), without a port (`203.0.113.7:50311` is
+   * 203.0.113.7); text that is no address, trimmed and lower-cased.
+   */
   override get key(): string {
     const address = firstText(this.Address);
     if (address === undefined) return this.uniqueKey();
-    const ip = canonicalIp(address);
+    const ip = canonicalIp(address) ?? addressBeforePort(address.trim());
     if (ip !== undefined && isEveryMachines(ip)) return this.uniqueKey();
     return `ip:${ip ?? address.toLowerCase()}`;
   }

@@ -120,6 +120,18 @@ describe("entity keys", () => {
     same(new Ip({ Address: "::8.8.8.8" }), new Ip({ Address: "::808:808" }), "IPv4-compatible, hex");
     same(new Ip({ Address: "fe80::1%eth0" }), new Ip({ Address: "fe80::1" }), "zone id");
     assert.equal(new Ip({ Address: " Not-An-IP " }).key, "ip:not-an-ip", "text that is no address: trimmed, lower-cased");
+    // With a port, as Office 365's ClientIP, storage and proxy logs write a client: the address (geoLookup and TI read it so).
+    same(new Ip({ Address: "203.0.113.7:50311" }), new Ip({ Address: "203.0.113.7" }), "IPv4 with a port");
+    same(new Ip({ Address: "[2001:DB8::5]:443" }), new Ip({ Address: "2001:db8::5" }), "bracketed IPv6 with a port");
+    same(new Ip({ Address: "[2001:db8::5]" }), new Ip({ Address: "2001:db8::5" }), "bracketed IPv6, as URLs write it");
+    same(new Ip({ Address: "[::ffff:203.0.113.7]:80" }), new Ip({ Address: "203.0.113.7" }), "IPv4-mapped with a port");
+    assert.equal(new Ip({ Address: "203.0.113.7:50311" }).key, "ip:203.0.113.7");
+    differ(new Ip({ Address: "203.0.113.7:443" }), new Ip({ Address: "203.0.113.8:443" }), "two addresses with one port");
+    differ(new Ip({ Address: "127.0.0.1:8080" }), new Ip({ Address: "127.0.0.1:8080" }), "every machine's loopback, with a port too");
+    // Not an address with a port: kept as written (trimmed, lower-cased).
+    assert.equal(new Ip({ Address: "203.0.113.7:70000" }).key, "ip:203.0.113.7:70000", "no port above 65535");
+    assert.equal(new Ip({ Address: "2001:db8::5:443" }).key, "ip:2001:db8::5:443", "an unbracketed IPv6 address's last group is no port");
+    assert.equal(new Ip({ Address: "010.0.0.1:80" }).key, "ip:010.0.0.1:80", "leading zeros are no dotted decimal");
   });
 
   it("an entity with no identity keys only itself (every type, absent and blank values)", () => {
