@@ -91,6 +91,15 @@ export function windowsId(id: string): string {
   return /^(0x[0-9a-f]+|\d+)$/i.test(id) ? BigInt(id).toString() : id.toLowerCase();
 }
 
+/**
+ * A file path as an identity: a POSIX path (from `/`, no backslash: Linux, as auditd, osquery and Defender on Linux
+ * write it) as written, in its NFC form, since Linux tells `/tmp/x` from `/tmp/X`; any other (a drive, a UNC share, a
+ * lone name) folded as Windows compares paths. Folding every path made two Linux files one entity.
+ */
+function pathIdentity(path: string): string {
+  return path.startsWith("/") && !path.includes("\\") ? path.normalize("NFC") : foldIdentity(path);
+}
+
 /** Drops keys whose value is `undefined` (constructors take partial property objects). */
 type Props<T> = { [K in keyof T]?: T[K] } & { AdditionalData?: Record<string, unknown> };
 
@@ -396,9 +405,12 @@ export class File extends Entity {
     return this.Directory ? [...entries, ["FullPath", this.FullPath]] : entries;
   }
 
-  /** The full path, lower-cased (Windows paths are case-insensitive); without one, the strongest hash (`file:hash:…`). */
+  /**
+   * The full path, lower-cased (Windows paths are case-insensitive; a POSIX path `/…` keeps its case, as Linux does);
+   * without one, the strongest hash (`file:hash:…`).
+   */
   override get key(): string {
-    if (firstText(this.Name, this.Directory) !== undefined) return `file:${foldIdentity(this.FullPath)}`;
+    if (firstText(this.Name, this.Directory) !== undefined) return `file:${pathIdentity(this.FullPath)}`;
     const hashes = Array.isArray(this.FileHashes) ? this.FileHashes.map((h) => (h as FileHash | undefined)?.Value) : [];
     const hash = firstText(this.Sha256, this.Sha1, this.Md5, ...hashes);
     return hash !== undefined ? `file:hash:${hash.toLowerCase()}` : this.uniqueKey();
@@ -477,7 +489,7 @@ export class Process extends Entity {
     const host = hostIdentity(this.Host);
     // A PID alone is no process: PID 4 is System on every Windows machine.
     if (image === "" && (pid === "" || host === "")) return this.uniqueKey();
-    return `process:${host}|${windowsId(pid)}|${foldIdentity(image)}`;
+    return `process:${host}|${windowsId(pid)}|${pathIdentity(image)}`;
   }
 }
 

@@ -166,6 +166,17 @@ describe("entity keys", () => {
     same(new File({ Sha256: "AB".repeat(32) }), new File({ Md5: "", Sha256: "ab".repeat(32) }), "same hash");
     differ(new File({ Sha256: "ab".repeat(32) }), new File({ Sha256: "cd".repeat(32) }), "two hashes");
     same(new File({ FullPath: "C:\\Windows\\cmd.exe" }), new File({ Directory: "c:\\windows", Name: "CMD.EXE" }), "path case");
+    // A POSIX path compares as Linux compares it, case and all (auditd, osquery, Defender on Linux): two files, two processes.
+    differ(new File({ FullPath: "/tmp/Payload" }), new File({ FullPath: "/tmp/payload" }), "Linux path case");
+    differ(new File({ Directory: "/usr/bin", Name: "Python3" }), new File({ Directory: "/usr/bin", Name: "python3" }), "Linux file name case");
+    same(new File({ FullPath: "/tmp/payload" }), new File({ Directory: "/tmp", Name: "payload" }), "one Linux path written two ways");
+    same(new File({ FullPath: "/tmp/r\u00e9sum\u00e9" }), new File({ FullPath: "/tmp/re\u0301sume\u0301" }), "NFC and NFD POSIX paths");
+    const linux = (image: string): Process => new Process({ ProcessId: "4242", ImageFile: new File({ FullPath: image }), Host: new Host({ HostName: "web1" }) });
+    differ(linux("/tmp/.X11/Xorg"), linux("/tmp/.x11/xorg"), "Linux process images differing in case");
+    same(linux("/tmp/.X11/Xorg"), linux("/tmp/.X11/Xorg"), "one Linux process");
+    // Windows paths still ignore case, a UNC path and a lone name too.
+    same(new File({ FullPath: "\\\\FS01\\Share\\Tool.exe" }), new File({ FullPath: "\\\\fs01\\share\\tool.exe" }), "UNC path case");
+    same(new File({ Name: "CMD.EXE" }), new File({ Name: "cmd.exe" }), "a name without a folder");
     same(new Process({ ProcessId: "0x10", Host: new Host({ HostName: "WIN1.contoso.com" }) }), new Process({ ProcessId: "0x10", Host: new Host({ HostName: "win1" }) }), "pid on one host");
     differ(new Process({ ProcessId: "0x10", Host: new Host({ HostName: "10.0.0.1" }) }), new Process({ ProcessId: "0x10", Host: new Host({ HostName: "10.2.3.4" }) }), "pid on two hosts named by address");
     differ(new HostLogonSession({ SessionId: "0x3e7", Host: new Host({ HostName: "10.0.0.1" }) }), new HostLogonSession({ SessionId: "0x3e7", Host: new Host({ HostName: "10.2.3.4" }) }), "session on two hosts");
