@@ -117,9 +117,12 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
   throw new PivotError(msg.badInput(fn, describe(input)));
 }
 
+/** The attributes a read falls back to (readAttribute in pivotFunction.ts), for the message of an entity that has none. */
+const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = { HostName: "HostName or NetBiosName", FileHash: "hash (Sha256, Sha1, Md5, FileHashes)" };
+
 function entityValue(fn: string, entity: Entity, attribute: string, read: AttributeReader, text: (value: unknown) => string): string {
   const value = text(read(entity));
-  if (value === "") throw new PivotError(msg.entityValue(fn, entity.constructor.name, attribute));
+  if (value === "") throw new PivotError(msg.entityValue(fn, entity.constructor.name, ATTRIBUTE_NAMES[attribute] ?? attribute));
   return value;
 }
 

@@ -38,6 +38,12 @@ export function readAttribute(attribute: string): (entity: Entity) => unknown {
       const a = entity as unknown as { Name?: string; UPNSuffix?: string };
       return a.Name && a.UPNSuffix ? `${a.Name}@${a.UPNSuffix}` : a.Name;
     }
+    if (attribute === "HostName") {
+      // A host named by its NetBIOS name alone (an alert rule that maps only that identifier) is named by it, as
+      // Host.nameStr and its key have it: the pivot refused it for want of a HostName.
+      const h = entity as unknown as { HostName?: unknown; NetBiosName?: unknown };
+      return typeof h.HostName === "string" && h.HostName.trim() !== "" ? h.HostName : (h.NetBiosName ?? h.HostName);
+    }
     if (attribute === "FileHash") {
       // A File's hash: the strongest one it has.
       const f = entity as unknown as { Sha256?: string; Sha1?: string; Md5?: string; FileHashes?: { Value?: string }[]; Value?: string };

@@ -188,6 +188,18 @@ describe("pivot inputs", () => {
       assert.deepEqual(await one(new entities.File({ Sha256: "", FileHashes: [new entities.FileHash({ Algorithm: "MD5", Value: md5 })] })), [{ FileHash: md5, HashType: "md5" }]);
       await assert.rejects(() => entities.File.util.fileHashType(new entities.File({ Md5: "", Sha256: " " })), { code: "pivot/entity-value" });
     });
+
+    it("a Host known by its NetBIOS name only (an alert rule mapping that identifier alone) pivots on it, as it is named", async () => {
+      const netbios = new entities.Host({ NetBiosName: "MSTICALERTSWIN1" });
+      assert.equal(netbios.nameStr, "MSTICALERTSWIN1");
+      const rows = await lab.by_host_equals(netbios);
+      assert.equal(rows.height, 164, "the lab's logons of that host");
+      assert.deepEqual([...new Set(col(rows, "HostName"))], ["MSTICALERTSWIN1"]);
+      // The HostName wins where both are given; a blank HostName is none.
+      assert.equal((await lab.by_host_equals(new entities.Host({ HostName: "nohost", NetBiosName: "MSTICAlertsWin1" }))).height, 0);
+      assert.equal((await lab.by_host_equals(new entities.Host({ HostName: " ", NetBiosName: "MSTICAlertsWin1" }))).height, 164);
+      await assert.rejects(() => lab.by_host_equals(new entities.Host({ OSFamily: "Windows" })), (e: Error & { code?: string }) => e.code === "pivot/entity-value" && /no HostName or NetBiosName/.test(e.message));
+    });
   });
 });
 
