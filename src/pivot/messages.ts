@@ -10,6 +10,7 @@ export const PIVOT_ERRORS = {
   "pivot/column-missing": { class: "PivotError", when: "the `column` of a DataFrame input is missing (or not given)", names: "the function, the column, the columns there are" },
   "pivot/bad-option": { class: "PivotError", when: "a pivot option (join, concurrency, inputColumn, a chain step's option) has a value it does not accept, or a util or TI pivot is given an option it does not know (misspelt)", names: "the function or step, the option, the value, or the nearest known option" },
   "pivot/entity-value": { class: "PivotError", when: "an entity input has no value for the attribute the pivot needs", names: "the function, the entity, the attribute" },
+  "pivot/missing-parameter": { class: "PivotError", when: "a query pivot's query needs a parameter that its input does not give (the entity's attribute, the value or column fills one parameter) and the call's options do not either", names: "the function, the parameter, its type and description, how to pass it" },
   "pivot/mappings": { class: "PivotError", when: "the parameter → entity mapping file is unreadable or malformed", names: "the file, the entry" },
   "pivot/pipeline": { class: "PivotError", when: "a pivot pipeline (YAML) is malformed: a missing or unknown step type, function or key", names: "the pipeline, the step, the problem" },
   "pivot/filter-column": { class: "PivotError", when: "a pipeline `filter` step's column is not in the frame, is a list, or cannot hold the step's value", names: "the column, its type, the value" },
@@ -70,6 +71,11 @@ export const pivotMessages = {
     errorMessage("pivot/bad-option", `${fn}: option ${option} = ${showValue(value)} is not accepted; expected ${accepted}.`),
   entityValue: (fn: string, entity: string, attribute: string) =>
     errorMessage("pivot/entity-value", `${fn}: the ${entity} entity has no ${attribute}, the attribute this pivot takes its value from.`),
+  missingParameter: (fn: string, input: string, name: string, type: string, description: string) =>
+    errorMessage(
+      "pivot/missing-parameter",
+      `${fn}: its query also needs "${name}" (${type}${description ? `: ${description}` : ""}), which the input (${input}) does not give; pass it with the input: ${fn}(input, { ${name}: … }).`,
+    ),
   mappings: (file: string, detail: string) => errorMessage("pivot/mappings", `${file}: ${detail}`),
   pipeline: (pipeline: string, step: string, detail: string) => errorMessage("pivot/pipeline", `pipeline ${pipeline}, ${step}: ${detail}`),
   filterColumn: (column: string, detail: string) => errorMessage("pivot/filter-column", `filter on column "${column}": ${detail}`),

@@ -15,6 +15,8 @@ import type { PivotMappings } from "./mappings";
 import { concatFrames, makePivotFunction, type PivotImpl, type PivotRows } from "./pivotFunction";
 import type { PivotFunction, PivotFunctionInfo } from "./types";
 import { foldCase } from "../common/caseFold";
+import { timeRole } from "../data/localData";
+import { PivotError, pivotMessages as msg } from "./messages";
 
 /** Entity → family → query → function. */
 export type QueryPivots = Map<PivotEntityName, Record<string, Record<string, PivotFunction>>>;
@@ -96,6 +98,25 @@ function placeholder(param: QueryParameter): unknown {
   }
 }
 
+/**
+ * `impl` with the provider's missing-parameter error (a required parameter besides the one the input fills, not in
+ * the call's options) said by the pivot: which parameter and how to give it with the input. The query's own message
+ * named the query (`Sec.need_two`), not the pivot called, and not where its value goes.
+ */
+function askingForParameters(q: QueryDefinition, param: QueryParameter, input: string, impl: PivotImpl): PivotImpl {
+  return async (values, context) => {
+    try {
+      return await impl(values, context);
+    } catch (err) {
+      if ((err as { code?: unknown } | null)?.code !== "data/missing-parameter") throw err;
+      const given = (p: QueryParameter): boolean => [p.name, ...p.aliases].some((n) => Object.hasOwn(context.params, n) && context.params[n] !== undefined);
+      const missing = q.parameters.find((p) => p !== param && p.required && !timeRole(p) && !given(p));
+      if (!missing) throw err;
+      throw new PivotError(msg.missingParameter(context.fn, input, missing.name, missing.type, missing.description), { cause: err });
+    }
+  };
+}
+
 function queryImpl(provider: QueryProviderMethods, q: QueryDefinition, param: QueryParameter): PivotImpl {
   const key = `${q.family}.${q.name}`;
   const anyOf = anyOfMethod(provider);
@@ -153,7 +174,8 @@ export function queryFunctions(provider: QueryProviderMethods, namespace: string
               ? "one read for all values (equals on local data is an in filter of one value)"
               : "one query per value, a few at a time",
         };
-        family[q.name] = makePivotFunction(info, queryImpl(provider, q, param));
+        const input = `an entities.${target.entity}'s ${target.attribute}, a value or a column, as ${param.name}`;
+        family[q.name] = makePivotFunction(info, askingForParameters(q, param, input, queryImpl(provider, q, param)));
         out.set(target.entity, families);
       }
     }

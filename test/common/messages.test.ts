@@ -62,6 +62,10 @@ const SAMPLES: Record<string, Sample> = {
   "pivotMessages.unknownOption": () => [pivot.unknownOption("entities.Ip.util.ipType", { option: "joni", suggestion: "join" }, ["join"]), ["entities.Ip.util.ipType", "joni", "join"]],
   "pivotMessages.badOption": () => [pivot.badOption("entities.Ip.util.ipType", "join", "sideways", '"inner", "left" or "outer"'), ["entities.Ip.util.ipType", "join", '"sideways"', '"outer"']],
   "pivotMessages.entityValue": () => [pivot.entityValue("entities.Ip.util.ipType", "Ip", "Address"), ["entities.Ip.util.ipType", "Ip", "Address"]],
+  "pivotMessages.missingParameter": () => [
+    pivot.missingParameter("entities.Host.LocalData.Sec.need_two", "an entities.Host's HostName, a value or a column, as host_name", "account_name", "str", "Account name"),
+    ["entities.Host.LocalData.Sec.need_two", '"account_name"', "str: Account name", "host_name", "{ account_name: … }"],
+  ],
   "pivotMessages.nestedColumn": () => [pivot.nestedColumn("entities.Ip.util.ipType", "ips", "List"), ["entities.Ip.util.ipType", "\"ips\"", "List", "explode"]],
   "pivotMessages.mappings": () => [pivot.mappings("/lab/pivot_mappings.yaml", 'parameter "x": entity "Computer" is not one of Ip, Host'), ["/lab/pivot_mappings.yaml", '"x"', "Computer"]],
   "pivotMessages.pipeline": () => [pivot.pipeline("p.yaml › flows", 'step 2 "locate"', "no pivot ipTyp"), ["p.yaml › flows", 'step 2 "locate"', "ipTyp"]],

@@ -38,14 +38,22 @@ const PARAMS: [param: string, column: string, match: string, type: string][] = [
 ];
 
 function queryFile(): string {
-  const sources = PARAMS.map(
+  // A query needing two values: the entity gives one, the call's options the other.
+  const twoValues = `  by_host_and_pid:
+    description: A process on a host
+    args:
+      query: sysmon.csv
+    parameters:
+      host_name: {description: Host the process ran on, type: str, column: Computer, match: equals}
+      process_id: {description: Process id, type: str, column: ProcessId, match: equals}`;
+  const sources = [twoValues, ...PARAMS.map(
     ([param, column, match, type]) => `  by_${param}:
     description: Sysmon events by ${param}
     args:
       query: sysmon.csv
     parameters:
       ${param}: {description: ${param}, type: ${type}, default: null, column: ${column}, match: ${match}}`,
-  );
+  )];
   return `metadata:
   version: 1
   description: A hunter's Sysmon queries, MSTICPy's parameter names
@@ -82,13 +90,13 @@ describe("query pivots under MSTICPy's parameter names", () => {
   const ns = (entity: PivotEntityName): Record<string, PivotFunction> => attached.get(entity) ?? {};
 
   it("each query is attached to the entity its parameter names", () => {
-    assert.deepEqual(queries("Process"), ["by_cmd_line", "by_process_id"]);
+    assert.deepEqual(queries("Process"), ["by_cmd_line", "by_host_and_pid", "by_process_id"]);
     assert.deepEqual(queries("Ip"), ["by_source_ip_list"]);
     assert.deepEqual(queries("Url"), ["by_url_list"]);
     assert.deepEqual(queries("Dns"), ["by_domain_list"]);
     assert.deepEqual(queries("File"), ["by_file_hash_list"]);
     assert.deepEqual(queries("Account"), ["by_logon_session_id"]);
-    assert.deepEqual(queries("Host"), []);
+    assert.deepEqual(queries("Host"), ["by_host_and_pid"]);
   });
 
   it("an entity input runs the query with its attribute", async () => {
@@ -102,5 +110,24 @@ describe("query pivots under MSTICPy's parameter names", () => {
     const session = await ns("Account").by_logon_session_id(new entities.Account({ Name: "bob", LogonId: "0x1f4a2" }));
     assert.deepEqual(col(session, "EventID"), [1, 3, 22]);
     assert.deepEqual(col(session, "LogonId").slice(0, 1), ["0x1f4a2"], "the input column is the attribute's value");
+  });
+
+  it("a parameter the input cannot give is asked for by the pivot, with how to pass it; given in the options, the query runs", async () => {
+    const host = new entities.Host("WS01.contoso.com");
+    const fn = ns("Host").by_host_and_pid;
+    await assert.rejects(
+      () => fn(host),
+      (e: Error & { code?: string }) =>
+        e.code === "pivot/missing-parameter" &&
+        e.message.includes("entities.Host.Sysmon.Sysmon.by_host_and_pid") &&
+        e.message.includes('"process_id"') &&
+        e.message.includes("Process id") &&
+        e.message.includes("{ process_id: … }"),
+    );
+    // A DataFrame input (an ECS export's host.name) too.
+    const df = pl.DataFrame({ "host.name": ["ws01.contoso.com"] });
+    await assert.rejects(() => fn(df, { column: "host.name" }), { code: "pivot/missing-parameter" });
+    assert.deepEqual(col(await fn(host, { process_id: "0x1400" }), "EventID"), [1, 3, 22]);
+    assert.deepEqual(col(await ns("Process").by_host_and_pid(new entities.Process({ ProcessId: "900" }), { host_name: "WS02.contoso.com" }), "Url"), ["http://evil.example/p.ps1"]);
   });
 });
