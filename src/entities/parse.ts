@@ -62,8 +62,9 @@ export function parseEntities(source: unknown, where = "Entities", skipped: stri
     skipped.push(entitiesNotObjects(where, source.length));
     return [];
   }
-  const items = Array.isArray(value) ? value : [value];
-  const parser = new EntityParser(items, options);
+  const items = Array.isArray(value) ? value : (preservedList(value) ?? [value]);
+  // The whole document is indexed: a preserved list's own `$id` too.
+  const parser = new EntityParser(value, options);
   const out: Entity[] = [];
   for (const [i, item] of items.entries()) {
     if (isObjectRecord(item)) out.push(parser.entity(item));
@@ -72,15 +73,29 @@ export function parseEntities(source: unknown, where = "Entities", skipped: stri
   return out;
 }
 
+/**
+ * The list a Json.NET preserved array holds: `{"$id": "5", "$values": [...]}`, as a serialiser that keeps every
+ * reference (PreserveReferencesHandling.All or Arrays) writes a list; undefined for anything else. An entity list
+ * written so was one `unknown` entity with the real ones hidden in it.
+ */
+function preservedList(value: unknown): unknown[] | undefined {
+  return isObjectRecord(value) && Array.isArray(value.$values) && typeof value.Type !== "string" ? value.$values : undefined;
+}
+
 /** Builds one entity from a plain object (with `Type`), resolving no references. */
 export function entityFromObject(source: Json, options: EntityParseOptions = {}): Entity {
   return new EntityParser([source], options).entity(source);
 }
 
+/** What a preserved list's reference to itself converts to: no item (dropped from the list holding it). */
+const SELF_REFERENCE = Symbol("self-reference");
+
 class EntityParser {
   private readonly byId = new Map<string, Json>();
   private readonly memo = new Map<Json, Entity>();
   private readonly unresolved = new Map<string, Entity>();
+  /** Preserved lists being converted: a list referencing itself ends here. */
+  private readonly listsOpen = new Set<unknown[]>();
 
   constructor(
     root: unknown,
@@ -168,8 +183,20 @@ class EntityParser {
 
   private convert(raw: unknown, kind: PropertyKind | undefined): unknown {
     const expected = kind && typeof kind === "object" ? ("entity" in kind ? kind.entity : kind.entities) : undefined;
-    if (Array.isArray(raw)) return raw.map((v) => this.convert(v, expected ? { entity: expected } : undefined));
+    if (Array.isArray(raw)) return raw.map((v) => this.convert(v, expected ? { entity: expected } : undefined)).filter((v) => v !== SELF_REFERENCE);
     if (isObjectRecord(raw)) {
+      // A preserved list, written there or referenced (`{"$ref": "5"}` to one), is its items; one that holds a
+      // reference to itself is read once (the reference inside is no item).
+      const list = preservedList(this.deref(raw));
+      if (list) {
+        if (this.listsOpen.has(list)) return SELF_REFERENCE;
+        this.listsOpen.add(list);
+        try {
+          return this.convert(list, kind);
+        } finally {
+          this.listsOpen.delete(list);
+        }
+      }
       if ("$ref" in raw || typeof raw.Type === "string" || expected) return this.entity(raw, expected);
       return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, this.convert(v, undefined)]));
     }
@@ -194,6 +221,9 @@ function coerce(raw: unknown, kind: PropertyKind | undefined, onAmbiguous: () =>
   switch (kind) {
     case "time":
       return parseEntityTime(raw, { onAmbiguous }) ?? raw;
+    case "list":
+      // A Json.NET preserved list (`{"$id": "8", "$values": ["a-1"]}`) is its items.
+      return preservedList(raw) ?? raw;
     case "number":
       if (typeof raw === "string" && raw.trim() !== "" && Number.isFinite(Number(raw))) return Number(raw);
       return raw;

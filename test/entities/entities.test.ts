@@ -21,11 +21,13 @@ import {
   Entity,
   EntityParseError,
   File,
+  FileHash,
   GeoLocation,
   Host,
   HostLogonSession,
   Ip,
   ipsFromDataFrame,
+  Malware,
   parseEntities,
   Process,
   SecurityAlert,
@@ -340,6 +342,41 @@ describe("alerts and entities from other exports", () => {
     ]);
     assert.ok(host instanceof Host && host.HostName === "h1", host.Type);
     assert.ok(account instanceof Account && account.Host === host);
+  });
+
+  it("Json.NET's preserved arrays (`{\"$id\": \"1\", \"$values\": [...]}`, as serialisers with every reference kept write a list) are the lists they hold", () => {
+    const text = JSON.stringify({
+      $id: "1",
+      $values: [
+        { $id: "2", Type: "host", HostName: "ws01" },
+        { $id: "3", Type: "account", Name: "bob", NTDomain: "CONTOSO", Host: { $ref: "2" } },
+        { $id: "4", Type: "file", Name: "x.exe", Directory: "C:\\t", FileHashes: { $id: "5", $values: [{ $id: "6", Type: "filehash", Algorithm: "SHA256", Value: "ab".repeat(32) }] } },
+        { $id: "7", Type: "alerts", SystemAlertIds: { $id: "8", $values: ["a-1", "a-2"] } },
+      ],
+    });
+    const skipped: string[] = [];
+    const [host, account, file, alertRef, ...rest] = parseEntities(text, "Entities", skipped);
+    assert.deepEqual(skipped, []);
+    assert.ok(host instanceof Host && host.HostName === "ws01", host?.Type);
+    assert.ok(account instanceof Account && account.Host === host, "a reference into the list resolves");
+    assert.ok(file instanceof File && Array.isArray(file.FileHashes) && file.FileHashes[0] instanceof FileHash && file.FileHashes[0].Value === "ab".repeat(32), "a nested preserved list of entities");
+    assert.equal(file.key, "file:c:\\t\\x.exe");
+    assert.deepEqual((alertRef as Alert).SystemAlertIds, ["a-1", "a-2"], "a preserved list of text");
+    assert.equal((alertRef as Alert).alertId, "a-1");
+    // A reference to a list elsewhere in the document is that list.
+    const withRef = JSON.stringify([{ $id: "1", Type: "file", Name: "a.exe", FileHashes: { $id: "2", $values: [{ $id: "3", Type: "filehash", Algorithm: "MD5", Value: "cd".repeat(16) }] } }, { $id: "4", Type: "file", Name: "b.exe", FileHashes: { $ref: "2" } }]);
+    const [, b] = parseEntities(withRef) as File[];
+    assert.ok(Array.isArray(b.FileHashes) && b.FileHashes[0] instanceof FileHash, "a $ref to a preserved list");
+    // A list holding a reference to itself ends (it recursed until the stack overflowed).
+    const looping = JSON.stringify([{ $id: "1", Type: "malware", Name: "Loop", Files: { $id: "2", $values: [{ $id: "3", Type: "file", Name: "l.exe" }, { $ref: "2" }] } }]);
+    const [loop] = parseEntities(looping) as Malware[];
+    assert.deepEqual(loop.Files?.map((f) => f.Name), ["l.exe"]);
+    assert.ok(createAlertGraph(new SecurityAlert({ SystemAlertId: "v2", Entities: looping })).hasNode("file:l.exe"));
+    assert.deepEqual(rest, []);
+    // In a graph: the host and the account are nodes of their own, linked to the alert, not one `unknown` node.
+    const g = createAlertGraph(new SecurityAlert({ SystemAlertId: "v1", AlertName: "values", Entities: text }));
+    assert.ok(g.hasNode("host:ws01") && g.hasNode("account:contoso\\bob"), g.nodes.map((n) => n.id).join(", "));
+    assert.ok(!g.nodes.some((n) => n.type === "unknown"), g.nodes.map((n) => n.id).join(", "));
   });
 
   it("a JSON file whose Entities are arrays (parsed, not text) keeps every entity", () => {
