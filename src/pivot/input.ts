@@ -40,8 +40,13 @@ export interface JoinInput {
   keys?: (string | null)[];
 }
 
-/** Reads the value an entity gives for an attribute (own property or getter such as `FullPath`). */
+/** Reads the value an entity gives for an attribute (own property or getter such as `FullPath`), or {@link EntityValues}. */
 export type AttributeReader = (entity: Entity) => unknown;
+
+/** The several values one entity input stands for (a Host's names: as given, short, FQDN), each looked up. */
+export class EntityValues {
+  constructor(readonly values: readonly unknown[]) {}
+}
 
 /**
  * Text of one input value; "" for null, undefined and blank. The one rule for
@@ -83,10 +88,11 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
   const values: string[] = [];
   const text = addresses ? addressText : inputText;
   const add = (value: unknown): void => {
-    const t = value instanceof Entity ? entityValue(fn, value, attribute, read, text) : text(value);
-    if (t !== "" && !seen.has(t)) {
-      seen.add(t);
-      values.push(t);
+    for (const t of value instanceof Entity ? entityValues(fn, value, attribute, read, text) : [text(value)]) {
+      if (t !== "" && !seen.has(t)) {
+        seen.add(t);
+        values.push(t);
+      }
     }
   };
   if (options.join !== undefined && !PIVOT_JOINS.includes(options.join)) {
@@ -120,10 +126,11 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
 /** The attributes a read falls back to (readAttribute in pivotFunction.ts), for the message of an entity that has none. */
 const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = { HostName: "HostName or NetBiosName", FileHash: "hash (Sha256, Sha1, Md5, FileHashes)" };
 
-function entityValue(fn: string, entity: Entity, attribute: string, read: AttributeReader, text: (value: unknown) => string): string {
-  const value = text(read(entity));
-  if (value === "") throw new PivotError(msg.entityValue(fn, entity.constructor.name, ATTRIBUTE_NAMES[attribute] ?? attribute));
-  return value;
+function entityValues(fn: string, entity: Entity, attribute: string, read: AttributeReader, text: (value: unknown) => string): string[] {
+  const value = read(entity);
+  const values = (value instanceof EntityValues ? value.values : [value]).map(text).filter((t) => t !== "");
+  if (values.length === 0) throw new PivotError(msg.entityValue(fn, entity.constructor.name, ATTRIBUTE_NAMES[attribute] ?? attribute));
+  return values;
 }
 
 /** Checks a numeric option (≥ 1 integer). */

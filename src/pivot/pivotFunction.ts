@@ -7,7 +7,7 @@ import { findUnknownOption } from "../common/errors";
 import { columnNames } from "../common/frames";
 import { inNotebook } from "../common/kernel";
 import type { Entity } from "../entities/entity";
-import { concurrencyOf, joinBack, normaliseInput, PIVOT_OPTION_KEYS, withInputColumn } from "./input";
+import { concurrencyOf, joinBack, normaliseInput, PIVOT_OPTION_KEYS, withInputColumn, type AttributeReader } from "./input";
 import { PivotError, pivotMessages as msg } from "./messages";
 import type { PivotCallOptions, PivotFunction, PivotFunctionInfo, PivotInput } from "./types";
 
@@ -69,10 +69,9 @@ export function pivotHelp(path: string, info: PivotFunctionInfo): string {
   return lines.join("\n");
 }
 
-/** A pivot function for `info`, running `impl`. */
-export function makePivotFunction(info: PivotFunctionInfo, impl: PivotImpl): PivotFunction {
+/** A pivot function for `info`, running `impl`; `read` gives an entity input's value(s) (default: its `inputAttribute`). */
+export function makePivotFunction(info: PivotFunctionInfo, impl: PivotImpl, read: AttributeReader = readAttribute(info.inputAttribute)): PivotFunction {
   const path = info.family ? `entities.${info.entity}.${info.namespace}.${info.family}.${info.name}` : `entities.${info.entity}.${info.namespace}.${info.name}`;
-  const read = readAttribute(info.inputAttribute);
   // An Ip util or TI function (geoLoc, lookupIp…) reads an integer as the IPv4 address it stores, as geoLookup and
   // lookupIocs do: as text, 134744072 was digits. (A query's parameter takes the value as the user wrote it.)
   const addresses = !info.family && info.entity === "Ip" && info.inputAttribute === "Address";

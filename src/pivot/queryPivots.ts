@@ -10,9 +10,12 @@ import type { QueryProviderMethods } from "../data/queryProvider";
 import { matchKey, matchKind } from "../data/matchValues";
 import type { QueryDefinition, QueryParameter } from "../data/types";
 import type { PivotEntityName } from "./attach";
-import { inputText, mapLimited } from "./input";
+import net from "node:net";
+import { Entity, firstText } from "../entities/entity";
+import { Host } from "../entities/types";
+import { EntityValues, inputText, mapLimited } from "./input";
 import type { PivotMappings } from "./mappings";
-import { concatFrames, makePivotFunction, type PivotImpl, type PivotRows } from "./pivotFunction";
+import { concatFrames, makePivotFunction, readAttribute, type PivotImpl, type PivotRows } from "./pivotFunction";
 import type { PivotFunction, PivotFunctionInfo } from "./types";
 import { foldCase } from "../common/caseFold";
 import { timeRole } from "../data/localData";
@@ -145,6 +148,23 @@ function queryImpl(provider: QueryProviderMethods, q: QueryDefinition, param: Qu
   };
 }
 
+/**
+ * A Host input's names for a query: the name as given, its short name and its FQDN (HostName.DnsDomain), each looked
+ * up. Sentinel cuts an alert's host into HostName and DnsDomain while Windows events' Computer, Sysmon and Defender
+ * hold the FQDN and other exports the short name: the one name given found no row of the other form, without a word.
+ * An address stays one value.
+ */
+function hostNames(entity: Entity): unknown {
+  const given = readAttribute("HostName")(entity);
+  if (!(entity instanceof Host) || typeof given !== "string") return given;
+  const name = given.trim();
+  if (name === "" || net.isIP(name) !== 0 || /^[\d.]+$/.test(name) || name.includes(":")) return given;
+  const dot = name.indexOf(".");
+  const domain = firstText(entity.DnsDomain)?.replace(/\.$/, "");
+  const names = [name, dot > 0 ? name.slice(0, dot) : name, dot > 0 ? name : domain ? `${name}.${domain}` : name];
+  return new EntityValues([...new Set(names)]);
+}
+
 /** The query pivots of one provider under namespace `namespace`. */
 export function queryFunctions(provider: QueryProviderMethods, namespace: string, mappings: PivotMappings): QueryPivots {
   const out: QueryPivots = new Map();
@@ -175,7 +195,12 @@ export function queryFunctions(provider: QueryProviderMethods, namespace: string
               : "one query per value, a few at a time",
         };
         const input = `an entities.${target.entity}'s ${target.attribute}, a value or a column, as ${param.name}`;
-        family[q.name] = makePivotFunction(info, askingForParameters(q, param, input, queryImpl(provider, q, param)));
+        // A Host by each of its names where the filter is known to compare whole values: a column filter of local data
+        // (`equals`, `in`). A `contains` one finds the FQDN by the short name, and a live query's own text may too
+        // (KQL's `has`): there each row would come twice.
+        const wholeValues = typeof param.column === "string" && (param.match ?? "equals") !== "contains";
+        const read = target.entity === "Host" && target.attribute === "HostName" && wholeValues ? hostNames : undefined;
+        family[q.name] = makePivotFunction(info, askingForParameters(q, param, input, queryImpl(provider, q, param)), read);
         out.set(target.entity, families);
       }
     }

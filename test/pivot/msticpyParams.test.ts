@@ -12,6 +12,7 @@ import { after, before, describe, it } from "node:test";
 import pl from "nodejs-polars";
 import * as entities from "../../src/entities";
 import { QueryProvider } from "../../src/data/queryProvider";
+import { LAB_DATA_DIR } from "../../src/common/paths";
 import { Pivot, type PivotEntityName, type PivotFunction } from "../../src/pivot";
 
 const col = (df: pl.DataFrame, name: string): unknown[] => df.getColumn(name).toArray() as unknown as unknown[];
@@ -68,6 +69,7 @@ describe("query pivots under MSTICPy's parameter names", () => {
   let dir: string;
   // Read in before(): npm test runs test files in one process, and another file's `new Pivot` replaces the namespaces.
   const attached = new Map<PivotEntityName, Record<string, PivotFunction>>();
+  let lab: Record<string, PivotFunction> = {};
   const ENTITIES: PivotEntityName[] = ["Process", "Ip", "Url", "Dns", "File", "Account", "Host"];
 
   before(() => {
@@ -76,6 +78,13 @@ describe("query pivots under MSTICPy's parameter names", () => {
     fs.writeFileSync(path.join(dir, "sysmon.yaml"), queryFile());
     const pivot = new Pivot({ providers: [new QueryProvider("LocalData")] });
     pivot.addProvider(new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "sysmon.yaml")] }), { name: "Sysmon" });
+    const labQueries = path.join(dir, "lab.yaml");
+    fs.writeFileSync(
+      labQueries,
+      `metadata:\n  version: 1\n  description: lab logons\n  data_environments: [LocalData]\n  data_families: [Logons]\nsources:\n  by_host:\n    description: Logons on a host\n    args:\n      query: host_logons.parquet\n    parameters:\n      host_name: {description: Host, type: str, column: Computer, match: equals}\n`,
+    );
+    pivot.addProvider(new QueryProvider("LocalData", { dataPaths: [LAB_DATA_DIR], queryPaths: [labQueries] }), { name: "Lab" });
+    lab = { ...pivot.namespace("Host", "Lab").Logons };
     for (const entity of ENTITIES) {
       try {
         attached.set(entity, { ...pivot.namespace(entity, "Sysmon").Sysmon });
@@ -129,5 +138,24 @@ describe("query pivots under MSTICPy's parameter names", () => {
     await assert.rejects(() => fn(df, { column: "host.name" }), { code: "pivot/missing-parameter" });
     assert.deepEqual(col(await fn(host, { process_id: "0x1400" }), "EventID"), [1, 3, 22]);
     assert.deepEqual(col(await ns("Process").by_host_and_pid(new entities.Process({ ProcessId: "900" }), { host_name: "WS02.contoso.com" }), "Url"), ["http://evil.example/p.ps1"]);
+  });
+
+  it("a Host entity is looked up by each name it is known by: as given, its short name and its FQDN", async () => {
+    // Sentinel cuts an alert's host into HostName and DnsDomain; Sysmon's Computer (here) holds the FQDN, so the
+    // short name alone found no row, without a word. Another export's column holds the short name.
+    const fn = ns("Host").by_host_and_pid;
+    const parts = new entities.Host({ HostName: "WS01", DnsDomain: "contoso.com" });
+    const rows = await fn(parts, { process_id: "5120" });
+    assert.deepEqual(col(rows, "EventID"), [1, 3, 22]);
+    assert.deepEqual([...new Set(col(rows, "HostName"))], ["WS01.contoso.com"], "each row names the value that found it");
+    // The other way round: an FQDN entity on a column of short names (an Elastic agent's host.name).
+    const short = await lab.by_host(new entities.Host("msticalertswin1.contoso.com"));
+    assert.equal(short.height, 164);
+    assert.deepEqual([...new Set(col(short, "HostName"))], ["msticalertswin1"]);
+    // A bare name and an address stay one value; values and columns are looked up as written.
+    assert.equal((await lab.by_host(new entities.Host("10.0.0.1"))).height, 0);
+    assert.equal((await lab.by_host("msticalertswin1.contoso.com")).height, 0, "text is the value as written");
+    // Another host of the domain finds nothing.
+    assert.equal((await fn(new entities.Host({ HostName: "WS03", DnsDomain: "contoso.com" }), { process_id: "5120" })).height, 0);
   });
 });
