@@ -330,7 +330,7 @@ export class Account extends Entity {
     // A name written whole, as one cell holds it: `bob@fabrikam.com` (a UPN: Entra, Office 365, AccountUpn),
     // `FABRIKAM\bob` (Sysmon's User), or a SID (an account Windows could not resolve). Each keyed as its parts, where
     // no other domain is given: the whole text was a key of its own, and the same account two nodes.
-    if (written !== undefined) {
+    if (written !== undefined && written === firstText(this.Name)) {
       const slash = written.indexOf("\\");
       const at = written.lastIndexOf("@");
       if (slash > 0 && slash < written.length - 1) {

@@ -70,6 +70,8 @@ describe("entity keys", () => {
     differ(new Account("bob@fabrikam.com"), new Account("eve@fabrikam.com"), "two users");
     differ(new Account({ Name: "S-1-5-21-7-1001" }), new Account({ Name: "S-1-5-21-7-1002" }), "two SIDs as names");
     differ(new Account({ Name: "CONTOSO\\bob", NTDomain: "FABRIKAM" }), new Account({ Name: "bob", NTDomain: "FABRIKAM" }), "a name's own other domain is kept");
+    // A display name is no account name written whole: kept as it is.
+    assert.equal(new Account({ DisplayName: "Bob @ Sales" }).key, "account:bob @ sales");
     // Not a UPN: an @ at either end is part of the name.
     assert.equal(new Account("bob@").key, "account:bob@");
     assert.equal(new Account("@fabrikam.com").key, "account:@fabrikam.com");
