@@ -177,11 +177,14 @@ export function stl(values: ArrayLike<number>, options: StlOptions): StlResult {
     w2: new Float64Array(size),
   };
   let useRw = false;
+  // The size of the values, for the floor of the robustness weights' scale (see robustnessWeights).
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(y[i]));
   for (let k = 0; ; k++) {
     innerLoop(y, config, useRw, rw, season, trend, work);
     if (k + 1 > config.outerIter) break;
     for (let i = 0; i < n; i++) work.w0[i] = trend[i] + season[i];
-    robustnessWeights(y, work.w0, rw, work.w1);
+    robustnessWeights(y, work.w0, rw, work.w1, scale);
     useRw = true;
   }
   const residual = new Float64Array(n);
@@ -265,12 +268,24 @@ function lowPassAverages(x: Float64Array, n: number, np: number, out: Float64Arr
   movingAverage(scratch, len - 2 * np + 2, 3, out);
 }
 
+/** The floor of the median |residual|, relative to the largest |value| (far above rounding, 1e-16, far below any real spread). */
+const MEDIAN_FLOOR = 1e-9;
+
 /**
  * Bisquare robustness weights from the residuals `y - fit`: h = 6 × median
  * |residual|; weight (1 − (r/h)²)² below h, 0 above (1 where r is tiny).
- * `scratch`: at least n entries, overwritten.
+ * `scratch`: at least n entries, overwritten. `scale`: the largest |y|.
+ *
+ * When most points fit exactly (a constant or a clean cycle with a few spikes: counts that are mostly 0), the median
+ * |residual| is 0 or rounding noise (1e-15 of the values). statsmodels then sets every weight to 1 (the spikes pull the
+ * seasonal as without `robust`: a spike of 100 on a level left a residual of 0 or 68.6) or, at noise level, weighs
+ * points by their rounding errors. Here a median at or below 1e-9 × `scale` gives way to the mean |residual| (above
+ * 0 whenever some point does not fit): rounding-level residuals weigh 1 and the spikes 0, as R's
+ * `stl(robust = TRUE)` (the original Fortran) gives the exact fits 1 and the other points 0. When the mean is at
+ * rounding level too, every weight is 1. A median above the floor (every real series: the statsmodels fixtures)
+ * is used as it is.
  */
-function robustnessWeights(y: Float64Array, fit: Float64Array, rw: Float64Array, scratch: Float64Array): void {
+function robustnessWeights(y: Float64Array, fit: Float64Array, rw: Float64Array, scratch: Float64Array, scale: number): void {
   const n = y.length;
   for (let i = 0; i < n; i++) rw[i] = Math.abs(y[i] - fit[i]);
   // Sorted in a work array: a copy per outer iteration was another n values.
@@ -279,8 +294,16 @@ function robustnessWeights(y: Float64Array, fit: Float64Array, rw: Float64Array,
   sorted.sort();
   const m0 = Math.floor(n / 2);
   const m1 = n - m0 - 1;
-  const cmad = 3 * (sorted[m0] + sorted[m1]);
-  if (cmad === 0) {
+  const floor = 6 * MEDIAN_FLOOR * scale;
+  let cmad = 3 * (sorted[m0] + sorted[m1]);
+  if (cmad <= floor) {
+    // Most points fit exactly: the mean |residual| instead, above the floor whenever some residual is not rounding.
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += rw[i];
+    cmad = (6 * sum) / n;
+  }
+  // Every residual 0 or rounding (a constant, a clean cycle): no spread to weigh by.
+  if (cmad <= floor) {
     rw.fill(1);
     return;
   }

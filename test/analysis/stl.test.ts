@@ -137,3 +137,21 @@ test("moving average and a LOESS smooth of a straight line", () => {
     smooth.forEach((v, i) => assert.ok(Math.abs(v - line[i]) < 1e-9, `jump ${jump} point ${i}: ${v}`));
   }
 });
+
+test("robust STL when most points fit exactly (a level with one spike): the spike weighs 0 and stays in the residual", () => {
+  // The median |residual| is 0 or rounding noise here: statsmodels' rule (all weights 1 at 0) let the spike pull the
+  // seasonal (residual 0 or 68.6 of 100), and noise-level medians weighed points by their rounding errors.
+  for (const [n, at] of [[480, 120], [2000, 500], [2000, 1000], [5000, 2500]]) {
+    for (const level of [0, 5, -3]) {
+      const y = Array.from({ length: n }, (_, i) => (i === at ? level + 100 : level));
+      const result = stl(y, { period: 24, robust: true });
+      const what = `${n} points at ${level}, spike at ${at}`;
+      assert.ok(Array.from(result.weights).every((w) => Number.isFinite(w) && w >= 0 && w <= 1), `${what}: weights in [0, 1]`);
+      assert.equal(result.weights[at], 0, `${what}: spike weight`);
+      assert.ok(result.residual[at] > 99, `${what}: spike residual ${result.residual[at]}`);
+      assert.ok(Math.abs(result.seasonal[at]) < 1, `${what}: seasonal at the spike ${result.seasonal[at]}`);
+    }
+  }
+  // A constant: every residual 0, every weight 1 (no spread to weigh by).
+  assert.ok(Array.from(stl(new Array<number>(96).fill(7), { period: 24, robust: true }).weights).every((w) => w === 1));
+});
