@@ -4,16 +4,19 @@
  * name) carries a victim's secret. Linear: one pass over the text.
  */
 
+import { bracketedFormOf } from "./defangForms";
+
 /** The mark shown where a URL's user info was. */
 export const HIDDEN_USER_INFO = "***";
 
 /**
  * The scheme's `://`, also as defanged indicators write it (`hxxp[:]//`, `[://]`, `:[//]`, `(:)//`: refang reads
- * them as `://`, so the URL had its user info all the same). Each alternative is of bounded width: linear.
+ * them as `://`, so the URL had its user info all the same), from refang's table. Each alternative is of bounded
+ * width: linear.
  */
-const SCHEME_SEPARATOR = /(?:\[ ?:\/\/ ?\]|\( ?:\/\/ ?\)|\{ ?:\/\/ ?\}|(?::|\[ ?: ?\]|\( ?: ?\)|\{ ?: ?\})(?:\/\/|\[ ?\/\/ ?\]|\( ?\/\/ ?\)|\{ ?\/\/ ?\}))/g;
+const SCHEME_SEPARATOR = new RegExp(`(?:${bracketedFormOf("://")}|(?::|${bracketedFormOf(":")})(?:\\/\\/|${bracketedFormOf("//")}))`, "g");
 /** The `@` ending the user info, also defanged (`[at]`, `(@)`, `{ at }`). */
-const USER_INFO_END = /@|\[ ?(?:at|@) ?\]|\( ?(?:at|@) ?\)|\{ ?(?:at|@) ?\}/gi;
+const USER_INFO_END = new RegExp(`@|${bracketedFormOf("@")}`, "gi");
 const AUTHORITY_END = /[/?#\\\s]/;
 
 /** A space inside a defanged form's brackets (`[ at ]`, `( . )`): part of the authority, not its end. */

@@ -19,6 +19,8 @@
  *   ASCII letters or digits is a dot (`evil。com`).
  */
 
+import { BRACKETED_FORMS, bracketedSource } from "../common/defangForms";
+
 /**
  * Finds text that may hold a defanged form (a cheap test, no false negatives
  * for the forms {@link refang} handles), in polars' (Rust) regex dialect: the
@@ -34,15 +36,8 @@ const DEFANG_TEST = new RegExp(DEFANG_PREFILTER.replace(/^\(\?i\)/, "").replace(
 // alternative has a fixed maximum width: single linear passes. One pass per
 // restored form with a constant replacement (no callback): crafted text with a
 // form every few characters stays cheap.
-const bracketed = (inner: string) => new RegExp(String.raw`\[ ?(?:${inner}) ?\]|\( ?(?:${inner}) ?\)|\{ ?(?:${inner}) ?\}`, "gi");
-const BRACKETED: readonly [RegExp, string][] = [
-  [bracketed(String.raw`\.|dot`), "."],
-  [bracketed(String.raw`at|@`), "@"],
-  [bracketed(String.raw`:\/\/`), "://"],
-  [bracketed(":"), ":"],
-  [bracketed(String.raw`\/\/`), "//"],
-  [bracketed(String.raw`\/`), "/"],
-];
+// (The bracketed forms' table is shared with hideUrlUserInfo: common/defangForms.ts.)
+const BRACKETED: readonly [RegExp, string][] = BRACKETED_FORMS.map(({ inside, fanged }) => [new RegExp(bracketedSource(inside), "gi"), fanged]);
 const SCHEMES: readonly [RegExp, string][] = [
   [/\bh(?:[x*]{2}|xt|tx)p(?=s?:\/\/)/gi, "http"],
   [/\bfxp(?=s?:\/\/)/gi, "ftp"],
