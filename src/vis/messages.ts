@@ -284,3 +284,10 @@ export const visMessages = {
   tiSeverity: (severity: string, severities: readonly string[]) =>
     errorMessage("vis/ti-severity", `browseResults: unknown severity ${quotedName(severity)} (use ${severities.join(", ")} or "all").${didYouMean(severity, severities)}`),
 };
+
+/** Warning texts of src/vis (no error code: the chart is drawn). */
+export const visWarnings = {
+  /** Values of a float column of the anomaly chart that are no finite number: not drawn (gaps), counted. */
+  chartValuesNotFinite: (fn: string, column: string, count: number, kinds: readonly string[], first: string) =>
+    `${fn}: column ${quotedName(column)} holds ${count} value(s) that are no finite number (${kinds.join(", ")}; the first at ${first}); they are not drawn (a gap in the line, no marker), the other points are`,
+};

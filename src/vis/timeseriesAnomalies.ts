@@ -8,7 +8,7 @@
  * mean of each pixel column, with every anomaly.
  */
 import pl from "nodejs-polars";
-import { ChartDataError, visMessages as msg } from "./messages";
+import { ChartDataError, visMessages as msg, visWarnings } from "./messages";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
 import { isTemporalType, isTextType, plainText } from "../common/dtypes";
 import { DECIMAL_TEXT } from "../common/decimal";
@@ -51,7 +51,8 @@ export interface TimeseriesAnomaliesChartOptions {
   maxPoints?: number;
   /**
    * Where warnings go: a text time column in slash dates that read either way (`05/06/2026`), read month first as
-   * the readers read them (dates a day past the 12th proves day first are read day first). Default: printed.
+   * the readers read them (dates a day past the 12th proves day first are read day first); NaN or ±Infinity in a
+   * value column (not drawn: gaps, as empty cells are), with their count. Default: printed.
    */
   warn?: (message: string) => void;
 }
@@ -101,7 +102,33 @@ function numbers(df: pl.DataFrame, name: string): (number | null)[] {
   if (!/^(U?Int(8|16|32|64)|Float(32|64)|Decimal)$/.test(column.dtype.variant)) {
     throw new ChartDataError(msg.chartColumnNotNumeric(FN, name, String(column.dtype)));
   }
-  return (column.cast(pl.Float64).toArray() as unknown as (number | null)[]).map((v) => (v === null || !Number.isFinite(v) ? null : v));
+  return column.cast(pl.Float64).toArray() as unknown as (number | null)[];
+}
+
+/**
+ * `values` with NaN and ±Infinity (a float column's: a ratio over 0, a failed division upstream) as null, drawn as
+ * gaps as empty cells are; said once per column (`warn`), with their count and the time of the first. Vega-Lite
+ * drew none of them either, silently: the analysis refuses ±Infinity and reads NaN as an empty value.
+ */
+function finiteOnly(values: (number | null)[], column: string, t: readonly (number | null)[], warn: (message: string) => void): (number | null)[] {
+  let count = 0;
+  let first = -1;
+  const kinds = new Set<string>();
+  const out = values.map((v, i) => {
+    if (v === null || Number.isFinite(v)) return v;
+    const ms = t[i];
+    // Rows without a time are not drawn anyway (counted apart).
+    if (ms !== null) {
+      count += 1;
+      kinds.add(String(v));
+      if (first < 0 || ms < (t[first] as number)) first = i;
+    }
+    return null;
+  });
+  if (count) {
+    warn(visWarnings.chartValuesNotFinite(FN, column, count, ["Infinity", "-Infinity", "NaN"].filter((k) => kinds.has(k)), whenText(t[first] as number)));
+  }
+  return out;
 }
 
 function times(df: pl.DataFrame, name: string, warn: (message: string) => void): (number | null)[] {
@@ -136,12 +163,14 @@ function chartRows(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): 
   requireColumn(df, timeColumn, "timeColumn");
   requireColumn(df, anomaliesColumn, "anomaliesColumn");
   if (baselineColumn !== null) requireColumn(df, baselineColumn, "baselineColumn");
-  const t = times(df, timeColumn, options.warn ?? printWarning);
+  const warn = options.warn ?? printWarning;
+  const t = times(df, timeColumn, warn);
   checkPointCount(t, options.maxPoints ?? DEFAULT_MAX_POINTS);
-  const y = numbers(df, options.y);
-  const anomalies = numbers(df, anomaliesColumn);
-  const baseline = baselineColumn === null ? undefined : numbers(df, baselineColumn);
-  const score = hasColumn(df, scoreColumn) ? numbers(df, scoreColumn) : undefined;
+  const read = (name: string) => finiteOnly(numbers(df, name), name, t, warn);
+  const y = read(options.y);
+  const anomalies = read(anomaliesColumn);
+  const baseline = baselineColumn === null ? undefined : read(baselineColumn);
+  const score = hasColumn(df, scoreColumn) ? read(scoreColumn) : undefined;
   const rows: ChartRow[] = [];
   const height = frameHeight(df);
   let missing = 0;

@@ -421,3 +421,20 @@ test("Categorical text columns (a Parquet or Arrow file from pandas' category dt
   assert.deepEqual(clusters.labels, [0, 0, -1]);
   assert.deepEqual(values(clusters.clustered, "LastEventTime").map(String), [new Date(Date.UTC(2024, 0, 1, 0, 10)), new Date(Date.UTC(2024, 0, 1, 0, 5))].map(String));
 });
+
+test("Infinity, -Infinity and NaN in the value column: ±Infinity refused naming the column and time; NaN is an empty value (refused by default, filled when asked, never NaN out)", () => {
+  for (const [bad, shown] of [[Number.POSITIVE_INFINITY, "Infinity"], [Number.NEGATIVE_INFINITY, "-Infinity"]] as const) {
+    const df = pl.DataFrame([times("TimeGenerated"), pl.Series("Ratio", spiky().map((x, i) => (i === 30 ? bad : x)))]);
+    for (const fill of ["error", "zero", "interpolate"] as const) {
+      assert.throws(() => timeseriesAnomaliesStl(df, { fill }), { code: "analysis/not-finite", message: new RegExp(`"Ratio" .*${shown} .*2024-01-02T06:00:00Z`) }, `${shown} ${fill}`);
+    }
+  }
+  const nan = pl.DataFrame([times("TimeGenerated"), pl.Series("Ratio", spiky().map((x, i) => (i === 10 || i === 11 ? Number.NaN : x)))]);
+  assert.throws(() => timeseriesAnomaliesStl(nan), { message: /2 empty values in "Ratio".*2024-01-01T10:00:00Z/ });
+  const filled = timeseriesAnomaliesStl(nan, { fill: "interpolate" });
+  for (const column of ["Ratio", "residual", "trend", "seasonal", "baseline", "score"]) {
+    assert.ok((values(filled, column) as number[]).every(Number.isFinite), `${column}: finite everywhere`);
+  }
+  assert.deepEqual(values(filled, "filled").slice(9, 13), [false, true, true, false]);
+  assert.equal((values(filled, "anomalies") as number[])[50], 1, "the spike is still found");
+});

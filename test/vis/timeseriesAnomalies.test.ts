@@ -8,6 +8,7 @@ import { numericValues } from "../../src/analysis/columns";
 import { compileVegaLite, VEGA_LITE_MIME } from "../../src/vis/vegaLite";
 import { ChartDataError, timeseriesAnomaliesChart, timeseriesAnomaliesSpec } from "../../src/vis/timeseriesAnomalies";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import { columnOf } from "../../src/common/frames";
 
 const qp = new QueryProvider("LocalData");
 const labOutput = async () => timeseriesAnomaliesStl(await qp.Network.get_network_summary());
@@ -255,4 +256,30 @@ test("text numbers are read as the analysis reads them: hex, binary, octal and I
   // An empty cell is no value in both (a gap, not 0).
   const gap = timeseriesAnomaliesSpec(pl.DataFrame({ TimeGenerated: ["2024-01-01T00:00:00Z"], v: [" "], anomalies: [0], baseline: [1] }), { y: "v" }) as unknown as { data: { values: Row[] } };
   assert.deepEqual(gap.data.values.map((r) => r.y), [null]);
+});
+
+test("Infinity, -Infinity and NaN in float value columns: gaps (as empty cells), said once per column with their count and first time; the chart and PNG are drawn", async () => {
+  const base = hourly(48);
+  const y = (columnOf(base, "TotalBytesSent").toArray() as number[]).map((v, i) => (i === 9 ? Number.NaN : i === 5 ? Number.POSITIVE_INFINITY : i === 7 ? Number.NEGATIVE_INFINITY : v));
+  const baseline = (columnOf(base, "baseline").toArray() as number[]).map((v, i) => (i === 20 ? Number.NaN : v));
+  const df = base.withColumns(pl.Series("TotalBytesSent", y), pl.Series("baseline", baseline));
+  const warnings: string[] = [];
+  const spec = timeseriesAnomaliesSpec(df, { y: "TotalBytesSent", warn: (m) => warnings.push(m) }) as unknown as { data: { values: Row[] } };
+  const rows = spec.data.values;
+  assert.equal(rows.length, 48, "every timed row is a point");
+  assert.deepEqual([5, 7, 9].map((i) => rows[i].y), [null, null, null]);
+  assert.equal(rows[20].baseline, null);
+  assert.ok(rows.every((r) => r.y === null || Number.isFinite(r.y)), "no non-finite number reaches the spec");
+  assert.deepEqual(warnings, [
+    'displayTimeseriesAnomalies: column "TotalBytesSent" holds 3 value(s) that are no finite number (Infinity, -Infinity, NaN; the first at 2024-01-01 05:00:00 UTC); they are not drawn (a gap in the line, no marker), the other points are',
+    'displayTimeseriesAnomalies: column "baseline" holds 1 value(s) that are no finite number (NaN; the first at 2024-01-01 20:00:00 UTC); they are not drawn (a gap in the line, no marker), the other points are',
+  ]);
+  const chart = await timeseriesAnomaliesChart(df, { y: "TotalBytesSent", warn: () => {} });
+  const bundle = chart[JUPYTER_DISPLAY]();
+  assert.equal(Buffer.from(bundle["image/png"] as string, "base64").subarray(1, 4).toString(), "PNG");
+  assert.match(bundle["text/plain"] as string, /TotalBytesSent, 48 points, 1 anomaly/);
+  // A column of finite numbers and nulls (empty cells) is drawn without a word, as before.
+  const quiet: string[] = [];
+  timeseriesAnomaliesSpec(base.withColumns(pl.Series("baseline", baseline.map((v) => (Number.isNaN(v) ? null : v)))), { y: "TotalBytesSent", warn: (m) => quiet.push(m) });
+  assert.deepEqual(quiet, []);
 });
