@@ -56,7 +56,9 @@ import {
   unreadZonesWarning,
   yearMayLeaveNsRange,
   zoneWordOf,
+  isYearlessTime,
   type SlashDates,
+  type TimeParseResult,
   type TimeUnit,
 } from "./timeParsing";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
@@ -74,6 +76,10 @@ export interface CsvReadOptions {
   parseTimes?: boolean;
   /** Read slash dates day first (`05/06/2026` is 5 June); default false, month first (timeParsing.ts `TimeParseOptions`). */
   dayFirst?: boolean;
+  /** The year of year-less times (syslog's `Dec  7 08:15:00`): see ReadOptions.year in readers.ts. */
+  year?: number;
+  /** When the file was written by, for `year`'s default (default: now). */
+  writtenBy?: Date;
   /** Told of slash dates that read either way (`05/06/2026`, read month first). Default: printed as `Warning: …`. */
   warn?: (message: string) => void;
   /** Folder of the private copies a CSV is read from when polars cannot read it as written (ReadOptions.tempFolder). Default: os.tmpdir(). */
@@ -246,7 +252,10 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
     return plan;
   });
   const times = parsedTimes(plainDf, plans.filter((p) => !missed.has(p.index)));
-  const options = { dayFirst: read.dayFirst };
+  const options = { dayFirst: read.dayFirst, year: read.year, writtenBy: read.writtenBy };
+  const yearsWarning = (i: number, full: TimeParseResult) => {
+    if (full.parsed && full.yearsAssumed) read.warn(dataWarnings.yearsAssumed(read.file, columnName(names[i], i), full.yearsAssumed));
+  };
   for (const p of plans) {
     const i = p.index;
     let parsed: pl.Series;
@@ -256,6 +265,7 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
       const full = parseTimeSeries(columnOf(plainDf, plain(i)), options);
       if (full.unreadZones) read.warn(unreadZonesWarning(read.file, columnName(names[i], i), full.unreadZones));
       if (!full.parsed) continue;
+      yearsWarning(i, full);
       parsed = full.series;
       slash = full.ambiguousSlashDates;
       mixed = full.mixedZones;
@@ -274,6 +284,7 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
     if (full.unreadZones) read.warn(unreadZonesWarning(read.file, columnName(names[i], i), full.unreadZones));
     if (full.ambiguousSlashDates && !keepSlashDates(names, i, full.ambiguousSlashDates, read)) continue;
     if (full.parsed && full.series.dtype.variant === "Datetime") {
+      yearsWarning(i, full);
       if (full.mixedZones) read.warn(dataWarnings.mixedTimeZones(read.file, columnName(names[i], i), full.mixedZones.zoned, full.mixedZones.naive));
       plainDf.replaceAtIdx(i, full.series.alias(plain(i)));
     }
@@ -299,6 +310,9 @@ type CsvRowsOptions = CsvReadOptions & { source?: string };
 interface SlashDateRead {
   file: string;
   dayFirst: boolean;
+  /** Options for year-less times (CsvReadOptions'). */
+  year?: number;
+  writtenBy?: Date;
   warn: (message: string) => void;
 }
 
@@ -353,8 +367,10 @@ function timePlans(plainSample: pl.DataFrame, names: readonly string[], dtypes: 
   // Nothing but empty values in the sample (an `EndTime` of sessions still open), or times with zone abbreviations
   // (`… CET`, `Mon Dec 07 08:15:00 PST 2026`, which the plan's formats do not read): the full parser reads the column after the read.
   const zoneWords = (c: { values: readonly string[] }) => c.values.some((v) => zoneWordOf(v) !== undefined);
-  const unsampled = sampled.filter((c) => c.values.every((v) => v === "") || zoneWords(c)).map((c) => c.index);
-  const likely = sampled.filter((c) => c.formats.length > 0 && !zoneWords(c)).map((c) => ({ ...c, fast: fixedWidthFormat(c.formats[0], c.values) }));
+  // Times without a year (syslog's `Dec  7 08:15:00`) too: the full parser gives them one, with a warning.
+  const fullParser = (c: { values: readonly string[] }) => zoneWords(c) || c.values.some(isYearlessTime);
+  const unsampled = sampled.filter((c) => c.values.every((v) => v === "") || fullParser(c)).map((c) => c.index);
+  const likely = sampled.filter((c) => c.formats.length > 0 && !fullParser(c)).map((c) => ({ ...c, fast: fixedWidthFormat(c.formats[0], c.values) }));
   if (!likely.length) return { plans: [], unsampled };
   const hitName = (i: number, k: number) => `h${i}_${k}`;
   const fastName = (i: number) => `f${i}`;
@@ -892,7 +908,7 @@ function* readRows(file: string, dialect: CsvDialect, options: CsvReadOptions): 
   const { sep, skipRows } = dialect;
   const sampleRows = Math.max(1, options.inferSchemaLength ?? 10_000);
   const parse = options.parseTimes !== false;
-  const slashRead: SlashDateRead = { file: (options as CsvRowsOptions).source ?? file, dayFirst: options.dayFirst === true, warn: options.warn ?? printWarning };
+  const slashRead: SlashDateRead = { file: (options as CsvRowsOptions).source ?? file, dayFirst: options.dayFirst === true, year: options.year, writtenBy: options.writtenBy, warn: options.warn ?? printWarning };
   const head = headLines(file, sampleRows + skipRows);
   let sample: pl.DataFrame | undefined;
   if (head !== undefined) {

@@ -300,6 +300,13 @@ export const dataWarnings = {
     `${file}: column ${quotedName(column)} holds times with the zone abbreviation(s) ${zones.join("; ")}, which name no one UTC offset: ` +
     `the column is kept as text (a start/end window or timeline on it is refused); replace the abbreviation with its offset ` +
     `(e.g. df.withColumns(pl.col(${JSON.stringify(column)}).str.replace(${JSON.stringify(` ${example.zone}$`)}, ${JSON.stringify(example.offset)})) when ${example.zone} is ${example.offset}), or export the times as ISO 8601 with their offset. The abbreviations read: README.md, "Zone abbreviations"`,
+  /** A time column written without years (syslog's `Dec  7 08:15:00`): read with the years `assumed` says. */
+  yearsAssumed: (file: string, column: string, assumed: { first: number; last: number; newest: string; from: { year: number } | { writtenBy: Date } }) =>
+    `${file}: column ${quotedName(column)} holds times without a year (syslog's ${JSON.stringify(assumed.newest)}); read as ${assumed.first === assumed.last ? `${assumed.last}` : `${assumed.first}–${assumed.last}, a year back at each turn of the year (December before January)`}: ` +
+    ("year" in assumed.from
+      ? `the newest, ${JSON.stringify(assumed.newest)}, in ${assumed.from.year} as the year option says`
+      : `the newest, ${JSON.stringify(assumed.newest)}, in the latest year that puts it no later than the file was last written (${assumed.from.writtenBy.toISOString().slice(0, 16).replace("T", " ")} UTC, a day's slack)`) +
+    `; if the log is older (a copy, an archive), read it with { year: <the newest line's year> } (readDataFile's option, or a QueryProvider's readOptions)`,
   /** A CSV column parsed from slash dates that read either way (`05/06/2026`): read month first. */
   slashDatesMonthFirst: (file: string, column: string) =>
     `${file}: column ${JSON.stringify(column)} holds slash dates whose day and month are all 12 or less (05/06/2026 reads as 6 May or 5 June alike): ` +
@@ -461,6 +468,9 @@ export const dataMessages = {
     errorMessage("data/file-name-value", `${where}: parameter "${name}" is part of the data file name ${JSON.stringify(fileName)}, and ${value} is not a part of a file name (it needs a value, without / or \\, and not . or ..)`),
   parameterDefault: (where: string, name: string, file: string, problem: string) =>
     errorMessage("data/parameter-default", `${where}: parameter "${name}" was not given, and its default in ${file} cannot be used: ${problem}. Pass ${name}, or correct its default in the query file`),
+  /** A time text without a year (syslog's `Dec  7 08:15:00`) given as one value: which year is not guessed. */
+  timeWithoutYear: (what: string, value: string) =>
+    errorMessage("data/not-a-time", `${what}: "${value}" has no year (syslog's form); write the time with its year, e.g. "2026-12-07 08:15:00" (a file's column of such times is read with a year and a warning)`),
   notATimeText: (what: string, value: string) =>
     errorMessage("data/not-a-time", `${what}: "${value}" is not a time in a supported format (ISO 8601, US forms such as 2/10/19 3:21 PM, day-first dotted dates such as 07.12.2026 08:15, or RFC 2822 dates such as Mon, 01 Jan 2024 08:15:00 +0100)`),
   filterColumnMissing: (where: string, name: string, column: string, fileName: string) =>

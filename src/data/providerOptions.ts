@@ -30,7 +30,7 @@ const SHARED_TYPES = {
 // dataPaths first: the names are listed in this order when one is misspelt.
 const LOCAL_TYPES = { dataPaths: ["path", "paths"], ...SHARED_TYPES, fileQueries: "boolean", readOptions: "object" } as const satisfies OptionTypesOf<LocalDataOptions>;
 const LIVE_TYPES = { ...SHARED_TYPES, timeoutMs: "number", retries: "whole", retryBackoffMs: "number", maxRetryAfterMs: "number", onProgress: "function" } as const satisfies OptionTypesOf<LiveProviderOptions>;
-const READ_TYPES = { parseTimes: "boolean", inferSchemaLength: "number", dayFirst: "boolean", maxDecompressedBytes: "number", tempFolder: "path", warn: "function" } as const satisfies OptionTypesOf<ReadOptions>;
+const READ_TYPES = { parseTimes: "boolean", inferSchemaLength: "number", dayFirst: "boolean", maxDecompressedBytes: "number", tempFolder: "path", year: "whole", writtenBy: "date", warn: "function" } as const satisfies OptionTypesOf<ReadOptions>;
 const RUN_TYPES = { columns: ["column", "columns"] } as const satisfies OptionTypesOf<QueryRunOptions>;
 
 /** `one` as a list of one; a list as a copy (the caller's array changed in a later cell must not change the provider). */

@@ -238,6 +238,15 @@ export interface ReadOptions {
    * (the partial copy removed).
    */
   tempFolder?: string;
+  /**
+   * The year of the newest time in a column of times written without one (BSD syslog's `Dec  7 08:15:00`, as
+   * /var/log/auth.log and syslog CSV exports write them); older rows take a year less at each turn of the year
+   * (December before January). Default: the latest year that puts the newest time no later than the file's
+   * modification time (a day's slack), said in a warning naming the column and the years.
+   */
+  year?: number;
+  /** When the file was written by, for `year`'s default. Default: its modification time. */
+  writtenBy?: Date;
   /** Told when a read skips or guesses something (a Zeek JSON log's cut last line, slash dates read month first). Default: printed as `Warning: …`. */
   warn?: (message: string) => void;
 }
@@ -255,6 +264,16 @@ export function readDataFile(file: string, options: ReadOptions = {}): pl.DataFr
  * eager polars calls (synchronous in either case).
  */
 export function* readDataFileSteps(file: string, options: ReadOptions = {}): ReadSteps<pl.DataFrame> {
+  // The year of year-less times goes by when the file was last written (a compressed file's: not its copy's).
+  if (options.writtenBy === undefined && options.year === undefined) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(file, { throwIfNoEntry: false });
+    } catch {
+      // A link loop, no permission: checkDataFile below says so, naming the file.
+    }
+    if (stat) options = { ...options, writtenBy: stat.mtime };
+  }
   const compression = compressionOf(file);
   if (compression) {
     checkDataFile(file);
@@ -338,7 +357,7 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   }
   if ((read === "ndjson" || read === "json" || read === "log" || read === "txt") && options.parseTimes !== false) {
     const text = df;
-    const parsed = parseTimeColumns(df, { dayFirst: options.dayFirst });
+    const parsed = parseTimeColumns(df, { dayFirst: options.dayFirst, year: options.year, writtenBy: options.writtenBy });
     df = parsed.frame;
     if (!options.dayFirst) {
       // Slash dates that only read day first (`13/06/2026`): day first, as the values prove (they stayed text).
@@ -354,6 +373,7 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
       // Times with and without an offset in one column: those without were taken as UTC, said.
       if (r.mixedZones) warn(dataWarnings.mixedTimeZones(file, r.column, r.mixedZones.zoned, r.mixedZones.naive));
       if (r.unreadZones) warn(unreadZonesWarning(file, r.column, r.unreadZones));
+      if (r.yearsAssumed) warn(dataWarnings.yearsAssumed(file, r.column, r.yearsAssumed));
     }
     for (const r of options.dayFirst ? [] : parsed.report) {
       if (!r.ambiguousSlashDates) continue;
@@ -697,6 +717,8 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
           sep: [".tsv", ".txt"].includes(path.extname(file).toLowerCase()) ? "\t" : undefined,
           parseTimes: options.parseTimes,
           dayFirst: options.dayFirst,
+          year: options.year,
+          writtenBy: options.writtenBy,
           warn: options.warn,
           tempFolder: options.tempFolder,
         }),

@@ -108,6 +108,19 @@ export interface TimeParseResult {
    * several zones each; or one not in the table): the column stays text. Each abbreviation, once.
    */
   unreadZones?: string[];
+  /** Set when the column's times had no year (`Dec  7 08:15:00`): the years given them, for the callers' warning. */
+  yearsAssumed?: YearsAssumed;
+}
+
+/** The years given to times written without one ({@link TimeParseResult.yearsAssumed}). */
+export interface YearsAssumed {
+  /** The oldest and newest year given. */
+  first: number;
+  last: number;
+  /** The newest time as written (`Jan  2 10:00:00`). */
+  newest: string;
+  /** Where the newest time's year came from: the `year` option, or the latest that keeps it by `writtenBy`. */
+  from: { year: number } | { writtenBy: Date };
 }
 
 const ALL_FORMATS: readonly string[] = [...TIME_FORMATS, ...DATE_FORMATS];
@@ -121,6 +134,17 @@ export interface TimeParseOptions {
    * Default false: month first, as en-US writes them (`5/6/2026 3:00:00 PM` is May 6).
    */
   dayFirst?: boolean;
+  /**
+   * The year of the newest time among times written without one (BSD syslog's `Dec  7 08:15:00`, RFC 3164, as
+   * /var/log/auth.log and syslog CSV exports write them); the older ones take a year less at each turn of the year
+   * (a December line before a January one). Default: the year that puts the newest at or before {@link writtenBy}.
+   */
+  year?: number;
+  /**
+   * When the times were written by at the latest (a file's modification time; default now): without `year`, the
+   * newest year-less time takes the latest year that puts it no later than a day after this.
+   */
+  writtenBy?: Date;
 }
 
 const formatsFor = (options: TimeParseOptions): readonly string[] => (options.dayFirst ? DAY_FIRST_FORMATS : ALL_FORMATS);
@@ -517,17 +541,73 @@ function withZoneOffsets(text: pl.Series, sample: readonly string[]): { text: pl
 }
 
 /**
+ * BSD syslog's time (RFC 3164): `Dec  7 08:15:00`, the day space-padded, a fraction optional (rsyslog's
+ * `Dec 7 08:15:00.250`): month, day and time, no year. Anchored, linear (Rust regex).
+ */
+const YEARLESS_TIME = "^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\\d{1,2}) +(\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d+)?)$";
+const YEARLESS_TIME_JS = new RegExp(YEARLESS_TIME);
+
+/** True when `value` (trimmed) is a time without a year, as BSD syslog writes it (`Dec  7 08:15:00`). */
+export function isYearlessTime(value: string): boolean {
+  return value.length <= 40 && YEARLESS_TIME_JS.test(value);
+}
+
+/** A day: the slack of `writtenBy` (syslog writes local time; a file's modification time is an instant). */
+const DAY_MS = 86_400_000;
+
+/**
+ * `text` (trimmed) with each year-less time given a year (`Dec  7 08:15:00` → `2026-12-07 08:15:00`), when some of
+ * `sample` (the column's sampled values) are such; undefined otherwise. Rows are in time order, either way (a
+ * log oldest first, an export newest first): a step back of more than six months from one row's month to the next
+ * (December → January) is a turn of the year forward, a step on of more than six months one backward. The newest
+ * time's year is `options.year`, else the latest that puts it no later than a day after `options.writtenBy` (now).
+ */
+function withYears(text: pl.Series, sample: readonly string[], options: TimeParseOptions): { text: pl.Series; years: YearsAssumed } | undefined {
+  if (!sample.some(isYearlessTime)) return undefined;
+  const v = pl.col("v");
+  const month = v.str.extract(YEARLESS_TIME, 1).replaceStrict(MONTHS, MONTHS.map((_, i) => String(i + 1)), pl.lit(null), pl.Utf8).cast(pl.Int32);
+  const parts = pl.DataFrame([text.rename("v")]).select(v, month.alias("m"), v.str.extract(YEARLESS_TIME, 2).cast(pl.Int32).alias("d"), v.str.extract(YEARLESS_TIME, 3).alias("t"));
+  const m = pl.col("m");
+  const step = m.sub(m.forwardFill().shift(1));
+  // Turns of the year counted from the first row (0): +1 at Dec → Jan, −1 at Jan → Dec (an export newest first).
+  const turns = pl.when(step.lt(pl.lit(-6))).then(pl.lit(1)).when(step.gt(pl.lit(6))).then(pl.lit(-1)).otherwise(pl.lit(0)).cumSum().alias("k");
+  const keyed = parts.withColumns(turns).withColumns(pl.col("k").mul(pl.lit(10_000_000_000)).add(m.mul(pl.lit(100_000_000))).add(pl.col("d").mul(pl.lit(1_000_000))).add(pl.col("t").str.slice(0, 8).str.replaceAll(":", "").cast(pl.Int64)).alias("key"));
+  const newestRow = Number(keyed.select(pl.col("key").argMax().alias("i")).getColumn("i").get(0));
+  const newest = keyed.row(newestRow) as unknown as [string, number, number, string, number];
+  const [written, newestMonth, newestDay, newestTime, newestTurns] = [newest[0], newest[1], newest[2], newest[3], newest[4]];
+  let year = options.year;
+  if (year === undefined) {
+    const by = options.writtenBy ?? new Date();
+    const [h, mi, sec] = newestTime.slice(0, 8).split(":").map(Number);
+    year = by.getUTCFullYear();
+    if (Date.UTC(year, newestMonth - 1, newestDay, h, mi, sec) > by.getTime() + DAY_MS) year -= 1;
+  }
+  // Each row's year: the newest's, less the turns between them.
+  const rowYear = pl.col("k").add(pl.lit(year - newestTurns)).cast(pl.Int32);
+  const pad = (e: pl.Expr) => e.cast(pl.Utf8).str.zFill(2);
+  const out = keyed.select(
+    pl.when(m.isNotNull()).then(pl.concatString([rowYear.cast(pl.Utf8), pl.lit("-"), pad(m), pl.lit("-"), pad(pl.col("d")), pl.lit(" "), pl.col("t")], "")).otherwise(v).alias("v"),
+    pl.when(m.isNotNull()).then(rowYear).otherwise(pl.lit(null)).min().alias("first"),
+  );
+  const first = Number(out.getColumn("first").get(0));
+  return { text: out.getColumn("v").rename(text.name), years: { first, last: year, newest: written, from: options.year === undefined ? { writtenBy: options.writtenBy ?? new Date() } : { year } } };
+}
+
+/**
  * Parses a text column as times. The column is converted only if every
  * non-empty value parses; otherwise it is returned unchanged, with the count
  * and examples of the values that did not parse (nothing is silently dropped).
  * Empty strings count as missing values.
  */
 export function parseTimeSeries(column: pl.Series, options: TimeParseOptions = {}): TimeParseResult {
-  return parseTimes(column, options, true);
+  return parseTimes(column, options, true, true);
 }
 
-/** {@link parseTimeSeries}; `zoneWords`: read zone abbreviations (false for the text they were read out of, whose unread ones stay). */
-function parseTimes(column: pl.Series, options: TimeParseOptions, zoneWords: boolean): TimeParseResult {
+/**
+ * {@link parseTimeSeries}; `zoneWords`: read zone abbreviations (false for the text they were read out of, whose
+ * unread ones stay); `yearless`: give year-less times a year (false for the text they were given one in).
+ */
+function parseTimes(column: pl.Series, options: TimeParseOptions, zoneWords: boolean, yearless: boolean): TimeParseResult {
   if (column.dtype.variant === "Datetime") {
     return { series: column, parsed: true, failures: 0, examples: [] };
   }
@@ -543,17 +623,28 @@ function parseTimes(column: pl.Series, options: TimeParseOptions, zoneWords: boo
   const { formats, values } = sampleFormats(trimmed, 256, options);
   // Times ending in a zone abbreviation (`… CET`, `date`'s `Mon Dec 07 08:15:00 PST 2026`): read with its offset,
   // the whole column or none (an abbreviation of several zones, `IST`, leaves it text, said by the callers).
-  const zoned = zoneWords ? withZoneOffsets(trimmed, values) : undefined;
-  if (zoned) {
-    const read = parseTimes(zoned.text, options, false);
-    const unread = zoned.unread.length ? { unreadZones: zoned.unread } : {};
-    if (read.parsed) return { ...read, series: read.series.rename(column.name), ...unread };
-    // The values that did not parse as written (not as rewritten with their offsets), for messages.
+  // The values that did not parse as written (not as rewritten with their offsets or years), for messages.
+  const asWritten = (read: TimeParseResult, extra: Partial<TimeParseResult>): TimeParseResult => {
     const raw = pl.col("raw");
     const bad = pl
       .DataFrame([trimmed.rename("raw"), (read.partial ?? pl.Series("p", new Array<null>(trimmed.len()).fill(null), pl.Datetime("ms"))).rename("p")])
       .filter(raw.isNotNull().and(raw.neq(pl.lit(""))).and(pl.col("p").isNull()));
-    return { ...read, series: column, examples: (bad.getColumn("raw").head(5).toArray() as unknown[]).map(String), partial: read.partial?.rename(column.name), ...unread };
+    return { ...read, series: column, examples: (bad.getColumn("raw").head(5).toArray() as unknown[]).map(String), partial: read.partial?.rename(column.name), ...extra };
+  };
+  // Times without a year (syslog's `Dec  7 08:15:00`): given one by the rule of withYears, said by the callers.
+  const dated = yearless ? withYears(trimmed, values, options) : undefined;
+  if (dated) {
+    const read = parseTimes(dated.text, options, zoneWords, false);
+    if (read.parsed) return { ...read, series: read.series.rename(column.name), yearsAssumed: dated.years };
+    // No partial times: those would carry years no caller was told of (as before, when no such value was read).
+    return { ...asWritten(read, {}), partial: undefined };
+  }
+  const zoned = zoneWords ? withZoneOffsets(trimmed, values) : undefined;
+  if (zoned) {
+    const read = parseTimes(zoned.text, options, false, false);
+    const unread = zoned.unread.length ? { unreadZones: zoned.unread } : {};
+    if (read.parsed) return { ...read, series: read.series.rename(column.name), ...unread };
+    return asWritten(read, unread);
   }
   // Usually one format fits the whole column: a single pass.
   if (!formats.length) {
@@ -643,6 +734,7 @@ export function parseReadTimes(column: pl.Series, source: string, warn: (message
   const read = parseTimeSeries(column, options);
   if (read.parsed) {
     if (read.ambiguousSlashDates && !options.dayFirst) warn(dataWarnings.slashDatesMonthFirst(source, column.name));
+    if (read.yearsAssumed) warn(dataWarnings.yearsAssumed(source, column.name, read.yearsAssumed));
     return read;
   }
   if (options.dayFirst) return read;
@@ -678,6 +770,8 @@ export interface TimeColumnReport {
   mixedZones?: { zoned: number; naive: number };
   /** Zone abbreviations that left the column text (see {@link TimeParseResult.unreadZones}). */
   unreadZones?: string[];
+  /** The years given to times written without one (see {@link TimeParseResult.yearsAssumed}). */
+  yearsAssumed?: YearsAssumed;
 }
 
 /**
@@ -698,7 +792,7 @@ export function parseTimeColumns(
     const col = columnOf(df, name);
     if (!isTextType(col.dtype)) continue;
     const result = parseTimeSeries(col, options);
-    report.push({ column: name, parsed: result.parsed, failures: result.failures, examples: result.examples, ...(result.ambiguousSlashDates ? { ambiguousSlashDates: true } : {}), ...(result.mixedZones ? { mixedZones: result.mixedZones } : {}), ...(result.unreadZones ? { unreadZones: result.unreadZones } : {}) });
+    report.push({ column: name, parsed: result.parsed, failures: result.failures, examples: result.examples, ...(result.ambiguousSlashDates ? { ambiguousSlashDates: true } : {}), ...(result.mixedZones ? { mixedZones: result.mixedZones } : {}), ...(result.unreadZones ? { unreadZones: result.unreadZones } : {}), ...(result.parsed && result.yearsAssumed ? { yearsAssumed: result.yearsAssumed } : {}) });
     if (result.parsed) parsed.set(name, result.series);
   }
   return { frame: replaceColumns(df, parsed), report };
@@ -742,7 +836,7 @@ export function toDate(value: Date | string | number, what = "time"): Date {
     return new Date(value);
   }
   const parsed = parseTimeText(value);
-  if (!parsed) throw new QueryError(msg.notATimeText(what, value));
+  if (!parsed) throw new QueryError(isYearlessTime(value.trim()) ? msg.timeWithoutYear(what, value) : msg.notATimeText(what, value));
   return parsed;
 }
 
@@ -754,7 +848,8 @@ export function parseTimeText(text: string): Date | undefined {
   // same fields (second 60 too: see strptimeExpr). Asking polars (every format) cost 5-25 ms of CPU a value.
   if (iso === null) return undefined;
   const result = parseTimeSeries(pl.Series("t", [text], pl.Utf8));
-  if (!result.parsed) return undefined;
+  // A year-less time is given one only in a column, with a warning naming it; one value has no file to say it of.
+  if (!result.parsed || result.yearsAssumed) return undefined;
   return msDates(result.series)[0] ?? undefined;
 }
 

@@ -138,6 +138,7 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.fileNameValue": () => [data.fileNameValue("query F.q", "table", "{table}.csv", '"../x"'), ["query F.q", '"table"', '"{table}.csv"', '"../x"']],
   "dataMessages.parameterDefault": () => [data.parameterDefault("F.q", "n", "/q/x.yaml", 'expects an integer, got "abc"'), ["F.q", '"n"', "/q/x.yaml", '"abc"', "Pass n"]],
   "dataMessages.notATimeText": () => [data.notATimeText("start", "yesterday"), ["start", '"yesterday"']],
+  "dataMessages.timeWithoutYear": () => [data.timeWithoutYear("start", "Dec  7 08:15:00"), ["start", '"Dec  7 08:15:00"', "no year"]],
   "dataMessages.filterColumnType": () => [data.filterColumnType("A.b", "tags", "Tags", "List", "in"), ["A.b", '"tags"', '"Tags"', "List", "in"]],
   "dataMessages.filterColumnMissing": () => [data.filterColumnMissing("A.b", "host_name", "Computer", "logons.csv"), ["A.b", '"host_name"', '"Computer"', "logons.csv"]],
   "dataMessages.timeRangeReversed": () => [data.timeRangeReversed("A.b", T0, T1), ["A.b", T0.toISOString(), T1.toISOString()]],

@@ -88,7 +88,10 @@ function toTime(series: pl.Series, name: string): pl.Series {
     // The readers' rule for slash dates: day first where a day past the 12th proves it; dates that read either
     // way month first (normalizeEvents warns of those fields: slashDateFields).
     const parsed = parseReadTimes(series, name, () => undefined);
-    if (parsed.parsed) return parsed.series.rename(name);
+    // Times without a year (syslog's `Dec  7 08:15:00`) are not given one here, where no warning would say which:
+    // the readers give a file's column its years, with a warning (a frame built in memory keeps the text).
+    if (parsed.parsed && !parsed.yearsAssumed) return parsed.series.rename(name);
+    if (parsed.yearsAssumed) return series.rename(name);
     // A time field with a few values that are no time (attacker-written text in a log): those rows' times are null, the others kept.
     if (parsed.partial && parsed.partial.nullCount() < parsed.partial.len()) return parsed.partial.rename(name);
     // Zeek JSON may write `ts` as text seconds.
