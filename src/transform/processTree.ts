@@ -65,6 +65,8 @@ import { emptyFields, fieldNames, fieldSeries } from "../data/schemas/fields";
 import { mapLayoutParts, timeCreatedWarned, winEventFields, winEventLayoutParts, winEventLayoutRows, winEventsOfKind } from "../data/schemas/winEvent";
 import { insertionStringWords } from "../data/schemas/insertionStrings";
 import { inLabLayout } from "../data/schemas/convert";
+import { isOsqueryLog, osquerySnapshotRows, osquerySnapshotRowsLeftOut } from "../data/schemas/osquery";
+import { dataWarnings } from "../data/messages";
 import { PROCESS_LAYOUTS, osqueryRowsOnce, ownProcessLayout, rowsAt, wazuhLayoutParts, type ProcessColumns } from "../data/schemas/process";
 import { stackTreeParts } from "./processTreeParts";
 import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, namesWithValues, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
@@ -123,6 +125,14 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   // A plain Get-WinEvent export: its events' fields (true process ids, parent) read out of the Message text first.
   // A frame from readDataFile whose TimeCreated the reader warned about is not warned about twice.
   procs = winEventFields(wideIntsAsText(procs), { warn: options.warn ?? printWarning, source: "buildProcessTree", timeCreatedWarned: timeCreatedWarned(procs) });
+  // An osquery result log as read, with snapshot lines (one line holding every row of a `processes` run): one row per
+  // result row, as normalizeEvents makes them. Before, each snapshot line was one nameless node and its processes
+  // were lost, without a word. source_index then counts the rows made (the differential lines' first, as they were).
+  if (isOsqueryLog(procs) && columnNames(procs).includes("snapshot")) {
+    const leftOut = osquerySnapshotRowsLeftOut(procs);
+    if (leftOut) (options.warn ?? printWarning)(dataWarnings.osquerySnapshotRowsLeftOut("buildProcessTree", leftOut));
+    procs = osquerySnapshotRows(procs);
+  }
   // Its process events only: a file of both logs has 4688 and Sysmon 1 rows, two layouts of the same processes (Sysmon's taken, said).
   if (!options.schema) {
     procs = winEventsOfKind(procs, "process", { warn: options.warn ?? printWarning, source: "buildProcessTree" });

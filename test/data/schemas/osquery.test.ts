@@ -284,4 +284,42 @@ describe("osquery result logs", () => {
     normalizeEvents(readDataFile(write("differential-only.log", processEvents().slice(0, 3))), "process", { warn: (m) => quiet.push(m) });
     assert.deepEqual(quiet.filter((m) => m.includes("snapshot")), []);
   });
+
+  it("buildProcessTree on the raw log (not normalized): process_events and repeated processes snapshots, as snapshot lines or one line per row: one node per process, as normalizeEvents' rows give", () => {
+    type Row = [number, number, string, number];
+    const columns = ([pid, parent, p, start]: Row) => ({ pid: String(pid), parent: String(parent), name: path.posix.basename(p), path: p, cmdline: p, start_time: String(start), state: "S", uid: "0" });
+    const snapLine = (host: string, at: number, rows: Row[]) => ({ ...header("pack_hunting_processes", host, at), snapshot: rows.map(columns), action: "snapshot" });
+    const systemd: Row = [1, 0, "/usr/lib/systemd/systemd", T0 - 86400];
+    const sshd: Row = [1800, 1, "/usr/sbin/sshd", T0 - 86000];
+    const cronDb: Row = [700, 1, "/usr/sbin/crond", T0 - 50000];
+    // Three runs of `processes` on web-01 (sshd gone by the third), two on db-01, around process_events' bash → curl, sh.
+    const snapshots = [snapLine("web-01", T0 + 60, [systemd, sshd]), snapLine("db-01", T0 + 60, [systemd, cronDb]), snapLine("web-01", T0 + 120, [systemd, sshd]), snapLine("db-01", T0 + 120, [systemd, cronDb]), snapLine("web-01", T0 + 180, [systemd])];
+    const perRow = snapshots.flatMap(({ snapshot, ...line }) => snapshot.map((c) => ({ ...line, columns: c })));
+    const expected = ["db-01 /usr/lib/systemd/systemd", "db-01 /usr/sbin/cron", "db-01 /usr/sbin/crond", "web-01 /usr/bin/bash", "web-01 /usr/bin/curl", "web-01 /usr/bin/sh", "web-01 /usr/lib/systemd/systemd", "web-01 /usr/sbin/sshd"];
+    // process_events' lines without the other query's (listening_ports), which a raw tree takes for a nameless process.
+    const events = processEvents().slice(0, 5);
+    for (const [label, lines] of [
+      ["processes snapshot lines after process_events", [...events, ...snapshots]],
+      ["processes snapshot lines first", [...snapshots, ...events]],
+      ["processes one line per row", [...events, ...perRow]],
+    ] as const) {
+      const raw = readDataFile(write("both-tables.log", [...lines]));
+      for (const [which, frame] of [["raw", raw], ["normalized", normalizeEvents(raw, "process")]] as const) {
+        const warnings: string[] = [];
+        const tree = buildProcessTree(frame, { warn: (m) => warnings.push(m) });
+        const what = `${label}, ${which}`;
+        const real = tree.filter(pl.col("IsInferred").not());
+        const host = which === "raw" ? "hostIdentifier" : "Computer";
+        const image = which === "raw" ? "columns.path" : "NewProcessName";
+        assert.deepEqual(real.select(pl.concatString([pl.col(host), pl.col(image)], " ").alias("p")).getColumn("p").toArray().sort(), expected, `${what}: one node per process`);
+        assert.deepEqual(warnings, [], what);
+        const at = (p: string) => tree.filter(pl.col(image).eq(pl.lit(p)).and(pl.col(host).eq(pl.lit("web-01"))));
+        assert.deepEqual(col(ptree.getParent(tree, at("/usr/bin/bash")), image), ["/usr/sbin/sshd"], `${what}: bash under the snapshot's sshd`);
+        assert.deepEqual(col(ptree.getParent(tree, at("/usr/sbin/sshd")), image), ["/usr/lib/systemd/systemd"], what);
+      }
+    }
+    // Snapshot lines of `processes` alone, raw: their processes, not one nameless node per line.
+    const tree = buildProcessTree(readDataFile(write("snapshots-only.log", snapshots)));
+    assert.deepEqual(col(tree.filter(pl.col("IsInferred").not()), "columns.path").map(String).sort(), ["/usr/lib/systemd/systemd", "/usr/lib/systemd/systemd", "/usr/sbin/crond", "/usr/sbin/sshd"]);
+  });
 });
