@@ -34,6 +34,10 @@ export class AzureAdTwin extends LoopbackTwin {
   readonly tokens = new Map<string, IssuedToken>();
   /** Every request: path and form fields (secrets included, for assertions). */
   readonly requests: { path: string; form: Record<string, string> }[] = [];
+  /** Answers (tokens and errors) sent this late, ms: a slow token endpoint. 0: at once. */
+  tokenDelayMs = 0;
+  /** Called when a delayed answer starts its wait (the request has arrived). */
+  onTokenDelay?: () => void;
   private readonly devices = new Map<string, { polls: number; audience: string }>();
   private readonly refreshTokens = new Map<string, string>();
 
@@ -79,8 +83,14 @@ export class AzureAdTwin extends LoopbackTwin {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const send = (status: number, body: unknown) => {
-        res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
-        res.end(JSON.stringify(body));
+        const answer = () => {
+          if (res.destroyed) return;
+          res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
+          res.end(JSON.stringify(body));
+        };
+        if (!this.tokenDelayMs) return answer();
+        this.onTokenDelay?.();
+        setTimeout(answer, this.tokenDelayMs);
       };
       const aadError = (status: number, error: string, code: number, description: string) =>
         send(status, { error, error_description: `AADSTS${code}: ${description}\r\nTrace ID: 0000\r\nTimestamp: ${new Date().toISOString()}`, error_codes: [code], timestamp: new Date().toISOString(), trace_id: "0000", correlation_id: "0000" });

@@ -79,7 +79,7 @@ export interface LiveProviderOptions {
   config?: HuntlabConfig;
   /** Default time window for queries called without start/end (MSTICPy's query_time). Default: none (all time). */
   timeRange?: TimeRange;
-  /** Per-request timeout, ms. Default: the config's TimeoutSeconds, else 300 000 (5 min). */
+  /** Per-request timeout, ms: each query (and chunk), and apart from it the sign-in of connect() or a token renewed before a query. Default: the config's TimeoutSeconds, else 300 000 (5 min). */
   timeoutMs?: number;
   /** Retries of 429/5xx answers (Retry-After honoured). Default: the config's Retries, else 3. */
   retries?: number;
@@ -360,6 +360,19 @@ export class LiveDataProvider {
   private async request(driver: LiveDriver, settings: LiveSettings & { timeoutMs?: number }, where: string, text: string, window: { start: Date; end: Date } | undefined, warnings: string[]): Promise<LiveTable> {
     const timeoutMs = this.options.timeoutMs ?? settings.timeoutMs ?? DEFAULT_LIVE_TIMEOUT_MS;
     const op = operationSignal({ interrupt: this.options.interrupt ?? "kernel", ...(this.options.signal ? { signal: this.options.signal } : {}) });
+    // A token renewed (an hour after connect, or after a 401) under its own timeout, as connect's sign-in: a slow token
+    // endpoint ate the query's time, and a query given its timeoutMs timed out having had less.
+    if (driver.signIn) {
+      const signInTimeout = AbortSignal.timeout(timeoutMs);
+      try {
+        await driver.signIn(AbortSignal.any([op.signal, signInTimeout]));
+      } catch (err) {
+        op.release();
+        if (op.signal.aborted) throw new QueryError(msg.liveCancelled(where, reasonOf(op.signal.reason)));
+        if (signInTimeout.aborted) throw new QueryError(msg.liveTimeout(`${where} (sign-in)`, timeoutMs));
+        throw err;
+      }
+    }
     // The service is asked to stop at timeoutMs: its answer gets the driver's margin to arrive before huntlab's own
     // timeout; at most the timeout again, so that a short one (asked for a quick answer) stays short.
     const timeout = AbortSignal.timeout(timeoutMs + Math.min(driver.serverTimeoutMarginMs ?? 0, timeoutMs));

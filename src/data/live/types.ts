@@ -59,6 +59,12 @@ export interface LiveDriver {
   /** Runs one request. Throws a `QueryError` (data/messages) with a stable code on failure. */
   query(request: LiveRequest): Promise<LiveTable>;
   /**
+   * Optional: makes sure the credentials a query sends are at hand (an Azure token renewed near its expiry), before
+   * the query's timer starts: `timeoutMs` bounds the sign-in and the query each, as connect() is bounded (MSTICPy's
+   * `timeout` is the query's server timeout; sign-in is the credential's business). Absent: nothing to renew.
+   */
+  signIn?(signal: AbortSignal): Promise<void>;
+  /**
    * Optional: how much longer than the request's `timeoutMs` huntlab waits, ms, when the driver asks the service to
    * stop at `timeoutMs` itself (Kusto's `servertimeout`, Log Analytics' `Prefer: wait=`): the service's own, clearer
    * answer ("Query is expired", a 504) arrives before huntlab gives up. At most `timeoutMs` again. Absent: 0.

@@ -197,6 +197,40 @@ describe("MSSentinel provider against the Log Analytics twin", () => {
     await assert.rejects(Promise.reject(outcome), isCode("data/live-timeout", "SecurityAlert.list_alerts", "timeoutMs"));
   });
 
+  it("timeoutMs bounds a token renewal and the query apart: a slow sign-in before a query does not eat its time (MSTICPy's timeout is the query's)", async () => {
+    await connected();
+    // Tokens valid 1 s past the client's 5-minute renewal margin: a query a second after the last sign-in renews first.
+    twins.ad.options.expiresIn = 301;
+    const grants = () => twins.ad.requests.filter((r) => r.form.grant_type === "client_credentials").length;
+    try {
+      const qp = await connected({ timeoutMs: 2000 });
+      twins.logAnalytics.faults = { delayMs: 1500 };
+      await qp.SecurityAlert.list_alerts();
+      const before = grants();
+      // Sign-in 1.2 s and the query 3.2 s: each within its bound (2 s; 2 s and the 504 margin, 4 s for the query), 4.4 s
+      // together. Before, the renewal ran on the query's timer: data/live-timeout.
+      twins.ad.tokenDelayMs = 1200;
+      twins.logAnalytics.faults = { delayMs: 3200 };
+      const df = await qp.SecurityAlert.list_alerts();
+      assert.ok(df.height > 0);
+      assert.equal(grants(), before + 1, "renewed once, before the query");
+      // A sign-in slower than timeoutMs is its own timeout, named as the sign-in: settled within 2.5 s of the token
+      // request reaching the twin (its answer comes at 6 s), a race (settledWithin), not wall time.
+      let arrive!: () => void;
+      const reached = new Promise<void>((resolve) => (arrive = resolve));
+      twins.ad.tokenDelayMs = 6000;
+      twins.ad.onTokenDelay = arrive;
+      twins.logAnalytics.faults = {};
+      const outcome = await settledWithin(qp.SecurityAlert.list_alerts().then(() => "answered", (error: unknown) => error), 2500, reached);
+      assert.notEqual(outcome, "late", "did not give up before the slow sign-in");
+      await assert.rejects(Promise.reject(outcome), isCode("data/live-timeout", "SecurityAlert.list_alerts (sign-in)", "timeoutMs"));
+    } finally {
+      twins.ad.options.expiresIn = undefined;
+      twins.ad.tokenDelayMs = 0;
+      twins.ad.onTokenDelay = undefined;
+    }
+  });
+
   it("cancels the HTTP request when the signal aborts (as Interrupt Kernel does)", async () => {
     const controller = new AbortController();
     const qp = await connected({ signal: controller.signal });

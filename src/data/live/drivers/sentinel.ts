@@ -103,6 +103,11 @@ class SentinelDriver implements LiveDriver {
     this.tokens = tokens;
   }
 
+  /** A token for the next query, renewed if near its expiry: under its own timeout, not the query's (LiveDriver.signIn). */
+  async signIn(signal: AbortSignal): Promise<void> {
+    await this.tokens?.getToken(signal);
+  }
+
   async query(request: LiveRequest): Promise<LiveTable> {
     const tokens = this.tokens;
     if (!tokens) throw new QueryError(msg.liveNotConnected(this.environment, request.queryName));
