@@ -25,7 +25,12 @@ import { JUPYTERLAB_DARK, JUPYTERLAB_LIGHT, PLAIN_DARK, PLAIN_LIGHT, themedPage,
 import { jupyterlabOutputPage } from "./fixtures/jupyterlabRendermime";
 import { THEME_VIEW_NAMES as VIEW_NAMES, themeViews, type ThemeView } from "./fixtures/themeViews";
 
-const SHOTS = resolve(__dirname, "../../test-results/dark-theme");
+/**
+ * Where the views' screenshots under JupyterLab Dark go, for a person to look at: HUNTLAB_BROWSER_ARTIFACTS/dark-theme
+ * when that is set (as chromium.ts's debugScreenshot), else none are taken: no check reads them, and the twelve cost
+ * ~2 s of CPU a run (each a raster of the output and a PNG).
+ */
+const SHOTS = process.env.HUNTLAB_BROWSER_ARTIFACTS ? resolve(process.env.HUNTLAB_BROWSER_ARTIFACTS, "dark-theme") : undefined;
 
 /** The selector of output `k` of a theme page (see `outputDivs`). */
 const outputOf = (k: number): string => `.output[data-output="${k}"]`;
@@ -224,7 +229,7 @@ describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip
     if (missing) return;
     browser = await sharedChromium();
     views = await themeViews();
-    mkdirSync(SHOTS, { recursive: true });
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
   })();
 
   /**
@@ -298,7 +303,7 @@ describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip
         // faint text. Wait for the page's CSS transitions and finite animations to end (a warm, shared renderer
         // got here within the fade).
         await o.page.evaluate(`Promise.all(document.getAnimations().filter(function (a) { return a.effect && a.effect.getComputedTiming().endTime !== Infinity; }).map(function (a) { return a.finished.catch(function () {}); }))`);
-        if (theme === JUPYTERLAB_DARK) await o.page.locator(scope).screenshot({ path: join(SHOTS, `${view.name}.png`) });
+        if (SHOTS && theme === JUPYTERLAB_DARK) await o.page.locator(scope).screenshot({ path: join(SHOTS, `${view.name}.png`) });
         const report = await measureContrast(o.page, scope);
         assert.ok(report.checked > 0, "no text checked");
         const problems = report.low.length ? [describeLow(report)] : [];
