@@ -57,26 +57,27 @@ function refusals(runs: string[][]): { status: number | null; stderr: string }[]
   return JSON.parse(r.stdout) as { status: number | null; stderr: string }[];
 }
 
-// The command lines the hunt refuses, and a query folder it must not take: each a process (a kernel is never started).
+// The command lines the hunt refuses (in one process, see refusalsOf), and a query folder it must not take (a kernel is never started).
 describe("npm run hunt's command line", () => {
-  test("the command line refuses an unknown parameter before starting a kernel (exit 2, suggestion)", () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--data", path.join(ROOT, "data"), "--param", "hostname=x", "--out", path.join(OUT, "refused")], { cwd: ROOT, encoding: "utf8" });
-    assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /unknown parameter "hostname" \(did you mean "hostName"\?\)/);
-    const [bad] = refusals([["--data", path.join(OUT, "no-such-folder")]]);
-    assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /--data .*no-such-folder: no such folder/);
-  });
+  type Refusal = { status: number | null; stderr: string };
+  const data = path.join(ROOT, "data");
+  const procfs = fs.existsSync("/proc/self");
 
-  test("a parameter or folder given twice, or --out onto the notebook itself, is refused (exit 2)", () => {
-    const data = path.join(ROOT, "data");
+  /** The command lines the tests below refuse, by test, with the files they name written. */
+  function commandLines(): Record<"missing" | "twice" | "empty" | "proc", string[][]> {
+    fs.mkdirSync(OUT, { recursive: true });
     // A notebook without dataPaths: the option is named, not a parameter the user never typed.
     const own = path.join(OUT, "refused-no-datapaths.ipynb");
-    fs.mkdirSync(OUT, { recursive: true });
     fs.writeFileSync(own, JSON.stringify({ nbformat: 4, nbformat_minor: 4, metadata: {}, cells: [{ cell_type: "code", source: 'let hostName = "h";', metadata: { tags: ["parameters"] }, outputs: [], execution_count: null }] }));
-    // (--out first: a later one in args wins.)
-    const [twice, folders, both, lab, undeclared, proto] = refusals(
-      [
+    fs.writeFileSync(path.join(OUT, "refused-not-json.ipynb"), "{ not json");
+    fs.writeFileSync(path.join(OUT, "refused-no-cells.ipynb"), "[]");
+    fs.writeFileSync(path.join(OUT, "refused-a-file"), "x");
+    // `--param hostname=x` (an unknown name) with the empty ones: were "" taken as the lab's data or this folder, the hunt stops there, not running.
+    const unknown = ["--param", "hostname=x"];
+    return {
+      missing: [["--data", path.join(OUT, "no-such-folder")]],
+      // (--out first: a later one in args wins.)
+      twice: [
         ["--data", data, "--param", "hostName=WKS-1", "--param", "hostName=WKS-2"],
         ["--data", data, "--data", path.join(data, "ti")],
         ["--data", data, "--param", 'dataPaths=["/elsewhere"]'],
@@ -84,7 +85,59 @@ describe("npm run hunt's command line", () => {
         ["--notebook", own, "--data", data],
         ["--data", data, "--param", "__proto__=x"],
       ].map((args) => ["--out", path.join(OUT, "refused"), ...args]),
-    );
+      empty: [
+        ["--data", "", ...unknown],
+        ["--data=", ...unknown],
+        ["--data", data, "--queries", "", ...unknown],
+        ["--out", "", ...unknown],
+        ["--notebook", "", ...unknown],
+        ["--notebook", OUT],
+        ["--notebook", path.join(OUT, "refused-not-json.ipynb")],
+        ["--notebook", path.join(OUT, "refused-no-cells.ipynb")],
+        ["--data", data, "--out", path.join(OUT, "refused-a-file")],
+      ],
+      // No unknown parameter here: the folder is what stops the hunt, before a kernel starts.
+      proc: procfs
+        ? [
+            ["--data", data, "--out", "/proc/huntlab-x"],
+            ["--data", data, "--out", "/proc/huntlab-x/y/z"],
+            ["--data", data, "--out", "/proc"],
+          ]
+        : [],
+    };
+  }
+
+  let refused: Record<string, Refusal[]> | undefined;
+  /**
+   * What the hunt said to a test's command lines. Every test's lines run in ONE process (see refusals), on first
+   * use: a process for each test's cost ~1 s of CPU (Node, tsx, hunt-params.ts).
+   */
+  function refusalsOf(group: keyof ReturnType<typeof commandLines>): Refusal[] {
+    if (!refused) {
+      const lines = commandLines();
+      const groups = Object.keys(lines) as (keyof typeof lines)[];
+      const all = refusals(groups.flatMap((g) => lines[g]));
+      refused = {};
+      let k = 0;
+      for (const g of groups) {
+        refused[g] = all.slice(k, k + lines[g].length);
+        k += lines[g].length;
+      }
+    }
+    return refused[group];
+  }
+
+  test("the command line refuses an unknown parameter before starting a kernel (exit 2, suggestion)", () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--data", path.join(ROOT, "data"), "--param", "hostname=x", "--out", path.join(OUT, "refused")], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /unknown parameter "hostname" \(did you mean "hostName"\?\)/);
+    const [bad] = refusalsOf("missing");
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--data .*no-such-folder: no such folder/);
+  });
+
+  test("a parameter or folder given twice, or --out onto the notebook itself, is refused (exit 2)", () => {
+    const [twice, folders, both, lab, undeclared, proto] = refusalsOf("twice");
     assert.equal(twice.status, 2, twice.stderr);
     assert.match(twice.stderr, /--param hostName given twice \("WKS-1" and "WKS-2"\)/);
     assert.equal(folders.status, 2, folders.stderr);
@@ -100,27 +153,7 @@ describe("npm run hunt's command line", () => {
   });
 
   test("an empty path (an unset variable), a notebook that is a folder or no notebook, or --out onto a file is refused naming the option and path (exit 2)", () => {
-    const data = path.join(ROOT, "data");
-    fs.mkdirSync(OUT, { recursive: true });
-    const notJson = path.join(OUT, "refused-not-json.ipynb");
-    fs.writeFileSync(notJson, "{ not json");
-    const notNotebook = path.join(OUT, "refused-no-cells.ipynb");
-    fs.writeFileSync(notNotebook, "[]");
-    const file = path.join(OUT, "refused-a-file");
-    fs.writeFileSync(file, "x");
-    // `--param hostname=x` (an unknown name) with the empty ones: were "" taken as the lab's data or this folder, the hunt stops there, not running.
-    const unknown = ["--param", "hostname=x"];
-    const [data1, data2, queries, out, notebook, folder, noJson, noCells, outFile] = refusals([
-      ["--data", "", ...unknown],
-      ["--data=", ...unknown],
-      ["--data", data, "--queries", "", ...unknown],
-      ["--out", "", ...unknown],
-      ["--notebook", "", ...unknown],
-      ["--notebook", OUT],
-      ["--notebook", notJson],
-      ["--notebook", notNotebook],
-      ["--data", data, "--out", file],
-    ]);
+    const [data1, data2, queries, out, notebook, folder, noJson, noCells, outFile] = refusalsOf("empty");
     for (const [r, option] of [[data1, "data"], [data2, "data"], [queries, "queries"], [out, "out"], [notebook, "notebook"]] as const) {
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`^\\[hunt\\] --${option} "": an empty path`), r.stderr);
@@ -136,14 +169,8 @@ describe("npm run hunt's command line", () => {
     assert.doesNotMatch(outFile.stderr, /\n\s+at /, "no stack");
   });
 
-  test("--out where the file system takes no new folders or files (/proc) is refused naming the option and path (exit 2), not a hang", { skip: !fs.existsSync("/proc/self") && "no procfs" }, () => {
-    const data = path.join(ROOT, "data");
-    // No unknown parameter here: the folder is what stops the hunt, before a kernel starts.
-    const [newFolder, nested, noFiles] = refusals([
-      ["--data", data, "--out", "/proc/huntlab-x"],
-      ["--data", data, "--out", "/proc/huntlab-x/y/z"],
-      ["--data", data, "--out", "/proc"],
-    ]);
+  test("--out where the file system takes no new folders or files (/proc) is refused naming the option and path (exit 2), not a hang", { skip: !procfs && "no procfs" }, () => {
+    const [newFolder, nested, noFiles] = refusalsOf("proc");
     for (const [r, dir] of [[newFolder, "/proc/huntlab-x"], [nested, "/proc/huntlab-x"]] as const) {
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`^\\[hunt\\] --out ${dir}\\S*: cannot make the folder ${dir}\\S* \\(the file system there takes no new folders\\)`), r.stderr);
