@@ -19,7 +19,7 @@ import type { Browser, Page } from "playwright-core";
 import { chromiumMissing } from "../browser/chromium";
 import { sharedChromium } from "../browser/sharedChromium";
 import { kernelRegistered, sharedLab, type LabServer } from "./labServer";
-import { kernelStatus, menuCommand, openFromPath, openNotebook, selectKernel, waitKernelIdle, type LabPage } from "./labPage";
+import { kernelStatus, menuCommand, openInPage, openNotebook, selectKernel, waitKernelIdle, type LabPage } from "./labPage";
 
 interface KernelCase {
   name: string;
@@ -74,9 +74,10 @@ describe("Interrupt Kernel in JupyterLab", { skip: chromiumMissing(), timeout: 6
   /** One JupyterLab page for all kernels: each test opens its notebook in it. */
   let lab: LabPage | undefined;
   const open = async (notebook: string): Promise<Page> => {
-    // A workspace of its own: the server's default one would show the other test files' notebooks.
-    if (!lab) lab = await openNotebook(browser, server, notebook, { workspace: "interrupt" });
-    else await openFromPath(lab.page, notebook);
+    // A workspace of its own: the server's default one would show the other test files' notebooks. Without its
+    // kernel: the test picks it in the toolbar, which starts one (opened with its kernel, the notebook had two).
+    if (!lab) lab = await openNotebook(browser, server, notebook, { workspace: "interrupt", kernel: false });
+    else await openInPage(lab.page, notebook);
     return lab.page;
   };
 
@@ -95,7 +96,6 @@ describe("Interrupt Kernel in JupyterLab", { skip: chromiumMissing(), timeout: 6
   for (const kernel of KERNELS) {
     test(`${kernel.display}: a cell awaiting a minute stops within a second, and the next cell runs in the same kernel`, { skip: !kernelRegistered(kernel.name) && `no ${kernel.name} kernel registered`, timeout: 300_000 }, async () => {
       const page = await open(`interrupt-${kernel.name}.ipynb`);
-      await waitKernelIdle(page);
       await selectKernel(page, kernel.display);
       await waitKernelIdle(page);
       const prompts = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt");

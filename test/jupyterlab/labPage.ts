@@ -56,14 +56,9 @@ export async function openNotebook(browser: Browser, server: LabServer, notebook
   if (options.kernel === false) {
     // What File Browser ▸ Open With ▸ Notebook (no kernel) runs: the notebook's kernel is not started. A tslab
     // kernel costs ~3.5 s of CPU to start (it readies its TypeScript converter), for a notebook whose saved outputs
-    // are all a test looks at. The server exposes the app (`--LabApp.expose_app_in_browser`, startLab).
+    // are all a test looks at, or whose kernel the test picks in the toolbar (selectKernel starts one anyway).
     await page.goto(server.url("", options.workspace), { waitUntil: "domcontentloaded" });
-    await page.waitForFunction(() => "jupyterapp" in window, null, { timeout: 120_000 });
-    await page.evaluate(async (file) => {
-      const app = (window as unknown as { jupyterapp: { restored: Promise<void>; commands: { execute(id: string, args: object): Promise<unknown> } } }).jupyterapp;
-      await app.restored;
-      await app.commands.execute("docmanager:open", { path: file, factory: "Notebook", kernelPreference: { shouldStart: false, shouldReuse: false } });
-    }, notebookPath);
+    await openWithoutKernel(page, notebookPath);
   } else {
     await page.goto(server.url(notebookPath, options.workspace), { waitUntil: "domcontentloaded" });
   }
@@ -76,17 +71,32 @@ export async function openNotebook(browser: Browser, server: LabServer, notebook
 }
 
 /**
- * Opens another notebook in an open JupyterLab page through File ▸ Open from
- * Path…, and resolves when its panel is the one shown: no second JupyterLab
- * page (its start costs seconds of CPU). The other notebooks stay open in
- * hidden tabs, which the helpers here skip (`:not(.lm-mod-hidden)`).
+ * Opens a notebook in a JupyterLab page without starting its kernel, as File
+ * Browser ▸ Open With ▸ Notebook (no kernel) does, through the app's command
+ * (the server exposes the app: `--LabApp.expose_app_in_browser`, startLab).
+ * A test then picks the kernel in the toolbar ({@link selectKernel}), which
+ * starts the one kernel: JupyterLab's Select Kernel starts a new kernel even
+ * when the one picked is the one running, so a notebook opened with its kernel
+ * and then picked started two (a tslab kernel costs ~3.5 s of CPU to start).
  */
-export async function openFromPath(page: Page, notebookPath: string): Promise<void> {
-  await menuCommand(page, "File", "Open from Path…");
-  const dialog = page.locator(".jp-Dialog");
-  await dialog.locator("input").first().fill(notebookPath);
-  await dialog.locator(".jp-Dialog-button.jp-mod-accept").click();
-  await dialog.waitFor({ state: "detached" });
+async function openWithoutKernel(page: Page, notebookPath: string): Promise<void> {
+  await page.waitForFunction(() => "jupyterapp" in window, null, { timeout: 120_000 });
+  await page.evaluate(async (file) => {
+    const app = (window as unknown as { jupyterapp: { restored: Promise<void>; commands: { execute(id: string, args: object): Promise<unknown> } } }).jupyterapp;
+    await app.restored;
+    await app.commands.execute("docmanager:open", { path: file, factory: "Notebook", kernelPreference: { shouldStart: false, shouldReuse: false } });
+  }, notebookPath);
+}
+
+/**
+ * Opens another notebook in an open JupyterLab page, without its kernel
+ * ({@link openWithoutKernel}), and resolves when its panel is the one shown:
+ * no second JupyterLab page (its start costs seconds of CPU). The other
+ * notebooks stay open in hidden tabs, which the helpers here skip
+ * (`:not(.lm-mod-hidden)`).
+ */
+export async function openInPage(page: Page, notebookPath: string): Promise<void> {
+  await openWithoutKernel(page, notebookPath);
   await page.waitForFunction(
     (name) => {
       const tab = document.querySelector<HTMLElement>("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current");
