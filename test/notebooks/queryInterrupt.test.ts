@@ -8,7 +8,9 @@
  * in the same kernel with its state kept (and a second query must work); and
  * the interrupted query must write nothing later (its read goes on in the
  * background, its rows are dropped), which is watched for until that read
- * would have ended.
+ * has ended: on Linux until the kernel's processes are quiet (no thread
+ * running, CPU flat for a second), else (and at most) three times the query's
+ * time, 12 s at least.
  *
  * Needs dist/ (`npm run build`): the cells import huntlab as a notebook does.
  */
@@ -40,11 +42,12 @@ const distMissing = () => (process.env.HUNTLAB_MODULE || fs.existsSync(path.join
 
 /**
  * Runs `setup`, then `long` (interrupted once it has printed "query started"
- * and run `afterMs` more), then watches iopub for `watchMs`, then runs `next`.
+ * and run `afterMs` more), then watches iopub until the kernel's processes go quiet
+ * (the interrupted read has ended; Linux) or for `watchMs`, then runs `next`.
  * Prints one JSON object: each cell's outputs and reply, and the times.
  */
 const DRIVER = String.raw`
-import json, sys, time
+import json, os, sys, time
 from jupyter_client.manager import start_new_kernel
 
 kernel, cwd, spec = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3]))
@@ -75,6 +78,65 @@ def pump(until, stop=None):
         if t is not None:
             outputs.setdefault(parent, []).append([time.time(), t])
         if stop and stop(msg, parent):
+            return True
+    return False
+
+def tree_state(root):
+    """(CPU ticks, running threads) of the process root and its descendants, from Linux's /proc; None elsewhere."""
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return None
+    parent = {}
+    for e in entries:
+        try:
+            with open("/proc/" + e + "/stat") as f:
+                rest = f.read().rsplit(")", 1)[1].split()
+            parent[int(e)] = int(rest[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    tree, grew = {root}, True
+    while grew:
+        more = {p for p, pp in parent.items() if pp in tree and p not in tree}
+        tree |= more
+        grew = bool(more)
+    ticks, running = 0, 0
+    for pid in tree:
+        try:
+            tasks = os.listdir("/proc/%d/task" % pid)
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open("/proc/%d/task/%s/stat" % (pid, task)) as f:
+                    rest = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # state (R running or waiting for a core, D in a disk read), utime, stime
+            running += rest[0] in ("R", "D")
+            ticks += int(rest[11]) + int(rest[12])
+    return ticks, running
+
+def pump_until_quiet(until, pid):
+    """Reads iopub (pump) until the time 'until', or until the kernel's processes have been quiet for a second:
+    no thread running or waiting for a core in ten samples, and at most 2 ticks of CPU. The interrupted query's
+    read goes on in the background, and its end is what the watch waits for; a fixed watch long enough for a
+    loaded machine was mostly idle waiting. Returns whether the kernel went quiet before 'until'."""
+    if pid is None or tree_state(pid) is None:
+        pump(until)
+        return False
+    while time.time() < until:
+        before = tree_state(pid)
+        busy = False
+        for _ in range(10):
+            pump(min(until, time.time() + 0.1))
+            state = tree_state(pid)
+            # A thread of the read is R (or D) even when starved of a core.
+            busy = busy or state is None or state[1] > 0
+        after = tree_state(pid)
+        if not busy and before and after and after[0] - before[0] <= 2:
+            # Output already on its way is read too.
+            pump(min(until, time.time() + 0.5))
             return True
     return False
 
@@ -115,7 +177,10 @@ try:
     r = reply(long_id, 10)
     result["long"] = {"status": r and r["status"], "ename": r and r.get("ename"), "evalue": r and r.get("evalue")}
     # The read goes on in the background: watch for anything written while it would have run.
-    pump(time.time() + spec["watchMs"] / 1000)
+    t_watch = time.time()
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    result["quiet"] = pump_until_quiet(t_watch + spec["watchMs"] / 1000, getattr(proc, "pid", None))
+    result["watchedMs"] = round((time.time() - t_watch) * 1000)
     result["next"] = run(spec["next"], 240)
     pump(time.time() + 1)
     result["longOut"] = [[round((t - t_int) * 1000), s] for t, s in outputs.get(long_id, [])]
@@ -128,6 +193,9 @@ print("RESULT " + json.dumps(result))
 `;
 
 interface DriverResult {
+  /** Whether the watch ended because the kernel went quiet, and how long it took. */
+  quiet: boolean;
+  watchedMs: number;
   setup: { status: string; ename?: string; out: string[] };
   started: boolean;
   stoppedMs: number | null;
@@ -227,7 +295,8 @@ describe("Interrupt Kernel during a big LocalData query", { timeout: 900_000 }, 
         ].join("\n"),
         // A quarter into the query (at most a second): after its synchronous sample, during polars' read.
         afterMs: Math.max(100, Math.min(1000, Math.round(queryMs / 4))),
-        // Longer than the whole read takes here, so that a late write would be seen.
+        // Longer than the whole read takes here, so that a late write would be seen; on Linux the watch ends sooner, once
+        // the kernel's processes are quiet (the read in the background has ended: no thread running, CPU flat for a second).
         watchMs: Number(process.env.HUNTLAB_INTERRUPT_WATCH_MS ?? Math.max(12_000, 3 * queryMs)),
         next: [`const again = await few.LocalData.few({ start: "2026-11-01", end: "2026-11-01 23:59" });`, `console.log("still here: " + kept + ", " + again.height + " rows");`].join("\n"),
       };
@@ -244,7 +313,7 @@ describe("Interrupt Kernel during a big LocalData query", { timeout: 900_000 }, 
       const line = run.stdout.split("\n").find((l) => l.startsWith("RESULT "));
       assert.ok(line, `the driver ran (status ${run.status}):\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-3000)}`);
       const r = JSON.parse(line.slice("RESULT ".length)) as DriverResult;
-      t.diagnostic(`${kernel.name}: the query takes ${queryMs} ms uninterrupted (interrupted ${spec.afterMs} ms after it started); the cell stopped ${r.stoppedMs === null ? "never" : Math.round(r.stoppedMs)} ms after the interrupt; long cell: ${JSON.stringify(r.long)}; its outputs: ${JSON.stringify(r.longOut)}`);
+      t.diagnostic(`${kernel.name}: the query takes ${queryMs} ms uninterrupted (interrupted ${spec.afterMs} ms after it started); the cell stopped ${r.stoppedMs === null ? "never" : Math.round(r.stoppedMs)} ms after the interrupt; late output watched for ${r.watchedMs} ms (of ${spec.watchMs}${r.quiet ? ", until the kernel was quiet" : ""}); long cell: ${JSON.stringify(r.long)}; its outputs: ${JSON.stringify(r.longOut)}`);
       assert.equal(r.setup.status, "ok", `setup cell: ${JSON.stringify(r.setup)}`);
       assert.ok(r.started, "the long cell started its query");
       assert.ok(r.stoppedMs !== null, "the long cell ended after the interrupt");
