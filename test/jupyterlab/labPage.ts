@@ -22,10 +22,11 @@ export interface LabPage {
 /**
  * Opens `notebookPath` (relative to the server's root) in JupyterLab —
  * alone in a fresh workspace when `workspace` is given — and resolves when the
- * notebook panel shows. In a browser context of its own, or as another page of
- * `context` (an open LabPage's): JupyterLab's scripts then come from that
- * context's HTTP cache, with V8's compiled code, instead of being fetched and
- * compiled again (megabytes of them).
+ * notebook panel shows. As another page of `context` (an open LabPage's) or
+ * of the browser's JupyterLab context ({@link labContext}): JupyterLab's
+ * scripts then come from the context's HTTP cache, with V8's compiled code,
+ * instead of being fetched and compiled again (megabytes of them). With a
+ * `viewport`, in a context of its own.
  *
  * Offline without request interception (which turns Chromium's HTTP cache off
  * and sends every request through this process): the context's proxy is a
@@ -33,8 +34,8 @@ export interface LabPage {
  * machine (the server, 127.0.0.1, is the proxy's one exception), and is recorded.
  */
 export async function openNotebook(browser: Browser, server: LabServer, notebookPath: string, options: { viewport?: { width: number; height: number }; workspace?: string; context?: BrowserContext; kernel?: false } = {}): Promise<LabPage> {
-  const own = !options.context;
-  const context = options.context ?? (await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 1000 }, serviceWorkers: "block", proxy: { server: `http://127.0.0.1:${await freePort()}`, bypass: "127.0.0.1" } }));
+  const own = !options.context && !!options.viewport;
+  const context = options.context ?? (options.viewport ? await offlineContext(browser, options.viewport) : await labContext(browser));
   const blocked: string[] = [];
   const pageErrors: string[] = [];
   // Every request of the context while this page is open (another page's too: stricter, never looser).
@@ -68,6 +69,31 @@ export async function openNotebook(browser: Browser, server: LabServer, notebook
     await (own ? context.close() : page.close());
   };
   return { page, context, blocked, pageErrors, close };
+}
+
+/** A browser context whose requests to any host but 127.0.0.1 fail: its proxy is a closed loopback port ({@link openNotebook}). */
+async function offlineContext(browser: Browser, viewport: { width: number; height: number }): Promise<BrowserContext> {
+  return browser.newContext({ viewport, serviceWorkers: "block", proxy: { server: `http://127.0.0.1:${await freePort()}`, bypass: "127.0.0.1" } });
+}
+
+const labContexts = new WeakMap<Browser, Promise<BrowserContext>>();
+
+/**
+ * The browser's one context for JupyterLab pages (1400 × 1000), made on first
+ * use: a page opened in it gets JupyterLab's scripts (megabytes) from its HTTP
+ * cache, with V8's compiled code, where a context of its own fetched and
+ * compiled them again, for each test file. Pages close with their test; each
+ * opens in a workspace of its own, so none sees another's notebooks. The
+ * context closes with the browser.
+ */
+function labContext(browser: Browser): Promise<BrowserContext> {
+  let context = labContexts.get(browser);
+  if (!context) {
+    context = offlineContext(browser, { width: 1400, height: 1000 });
+    labContexts.set(browser, context);
+    context.catch(() => labContexts.delete(browser));
+  }
+  return context;
 }
 
 /**
