@@ -28,11 +28,13 @@ export interface ContrastReport {
 /**
  * In the page: every visible text node of the output `scope`, its colour (times the
  * opacity of it and its ancestors) over the composite of the backgrounds behind
- * it (ancestors' background colours, the page's at the bottom).
+ * it (ancestors' background colours, the page's at the bottom). With `texts: false`
+ * only the scope's ground is measured (`checked` 0, `low` empty): the walk reads the
+ * styles of each text's ancestors, seconds of a busy core for a notebook's views.
  */
-export async function measureContrast(page: Page, scope: string): Promise<ContrastReport> {
+export async function measureContrast(page: Page, scope: string, { texts = true }: { texts?: boolean } = {}): Promise<ContrastReport> {
   await page.evaluate(KEEP_NAMES);
-  return page.evaluate((scope) => {
+  return page.evaluate(([scope, texts]) => {
     type Rgba = [number, number, number, number];
     const probe = document.createElement("canvas").getContext("2d")!;
     const parse = (value: string): Rgba => {
@@ -89,7 +91,7 @@ export async function measureContrast(page: Page, scope: string): Promise<Contra
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     const low: LowContrast[] = [];
     let checked = 0;
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let node = texts ? walker.nextNode() : null; node; node = walker.nextNode()) {
       const el = node.parentElement;
       if (!el || !/\S/.test(node.textContent ?? "") || el instanceof SVGElement || ["SCRIPT", "STYLE"].includes(el.tagName) || !visible(el)) continue;
       const bg = ground(el.tagName === "OPTION" && parse(getComputedStyle(el).backgroundColor)[3] === 0 ? el.closest("select")! : el);
@@ -101,7 +103,7 @@ export async function measureContrast(page: Page, scope: string): Promise<Contra
       if (ratio < 4.5) low.push({ text: (node.textContent ?? "").trim().slice(0, 40), where: path(el), fg: css(fg), bg: css(bg), ratio: Math.round(ratio * 100) / 100 });
     }
     return { checked, low, ground: lum(ground(root)) };
-  }, scope);
+  }, [scope, texts] as const);
 }
 
 export function describeLow(report: ContrastReport): string {
