@@ -274,18 +274,33 @@ export async function saveNotebook(page: Page): Promise<void> {
 /**
  * Scrolls `target` into view and waits until it stops moving: cells that come
  * into view get laid out (content-visibility) and push their neighbours.
+ * Still means the same box in every frame for 450 ms (or `timeout` passed). The
+ * frames are watched in the page: polled from here (a scroll and a box per 150 ms,
+ * until three polls agreed) it took ~0.6 s and eight round trips at least, for
+ * each of the ~35 pictures and clicks of the JupyterLab stage.
  */
 export async function settle(target: Locator, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let last = "";
-  let stable = 0;
-  while (Date.now() < deadline && stable < 3) {
-    await target.scrollIntoViewIfNeeded();
-    const box = JSON.stringify(await target.boundingBox());
-    stable = box === last ? stable + 1 : 0;
-    last = box;
-    await target.page().waitForTimeout(150);
-  }
+  await target.scrollIntoViewIfNeeded({ timeout });
+  // (No function declared inside the page function: tsx's helper for their names is not in the page.)
+  await target.evaluate(
+    async (el, { timeout, still }) => {
+      const deadline = performance.now() + timeout;
+      let last = "";
+      let since = performance.now();
+      while (performance.now() < deadline) {
+        // Chromium's own, centred if needed as Playwright's scroll (CDP DOM.scrollIntoViewIfNeeded): back into view if its neighbours pushed it out.
+        (el as Element & { scrollIntoViewIfNeeded?(center?: boolean): void }).scrollIntoViewIfNeeded?.(true);
+        const r = el.getBoundingClientRect();
+        const box = `${r.x} ${r.y} ${r.width} ${r.height}`;
+        if (box !== last) {
+          last = box;
+          since = performance.now();
+        } else if (performance.now() - since >= still) return;
+        await new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
+      }
+    },
+    { timeout, still: 450 },
+  );
 }
 
 /** Saves a PNG of `target` (scrolled into view) under `dir`. */
