@@ -3,8 +3,9 @@
  * The package (devDependency `typescript-native`, an npm alias of typescript@7) is a launcher; the compiler is a
  * native binary in an optional dependency per platform (@typescript/typescript-linux-x64…). Without it the launcher fails
  * with a stack trace naming only getExePath; this says which package is missing and what to run.
- * node_modules/.bin/tsc stays TypeScript 5.9's (installed first, npm keeps its link): the scripts and tests that
- * use the compiler API use 5.9, and the build falls back to it.
+ * Both packages name their command tsc and npm links whichever it installed last as node_modules/.bin/tsc, so
+ * nothing here uses that link: the scripts and tests that use the compiler API use 5.9 (`typescript`), and the
+ * build falls back to it.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
