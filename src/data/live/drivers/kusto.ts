@@ -137,6 +137,9 @@ class KustoDriver implements LiveDriver {
     for (const l of limits.slice(0, 1)) table.warnings.push(`the result was cut at the Kusto limit (${KUSTO_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB): ${l} — ${SPLIT_ADVICE}`);
     if (others.length || (completion?.HasErrors && !limits.length)) table.partialError = others.join("; ") || "the service reported errors (HasErrors) without details";
     if (completion?.Cancelled) table.partialError = [table.partialError, "the query was cancelled by the service"].filter(Boolean).join("; ");
+    // Every v2 answer ends with DataSetCompletion, which carries the errors after the rows: without it, neither
+    // the end of the rows nor the absence of such errors is known (a gateway's answer cut at a frame boundary).
+    if (!completion) table.partialError = [table.partialError, "the answer ends without its DataSetCompletion frame (the last of every v2 answer, which reports errors after the rows): it may be cut short"].filter(Boolean).join("; ");
     return table;
   }
 }
