@@ -45,7 +45,8 @@ export function columnNames(df: pl.DataFrame): string[] {
  */
 export function columnTypes(df: pl.DataFrame): DataType[] {
   const names = columnNames(df);
-  return names.includes("dtypes") ? names.map((n) => columnOf(df, n).dtype) : df.dtypes;
+  // Each column by its descriptor: columnOf would list every column again for each one.
+  return names.includes("dtypes") ? names.map((n) => (Reflect.getOwnPropertyDescriptor(df, n)?.value as pl.Series).dtype) : df.dtypes;
 }
 
 /** True when the frame has a column of that name. */

@@ -8,7 +8,7 @@
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isCategoricalText, isTextType, plainText, textExpr } from "../../common/dtypes";
-import { columnNames, columnOf } from "../../common/frames";
+import { columnNames, columnOf, columnTypes } from "../../common/frames";
 import { looksLikeTrinoRow, parseTrinoText, type Json } from "./trinoText";
 
 /** How deep struct columns are listed: ECS nests three or four levels. */
@@ -20,11 +20,12 @@ const PLAIN_SEGMENT = /^[A-Za-z0-9_@-]+$/;
 /** The fields of a frame: its columns and, for struct columns, their nested fields as dotted names. */
 export function fieldNames(df: pl.DataFrame): string[] {
   const out: string[] = [];
-  for (const name of columnNames(df)) {
+  // The types in one call: columnOf lists every column each time, so a 3,000-column export took ~2 s here.
+  const types = columnTypes(df);
+  columnNames(df).forEach((name, i) => {
     out.push(name);
-    const dtype = columnOf(df, name).dtype;
-    if (dtype.variant === "Struct") listStructFields(dtype, name, 1, out);
-  }
+    if (types[i].variant === "Struct") listStructFields(types[i], name, 1, out);
+  });
   return out;
 }
 
