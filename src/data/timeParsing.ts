@@ -579,8 +579,10 @@ function withYears(text: pl.Series, sample: readonly string[], options: TimePars
   if (year === undefined) {
     const by = options.writtenBy ?? new Date();
     const [h, mi, sec] = newestTime.slice(0, 8).split(":").map(Number);
-    year = by.getUTCFullYear();
-    if (Date.UTC(year, newestMonth - 1, newestDay, h, mi, sec) > by.getTime() + DAY_MS) year -= 1;
+    // From the year after writtenBy's: within the day's slack a January line can be next year's (a log east of UTC
+    // written at 23:30 UTC on 31 December says `Jan  1 00:30:00`).
+    year = by.getUTCFullYear() + 1;
+    while (Date.UTC(year, newestMonth - 1, newestDay, h, mi, sec) > by.getTime() + DAY_MS) year -= 1;
   }
   // Each row's year: the newest's, less the turns between them.
   const rowYear = pl.col("k").add(pl.lit(year - newestTurns)).cast(pl.Int32);

@@ -38,6 +38,13 @@ test("parseTimeSeries: a year from writtenBy, a year back at each turn of the ye
   assert.deepEqual(iso(late.series), ["2025-12-07T08:15:00.000Z", "2025-12-09T09:00:00.000Z"]);
   const sameDay = parseTimeSeries(pl.Series("t", ["Dec  7 08:15:00", "Dec  7 09:00:00"]), { writtenBy: new Date("2026-12-07T08:00:00Z") });
   assert.deepEqual(iso(sameDay.series), ["2026-12-07T08:15:00.000Z", "2026-12-07T09:00:00.000Z"], "a day's slack: syslog writes local time");
+  // The slack across New Year: a log east of UTC (UTC+1) whose last line, "Jan  1 00:30:00" local, was written at
+  // 23:30 UTC on 31 December: the latest year within a day of writtenBy is next year's, not writtenBy's own.
+  const newYear = parseTimeSeries(pl.Series("t", ["Dec 31 23:50:00", "Jan  1 00:30:00"]), { writtenBy: new Date("2026-12-31T23:30:00Z") });
+  assert.deepEqual(iso(newYear.series), ["2026-12-31T23:50:00.000Z", "2027-01-01T00:30:00.000Z"]);
+  assert.deepEqual([newYear.yearsAssumed?.first, newYear.yearsAssumed?.last], [2026, 2027]);
+  const newYearOnly = parseTimeSeries(pl.Series("t", ["Jan  1 00:10:00", "Jan  1 00:30:00"]), { writtenBy: new Date("2026-12-31T23:30:00Z") });
+  assert.deepEqual(iso(newYearOnly.series), ["2027-01-01T00:10:00.000Z", "2027-01-01T00:30:00.000Z"]);
 });
 
 test("the year option sets the newest time's year; 29 February only in a leap year (else no time, the text kept and quoted)", () => {
