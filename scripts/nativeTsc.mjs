@@ -3,7 +3,8 @@
  * The package (devDependency `typescript-native`, an npm alias of typescript@7) is a launcher; the compiler is a
  * native binary in an optional dependency per platform (@typescript/typescript-linux-x64…). Without it the launcher fails
  * with a stack trace naming only getExePath; this says which package is missing and what to run.
- * Both packages name their command tsc and npm links whichever it installed last as node_modules/.bin/tsc, so
+ * Both packages, and tslab's own TypeScript 5.0 (@tslab/typescript-for-tslab, which a fresh clone's npm install
+ * links there), name their command tsc; npm links whichever it installed last as node_modules/.bin/tsc, so
  * nothing here uses that link: the scripts and tests that use the compiler API use 5.9 (`typescript`), and the
  * build falls back to it.
  */
