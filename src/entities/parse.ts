@@ -87,7 +87,7 @@ export function entityFromObject(source: Json, options: EntityParseOptions = {})
   return new EntityParser([source], options).entity(source);
 }
 
-/** What a preserved list's reference to itself converts to: no item (dropped from the list holding it). */
+/** What a preserved list's reference to itself converts to: no item (dropped from the list holding it), no property value. */
 const SELF_REFERENCE = Symbol("self-reference");
 
 class EntityParser {
@@ -163,6 +163,8 @@ class EntityParser {
     const entitySchema: EntitySchema = entity.schema;
     for (const [key, raw] of deferred) {
       const converted = this.convert(raw, kindOf(schema, key));
+      // A reference to a preserved list this entity is an item of: no value (as it is no item of that list).
+      if (converted === SELF_REFERENCE) continue;
       const known = schemaKey(entitySchema, key);
       if (known !== undefined && (known === key || !Object.hasOwn(target, known))) (entity as unknown as Json)[known] = converted;
       else setOwnProperty(entity.AdditionalData, key, converted);
@@ -198,7 +200,7 @@ class EntityParser {
         }
       }
       if ("$ref" in raw || typeof raw.Type === "string" || expected) return this.entity(raw, expected);
-      return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, this.convert(v, undefined)]));
+      return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, this.convert(v, undefined)]).filter(([, v]) => v !== SELF_REFERENCE));
     }
     return raw;
   }

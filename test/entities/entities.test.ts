@@ -372,6 +372,16 @@ describe("alerts and entities from other exports", () => {
     const [loop] = parseEntities(looping) as Malware[];
     assert.deepEqual(loop.Files?.map((f) => f.Name), ["l.exe"]);
     assert.ok(createAlertGraph(new SecurityAlert({ SystemAlertId: "v2", Entities: looping })).hasNode("file:l.exe"));
+    // ...also where a property of one of its items (or a map inside one) refers to it: no item and no value (the
+    // parser's internal marker was left there, and shown as "Symbol(self-reference)" by toText and the entity views).
+    const backRef = JSON.stringify([{ $id: "1", Type: "malware", Name: "Back", Files: { $id: "2", $values: [{ $id: "3", Type: "file", Name: "m.exe", Owner: { $ref: "2" }, Meta: { List: { $ref: "2" }, Note: "n" } }] } }]);
+    const [back] = parseEntities(backRef) as Malware[];
+    const item = back.Files?.[0] as File;
+    assert.deepEqual(back.Files?.map((f) => f.Name), ["m.exe"]);
+    const values = (v: unknown): unknown[] => (v && typeof v === "object" ? Object.values(v).flatMap(values) : [v]);
+    assert.ok(!values(item.AdditionalData).some((v) => typeof v === "symbol"), item.toText());
+    assert.doesNotMatch(item.toText(), /Symbol/);
+    assert.deepEqual(item.AdditionalData.Meta, { Note: "n" });
     assert.deepEqual(rest, []);
     // In a graph: the host and the account are nodes of their own, linked to the alert, not one `unknown` node.
     const g = createAlertGraph(new SecurityAlert({ SystemAlertId: "v1", AlertName: "values", Entities: text }));
