@@ -92,12 +92,15 @@ export function windowsId(id: string): string {
 }
 
 /**
- * A file path as an identity: a POSIX path (from `/`, no backslash: Linux, as auditd, osquery and Defender on Linux
+ * A file path as an identity: a POSIX path (from one `/`, no backslash: Linux, as auditd, osquery and Defender on Linux
  * write it) as written, in its NFC form, since Linux tells `/tmp/x` from `/tmp/X`; any other (a drive, a UNC share, a
- * lone name) folded as Windows compares paths. Folding every path made two Linux files one entity.
+ * lone name) folded as Windows compares paths, its `/` read as `\` as Windows reads them, so `C:/dir/x.exe` (PowerShell,
+ * some exports) and `//server/share` are `C:\dir\x.exe` and `\\server\share`. Folding every path made two Linux files
+ * one entity; a leading `//` then a name is a UNC share written with slashes, not a Linux path.
  */
 function pathIdentity(path: string): string {
-  return path.startsWith("/") && !path.includes("\\") ? path.normalize("NFC") : foldIdentity(path);
+  const posix = path.startsWith("/") && !/^\/\/[^/]/.test(path) && !path.includes("\\");
+  return posix ? path.normalize("NFC") : foldIdentity(path).replaceAll("/", "\\");
 }
 
 /** Drops keys whose value is `undefined` (constructors take partial property objects). */
@@ -406,8 +409,8 @@ export class File extends Entity {
   }
 
   /**
-   * The full path, lower-cased (Windows paths are case-insensitive; a POSIX path `/…` keeps its case, as Linux does);
-   * without one, the strongest hash (`file:hash:…`).
+   * The full path, lower-cased with `/` read as `\` (Windows paths are case-insensitive and take either separator; a
+   * POSIX path `/…` keeps its case and slashes, as Linux does); without one, the strongest hash (`file:hash:…`).
    */
   override get key(): string {
     if (firstText(this.Name, this.Directory) !== undefined) return `file:${pathIdentity(this.FullPath)}`;

@@ -179,6 +179,17 @@ describe("entity keys", () => {
     // Windows paths still ignore case, a UNC path and a lone name too.
     same(new File({ FullPath: "\\\\FS01\\Share\\Tool.exe" }), new File({ FullPath: "\\\\fs01\\share\\tool.exe" }), "UNC path case");
     same(new File({ Name: "CMD.EXE" }), new File({ Name: "cmd.exe" }), "a name without a folder");
+    // Windows takes / as a separator (PowerShell and some exports write C:/…): one file, one process, either way.
+    same(new File({ FullPath: "C:/Dir/x.exe" }), new File({ FullPath: "C:\\dir\\X.exe" }), "drive path with forward slashes");
+    same(new File({ Directory: "C:/Users/bob/AppData", Name: "a.ps1" }), new File({ FullPath: "c:\\users\\bob\\appdata\\a.ps1" }), "folder with forward slashes");
+    same(new File({ FullPath: "C:\\Dir/sub\\x.exe" }), new File({ FullPath: "c:/dir/sub/x.exe" }), "mixed separators");
+    same(new File({ FullPath: "//FS01/Share/Tool.exe" }), new File({ FullPath: "\\\\fs01\\share\\tool.exe" }), "UNC path with forward slashes");
+    const win = (image: string): Process => new Process({ ProcessId: "500", ImageFile: new File({ FullPath: image }), Host: new Host({ HostName: "win1" }) });
+    same(win("C:/Windows/System32/cmd.exe"), win("C:\\Windows\\System32\\cmd.exe"), "one Windows process, either separator");
+    assert.equal(new File({ FullPath: "C:/Dir/x.exe" }).FullPath, "C:/Dir/x.exe", "the path is shown as written");
+    // Still Linux: a path from one / keeps its case and slashes; /// is no UNC share.
+    differ(new File({ FullPath: "/srv/Share/x" }), new File({ FullPath: "/srv/share/x" }), "Linux path stays case-sensitive");
+    differ(new File({ FullPath: "///srv/X" }), new File({ FullPath: "///srv/x" }), "/// is a Linux path");
     same(new Process({ ProcessId: "0x10", Host: new Host({ HostName: "WIN1.contoso.com" }) }), new Process({ ProcessId: "0x10", Host: new Host({ HostName: "win1" }) }), "pid on one host");
     differ(new Process({ ProcessId: "0x10", Host: new Host({ HostName: "10.0.0.1" }) }), new Process({ ProcessId: "0x10", Host: new Host({ HostName: "10.2.3.4" }) }), "pid on two hosts named by address");
     differ(new HostLogonSession({ SessionId: "0x3e7", Host: new Host({ HostName: "10.0.0.1" }) }), new HostLogonSession({ SessionId: "0x3e7", Host: new Host({ HostName: "10.2.3.4" }) }), "session on two hosts");
