@@ -27,6 +27,7 @@ import { expandHome, pathSettingProblem } from "../config/pathSetting";
 import { parseYamlText, readYamlText } from "../config/yamlFile";
 import { findUnknownOption } from "../common/errors";
 import { isDataFrame } from "../common/frames";
+import { HOST_IP_COLUMNS, ipSeries, pickIpColumn, SCHEMA_IP_COLUMNS } from "../common/ipColumns";
 import { fileProblemText } from "../common/messages";
 import { openRegularFile } from "../common/regularFile";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
@@ -784,15 +785,22 @@ export function geoLookup(ips: readonly string[] | DataFrame, options: GeoLookup
     const columns = df.columns;
     let ipColumn: string | undefined;
     if (options.ipColumn) {
-      if (!columns.includes(options.ipColumn)) {
+      // A struct column's field (`source.ip` in nested ECS) is named as ECS writes it.
+      if (!columns.includes(options.ipColumn) && !ipSeries(df, options.ipColumn)) {
         throw new GeoIpError(msg.geoIpColumnMissing(options.ipColumn, columns));
       }
       ipColumn = options.ipColumn;
     } else {
       ipColumn = IP_COLUMNS.find((c) => columns.includes(c)) ?? IP_COLUMNS.map((c) => columns.find((x) => x.toLowerCase() === c.toLowerCase())).find(Boolean);
-      if (!ipColumn) throw new GeoIpError(msg.geoNoIpColumn(IP_COLUMNS, columns));
+      // Else an event schema's address column (ECS source.ip, Zeek id.orig_h, Defender RemoteIP…), one end only.
+      const picked = ipColumn ? undefined : pickIpColumn(df, []);
+      if (picked?.ambiguous) throw new GeoIpError(msg.geoIpColumnAmbiguous(picked.ambiguous, columns));
+      ipColumn ??= picked?.column;
+      if (!ipColumn) throw new GeoIpError(msg.geoNoIpColumn([...IP_COLUMNS, ...SCHEMA_IP_COLUMNS, ...HOST_IP_COLUMNS], columns));
     }
-    const addresses = (df.getColumn(ipColumn).toArray() as unknown as unknown[]).map(addressText);
+    // ECS writes host.ip as a list of the host's addresses: its first is the row's.
+    const cells = (ipSeries(df, ipColumn)?.toArray() ?? []) as unknown[];
+    const addresses = cells.map((cell) => addressText(Array.isArray(cell) ? cell.find((a) => a !== null && a !== undefined && a !== "") : cell));
     const taken = new Set(columns);
     // A name the frame has gets `_geo` (then `_geo_2`…: a frame looked up twice already has `IpType_geo`).
     const rename = (c: string): string => {

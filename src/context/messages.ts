@@ -43,7 +43,7 @@ export const CONTEXT_ERRORS = {
   "context/geo-config-invalid": { class: "GeoIpError", when: "OtherProviders.GeoIPLite cannot be read from msticpyconfig.yaml", names: "the file, the setting" },
   "context/geo-env-var-unset": { class: "GeoIpError", when: "GeoIPLite's DBFolder reads an EnvironmentVar that is not set", names: "the file, the setting, the variable" },
   "context/geo-option": { class: "GeoIpError", when: "the database option is not auto, dbip or geolite, or an option name is unknown (misspelt)", names: "the value, close names" },
-  "context/geo-column-missing": { class: "GeoIpError", when: "geoLookup's ipColumn is not a column, or no IP column is found", names: "the column, the columns there are" },
+  "context/geo-column-missing": { class: "GeoIpError", when: "geoLookup's ipColumn is not a column, or no IP column is found, or two (source and destination)", names: "the column, the columns there are" },
   "context/geo-input-invalid": { class: "GeoIpError", when: "geoLookup is given something other than a list of IPs or a DataFrame", names: "what it accepts" },
 } as const satisfies ErrorCatalog<"context">;
 
@@ -239,6 +239,9 @@ export const contextMessages = {
     errorMessage("context/geo-column-missing", `geoLookup: ipColumn ${quotedName(name)} is not a column.${closeNames(name, columns)} Columns: ${nameList(columns)}`),
   geoNoIpColumn: (lookedFor: readonly string[], columns: readonly string[]) =>
     errorMessage("context/geo-column-missing", `geoLookup: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${nameList(columns)}`),
+  /** `candidates`: the event-schema address columns the frame has (both ends of a connection). */
+  geoIpColumnAmbiguous: (candidates: readonly string[], columns: readonly string[]) =>
+    errorMessage("context/geo-column-missing", `geoLookup: ${candidates.length} IP address columns (${nameList(candidates)}), one for each end; pass ipColumn to pick one. Columns: ${nameList(columns)}`),
   geoInputInvalid: () => errorMessage("context/geo-input-invalid", "geoLookup: pass a list of IP addresses or a DataFrame"),
 };
 

@@ -5,13 +5,19 @@ import { setOwnProperty } from "../common/json";
 import { EntityParseError } from "./entity";
 import { entitiesMessages as msg } from "./messages";
 import { columnNames, frameRecords, isDataFrame } from "../common/frames";
+import { HOST_IP_COLUMNS, ipSeries, pickIpColumn, SCHEMA_IP_COLUMNS } from "../common/ipColumns";
 import { notAFrameText } from "../common/notAFrame";
 import { decimalNumber } from "../common/decimal";
 import { GeoLocation, Ip } from "./types";
 
 /** Options of {@link ipsFromDataFrame}. */
 export interface IpsFromDataFrameOptions {
-  /** Column holding the IP address. Default: the first of `IPAddress`, `IpAddress`, `ClientIP`, `SourceIP`, `Address` present. */
+  /**
+   * Column holding the IP address (a struct column's field as `source.ip`). Default: the first of `IPAddress`,
+   * `IpAddress`, `ClientIP`, `SourceIP`, `Address` present, else the one event-schema address column present
+   * (ECS `source.ip`, `destination.ip`, `client.ip`, `server.ip`; Zeek `id.orig_h`, `id.resp_h`; Defender `RemoteIP`,
+   * `LocalIP`; ASIM, CIM, VPC flow and CEF names: docs/api.md), else ECS `host.ip`; two of them are refused, naming both.
+   */
   ipColumn?: string;
   /** Latitude column. Default `"Latitude"` when present (case-insensitive). */
   latitudeColumn?: string;
@@ -34,6 +40,9 @@ const IP_COLUMNS = ["IPAddress", "IpAddress", "ClientIP", "SourceIP", "Address"]
 function findColumn(columns: string[], name: string): string | undefined {
   return columns.find((c) => c === name) ?? columns.find((c) => c.toLowerCase() === name.toLowerCase());
 }
+
+/** Every name looked for when no ipColumn is given, in order. */
+const ALL_IP_COLUMNS = [...IP_COLUMNS, ...SCHEMA_IP_COLUMNS, ...HOST_IP_COLUMNS];
 
 function requireColumn(columns: string[], name: string, option: string): string {
   const found = findColumn(columns, name);
@@ -64,21 +73,31 @@ export function ipsFromDataFrame(df: DataFrame, options: IpsFromDataFrameOptions
   }
   // Column names come from the data: read past polars' column proxy (see common/frames.ts).
   const columns = columnNames(df);
-  const ipColumn = options.ipColumn
-    ? requireColumn(columns, options.ipColumn, "ipColumn")
-    : IP_COLUMNS.map((c) => findColumn(columns, c)).find((c): c is string => c !== undefined);
-  if (!ipColumn) throw new EntityParseError(msg.noIpColumn(IP_COLUMNS, columns));
+  let ipColumn: string;
+  if (options.ipColumn !== undefined) {
+    // A field of a struct column (`source.ip` in nested ECS) is named as ECS writes it.
+    const nested = !findColumn(columns, options.ipColumn) && ipSeries(df, options.ipColumn) !== undefined;
+    ipColumn = nested ? options.ipColumn : requireColumn(columns, options.ipColumn, "ipColumn");
+  } else {
+    const picked = pickIpColumn(df, IP_COLUMNS);
+    if (picked.ambiguous) throw new EntityParseError(msg.ipColumnAmbiguous(picked.ambiguous, columns));
+    if (picked.column === undefined) throw new EntityParseError(msg.noIpColumn(ALL_IP_COLUMNS, columns));
+    ipColumn = picked.column;
+  }
   const lat = options.latitudeColumn ? requireColumn(columns, options.latitudeColumn, "latitudeColumn") : findColumn(columns, "Latitude");
   const lon = options.longitudeColumn ? requireColumn(columns, options.longitudeColumn, "longitudeColumn") : findColumn(columns, "Longitude");
   const country = options.countryCodeColumn ? requireColumn(columns, options.countryCodeColumn, "countryCodeColumn") : undefined;
   const state = options.stateColumn ? requireColumn(columns, options.stateColumn, "stateColumn") : undefined;
   const city = options.cityColumn ? requireColumn(columns, options.cityColumn, "cityColumn") : undefined;
   const extra = (options.additionalColumns ?? []).map((c) => requireColumn(columns, c, "additionalColumns"));
-  const wanted = [...new Set([ipColumn, lat, lon, country, state, city, ...extra].filter((c): c is string => c !== undefined))];
-  const records = frameRecords(df, { columns: wanted });
+  const wanted = [...new Set([lat, lon, country, state, city, ...extra].filter((c): c is string => c !== undefined))];
+  const addresses = (ipSeries(df, ipColumn)?.toArray() ?? []) as unknown[];
+  const records = wanted.length ? frameRecords(df, { columns: wanted }) : addresses.map(() => ({}) as Record<string, unknown>);
   const source = options.source ?? "data";
-  return records.map((r) => {
-    const ip = new Ip({ Address: toText(r[ipColumn]) });
+  return records.map((r, i) => {
+    // ECS writes host.ip as a list of the host's addresses: its first is the row's.
+    const cell = Array.isArray(addresses[i]) ? (addresses[i] as unknown[]).find((a) => toText(a) !== undefined) : addresses[i];
+    const ip = new Ip({ Address: toText(cell) });
     const latitude = lat ? decimalNumber(r[lat]) : undefined;
     const longitude = lon ? decimalNumber(r[lon]) : undefined;
     if (latitude !== undefined && longitude !== undefined) {

@@ -7,7 +7,7 @@ import { notAFrameText } from "../common/notAFrame";
 /** Every code of src/entities, with what docs/errors.md says of it. */
 export const ENTITIES_ERRORS = {
   "entities/json-invalid": { class: "EntityParseError", when: "an Entities or ExtendedProperties cell is not valid JSON", names: "the cell (row and column), the parser's complaint" },
-  "entities/column-missing": { class: "EntityParseError", when: "ipsFromDataFrame is given a column that is not there, or finds no IP column", names: "the option, the column, the columns there are" },
+  "entities/column-missing": { class: "EntityParseError", when: "ipsFromDataFrame is given a column that is not there, or finds no IP column, or two (source and destination)", names: "the option, the column, the columns there are" },
   "entities/frame-input": { class: "EntityParseError", when: "ipsFromDataFrame is given something other than a DataFrame (a query not awaited, a variable never set, the rows as objects)", names: "what it was given, how to make it a DataFrame" },
   "entities/invalid-option": { class: "EntityParseError", when: "ipsFromDataFrame or new SecurityAlert is given an option it does not know, or a value of the wrong kind", names: "the option, the value, the options there are" },
   "entities/invalid-source": { class: "EntityParseError", when: "an entity is built from something other than an object of its properties (or, for Ip, Host, Account, Url, Dns and File, its address, name, URL or path as text)", names: "the class, what it was given, an example" },
@@ -37,6 +37,9 @@ export const entitiesMessages = {
     errorMessage("entities/column-missing", `ipsFromDataFrame: ${option} ${quotedName(name)} is not a column.${closeNames(name, columns)} Columns: ${nameList(columns)}`),
   noIpColumn: (lookedFor: readonly string[], columns: readonly string[]) =>
     errorMessage("entities/column-missing", `ipsFromDataFrame: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${nameList(columns)}`),
+  /** `candidates`: the event-schema address columns the frame has (both ends of a connection). */
+  ipColumnAmbiguous: (candidates: readonly string[], columns: readonly string[]) =>
+    errorMessage("entities/column-missing", `ipsFromDataFrame: ${candidates.length} IP address columns (${nameList(candidates)}), one for each end; pass ipColumn to pick one. Columns: ${nameList(columns)}`),
   /** `text`: the option's problem as the shared option check words it (common/errors.ts). */
   invalidOption: (text: string) => errorMessage("entities/invalid-option", text),
   /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */

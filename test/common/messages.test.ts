@@ -172,6 +172,7 @@ const SAMPLES: Record<string, Sample> = {
   "entitiesMessages.extendedPropertiesJson": () => [entities.extendedPropertiesJson("alert abc", "Unexpected end"), ["alert abc", "ExtendedProperties"]],
   "entitiesMessages.columnMissing": () => [entities.columnMissing("latitudeColumn", "Lat", ["Latitude"]), ["latitudeColumn", '"Lat"', "Latitude"]],
   "entitiesMessages.noIpColumn": () => [entities.noIpColumn(["IPAddress", "ClientIP"], ["x"]), ["IPAddress, ClientIP", "Columns: x"]],
+  "entitiesMessages.ipColumnAmbiguous": () => [entities.ipColumnAmbiguous(["source.ip", "destination.ip"], ["@timestamp", "source.ip", "destination.ip"]), ["2 IP address columns", "source.ip, destination.ip", "pass ipColumn", "Columns: @timestamp"]],
   "entitiesMessages.ipsInput": () => [entities.ipsInput("a Promise: put `await` before it"), ["ipsFromDataFrame", "DataFrame", "await"]],
   "entitiesMessages.invalidOption": () => [entities.invalidOption("ipsFromDataFrame: unknown option ipcolumn (did you mean ipColumn?); its options are ipColumn."), ["ipcolumn"]],
   "entitiesMessages.rowOutOfRange": () => [entities.rowOutOfRange(41, 41), ["row 41", "41 rows"]],
@@ -327,6 +328,7 @@ const SAMPLES: Record<string, Sample> = {
   "contextMessages.geoDatabaseChoice": () => [context.geoDatabaseChoice("maxmind", ["auto", "dbip", "geolite"]), ['"maxmind"', "auto, dbip, geolite"]],
   "contextMessages.geoIpColumnMissing": () => [context.geoIpColumnMissing("IpAddres", ["IPAddress"]), ['ipColumn "IpAddres"', "IPAddress"]],
   "contextMessages.geoNoIpColumn": () => [context.geoNoIpColumn(["IPAddress"], ["x"]), ["IPAddress", "Columns: x"]],
+  "contextMessages.geoIpColumnAmbiguous": () => [context.geoIpColumnAmbiguous(["id.orig_h", "id.resp_h"], ["ts", "id.orig_h", "id.resp_h"]), ["geoLookup", "2 IP address columns", "id.orig_h, id.resp_h", "pass ipColumn"]],
   "contextMessages.geoInputInvalid": () => [context.geoInputInvalid(), ["geoLookup"]],
 
   "visMessages.timelineNotADataFrame": () => [vis.timelineNotADataFrame("timeline", "an empty array"), ["timeline()", "an empty array"]],

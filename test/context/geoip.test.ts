@@ -129,6 +129,19 @@ describe("geoLookup with the shipped DB-IP database", () => {
     assert.throws(() => geoLookup(pl.DataFrame({ x: ["8.8.8.8"] })), { name: "GeoIpError", code: "context/geo-column-missing", message: /Columns: x$/ });
   });
 
+  it("looks up the address column of an event schema (ECS, Zeek, Defender), one end only", () => {
+    const country = (df: pl.DataFrame, options = {}): unknown[] => geoLookup(df, options).getColumn("CountryCode").toArray();
+    assert.deepEqual(country(pl.DataFrame({ "@timestamp": ["t"], "source.ip": ["8.8.8.8"], "host.ip": ["10.0.0.1"] })), ["US"]);
+    assert.deepEqual(country(pl.DataFrame({ Timestamp: ["t"], RemoteIP: ["8.8.8.8"] })), ["US"]);
+    assert.deepEqual(country(pl.DataFrame([pl.Series("source", [{ ip: "8.8.8.8", port: 53 }])])), ["US"], "nested ECS source.ip");
+    assert.deepEqual(country(pl.DataFrame([pl.Series("source", [{ ip: "8.8.8.8" }])]), { ipColumn: "source.ip" }), ["US"], "named nested field");
+    assert.deepEqual(country(pl.DataFrame({ "id.orig_h": ["10.0.0.1"], "id.resp_h": ["8.8.8.8"] }), { ipColumn: "id.resp_h" }), ["US"]);
+    assert.throws(() => geoLookup(pl.DataFrame({ "id.orig_h": ["10.0.0.1"], "id.resp_h": ["8.8.8.8"] })), {
+      code: "context/geo-column-missing",
+      message: /geoLookup: 2 IP address columns \(id\.orig_h, id\.resp_h\), one for each end; pass ipColumn/,
+    });
+  });
+
   it("gives Ip entities without coordinates a location, leaving the others alone", () => {
     const own = new GeoLocation({ Latitude: 1, Longitude: 2 });
     const ips = [new Ip({ Address: "148.251.12.164" }), new Ip({ Address: "10.0.0.1" }), new Ip({ Address: "8.8.8.8", Location: own })];

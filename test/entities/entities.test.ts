@@ -332,6 +332,31 @@ describe("ipsFromDataFrame", async () => {
     assert.throws(() => ipsFromDataFrame(df, { ipColumn: "IPAdress" }), { code: "entities/column-missing", message: /ipColumn "IPAdress" .*Did you mean IPAddress/ });
     assert.throws(() => ipsFromDataFrame(pl.DataFrame({ x: [1] })), { code: "entities/column-missing", message: /IPAddress.*Columns: x$/ });
   });
+
+  it("finds the address column of ECS, Zeek, Defender and other event schemas; two ends of a connection are refused naming both", () => {
+    const addresses = (frame: pl.DataFrame, options = {}): (string | undefined)[] => ipsFromDataFrame(frame, options).map((ip) => ip.Address);
+    // One end only: that column, flat (Kibana CSV, Zeek JSON) or nested (ECS NDJSON read by polars).
+    assert.deepEqual(addresses(pl.DataFrame({ "@timestamp": ["t1", "t2"], "client.ip": ["203.0.113.7", "198.51.100.2"] })), ["203.0.113.7", "198.51.100.2"]);
+    assert.deepEqual(addresses(pl.DataFrame({ "event.code": ["4624"], "source.ip": ["10.1.2.3"], "host.ip": ["10.9.9.9"] })), ["10.1.2.3"], "host.ip is the logging host beside an event's source");
+    assert.deepEqual(addresses(pl.DataFrame({ "host.name": ["web1"], "host.ip": ["10.9.9.9"] })), ["10.9.9.9"], "host.ip alone");
+    assert.deepEqual(addresses(pl.DataFrame([pl.Series("host", [{ name: "web1", ip: ["fe80::1", "10.9.9.9"] }, { name: "web2", ip: ["10.9.9.8"] }])])), ["fe80::1", "10.9.9.8"], "a list of the host's addresses: its first");
+    const nested = pl.DataFrame([pl.Series("source", [{ ip: "192.0.2.10", port: 5 }, { ip: "192.0.2.11", port: 6 }])]);
+    assert.deepEqual(addresses(nested), ["192.0.2.10", "192.0.2.11"], "ECS nested source.ip");
+    assert.deepEqual(addresses(nested, { ipColumn: "source.ip" }), ["192.0.2.10", "192.0.2.11"], "named nested field");
+    assert.deepEqual(addresses(pl.DataFrame({ Timestamp: ["t"], RemoteIP: ["8.8.8.8"], RemotePort: [53] })), ["8.8.8.8"]);
+    assert.deepEqual(addresses(pl.DataFrame({ SrcIpAddr: ["192.0.2.1"], EventProduct: ["x"] })), ["192.0.2.1"], "ASIM");
+    assert.deepEqual(addresses(pl.DataFrame({ "Remoteip": ["192.0.2.9"] })), ["192.0.2.9"], "in any case");
+    // Both ends: which one is the user's choice.
+    const both = (columns: Record<string, string[]>, names: RegExp): void =>
+      assert.throws(() => ipsFromDataFrame(pl.DataFrame(columns)), { code: "entities/column-missing", message: names });
+    both({ "source.ip": ["10.0.0.1"], "destination.ip": ["8.8.8.8"], "host.ip": ["10.0.0.1"] }, /2 IP address columns \(source\.ip, destination\.ip\), one for each end; pass ipColumn/);
+    both({ ts: ["1"], "id.orig_h": ["10.0.0.1"], "id.resp_h": ["8.8.8.8"] }, /\(id\.orig_h, id\.resp_h\)/);
+    both({ LocalIP: ["10.0.0.1"], RemoteIP: ["8.8.8.8"] }, /\(RemoteIP, LocalIP\)/);
+    assert.deepEqual(addresses(pl.DataFrame({ "id.orig_h": ["10.0.0.1"], "id.resp_h": ["8.8.8.8"] }), { ipColumn: "id.resp_h" }), ["8.8.8.8"]);
+    // A one-address name still comes first (a sign-in export with ECS copies), and nothing found lists every name looked for.
+    assert.deepEqual(addresses(pl.DataFrame({ IPAddress: ["1.1.1.1"], "source.ip": ["2.2.2.2"], "destination.ip": ["3.3.3.3"] })), ["1.1.1.1"]);
+    assert.throws(() => ipsFromDataFrame(pl.DataFrame({ x: ["1"] })), { message: /looked for IPAddress, .*source\.ip, .*id\.orig_h, .*RemoteIP, .*host\.ip\)/ });
+  });
 });
 
 describe("alerts and entities from other exports", () => {

@@ -1,0 +1,80 @@
+/**
+ * Which column of a frame holds "the" IP address, for functions that take a frame of addresses without being told
+ * (ipsFromDataFrame, geoLookup). A frame with one address per row names it `IPAddress`, `ClientIP`… (Sentinel,
+ * MSTICPy); event schemas name each end of a connection (ECS `source.ip`/`destination.ip`, Zeek `id.orig_h`/
+ * `id.resp_h`, Defender `LocalIP`/`RemoteIP`), and which end is wanted is the user's choice: one such column present
+ * is the address, two are refused naming both.
+ */
+import type pl from "nodejs-polars";
+import { columnNames, columnOf } from "./frames";
+
+/**
+ * The address columns of event schemas (one per end of a connection), as the schemas in src/data/schemas read them:
+ * ECS, Zeek conn.log, Defender Device*Events, ASIM (`SrcIpAddr`), Splunk CIM and Suricata EVE (`src_ip`), AWS VPC flow
+ * logs (`srcaddr`), CEF (`DestinationIP`; its `SourceIP` is among the one-address names).
+ */
+export const SCHEMA_IP_COLUMNS: readonly string[] = [
+  "source.ip", "destination.ip", "client.ip", "server.ip",
+  "id.orig_h", "id.resp_h",
+  "RemoteIP", "LocalIP",
+  "SrcIpAddr", "DstIpAddr",
+  "src_ip", "dest_ip",
+  "srcaddr", "dstaddr",
+  "DestinationIP",
+];
+
+/**
+ * ECS's reporting host's own addresses: the address when it is the only one, as in a host inventory; beside an
+ * event's source or destination it is the machine that logged it, not a party (Winlogbeat logons have both).
+ */
+export const HOST_IP_COLUMNS: readonly string[] = ["host.ip"];
+
+/** What {@link pickIpColumn} found: the column, or the schema columns that make the frame ambiguous. */
+export type IpColumnPick = { column: string; ambiguous?: undefined } | { column?: undefined; ambiguous: string[] } | { column?: undefined; ambiguous?: undefined };
+
+/** A field's name in the frame: the column (exact, else in any case), or a struct column's field as `head.field`. */
+function findField(df: pl.DataFrame, columns: readonly string[], name: string): string | undefined {
+  const flat = columns.find((c) => c === name) ?? columns.find((c) => c.toLowerCase() === name.toLowerCase());
+  // Nested NDJSON (ECS as Elastic and Beats write it): a struct column `source` with a field `ip`.
+  return flat ?? (name.includes(".") && ipSeries(df, name) ? name : undefined);
+}
+
+/**
+ * The IP column: the first of `oneAddress` present (the caller's list, as before), else the one schema address
+ * column present (several are `ambiguous`), else `host.ip`.
+ */
+export function pickIpColumn(df: pl.DataFrame, oneAddress: readonly string[]): IpColumnPick {
+  const columns = columnNames(df);
+  for (const name of oneAddress) {
+    const found = findField(df, columns, name);
+    if (found !== undefined) return { column: found };
+  }
+  for (const tier of [SCHEMA_IP_COLUMNS, HOST_IP_COLUMNS]) {
+    const present = [...new Set(tier.map((name) => findField(df, columns, name)).filter((c): c is string => c !== undefined))];
+    if (present.length === 1) return { column: present[0] };
+    if (present.length) return { ambiguous: present };
+  }
+  return {};
+}
+
+/** The values of an IP column {@link pickIpColumn} or the user named: a column, or a struct column's field. */
+export function ipSeries(df: pl.DataFrame, name: string): pl.Series | undefined {
+  const columns = columnNames(df);
+  if (columns.includes(name)) return columnOf(df, name);
+  const parts = name.split(".");
+  for (let cut = parts.length - 1; cut >= 1; cut -= 1) {
+    const head = parts.slice(0, cut).join(".");
+    if (!columns.includes(head)) continue;
+    let current: pl.Series | undefined = columnOf(df, head);
+    for (const part of parts.slice(cut)) {
+      const fields = current.dtype.variant === "Struct" ? ((current.dtype as unknown as { inner?: { name: string }[] }).inner ?? []) : [];
+      if (!fields.some((f) => f.name === part)) {
+        current = undefined;
+        break;
+      }
+      current = current.struct.field(part);
+    }
+    if (current) return current.rename(name);
+  }
+  return undefined;
+}
