@@ -9,7 +9,7 @@
  *       - name: ip_type
  *         step_type: pivot            # a pivot function: entity + function
  *         entity: IpAddress           # MSTICPy's names or huntlab's (Ip)
- *         function: util.ipType       # namespace.function (queries: LocalData.Family.query)
+ *         function: util.ipType       # namespace.function (queries: LocalData.Family.query); MSTICPy's util.ip_type too
  *         params: {column: AllExtIPs, join: left}
  *       - name: public_only
  *         step_type: filter           # polars filter (MSTICPy: pd_accessor query)
@@ -30,6 +30,7 @@ import fs from "node:fs";
 import pl, { type DataType } from "nodejs-polars";
 import { parseYamlText, readYamlText, type YamlLimits } from "../config/yamlFile";
 import { namespaceOf, pivotEntityName } from "./attach";
+import { huntlabFunctionName } from "./msticpyNames";
 import { PIVOT_JOINS } from "./input";
 import { displayStep, PivotChain, teeStep, type ChainStep } from "./chain";
 import { PivotError, pivotMessages as msg, showValue } from "./messages";
@@ -100,6 +101,9 @@ function resolveFunction(where: string, label: string, step: Obj): PivotFunction
   const [ns, ...rest] = step.function.split(".");
   const namespace = namespaceOf(entityName, ns);
   if (!namespace) throw new PivotError(msg.pipeline(where, label, `entities.${entityName} has no namespace "${ns}"`));
+  // MSTICPy's name of a function huntlab has (`util.ip_type`, `ti.lookup_ip_OTX`): pipelines are pasted from MSTICPy.
+  const alias = rest.length === 1 && !Object.hasOwn(namespace, rest[0]) ? huntlabFunctionName(ns, rest[0]) : undefined;
+  if (alias !== undefined && Object.hasOwn(namespace, alias)) rest[0] = alias;
   try {
     let target: unknown = namespace;
     for (const part of rest) target = (target as PivotNamespace)[part];

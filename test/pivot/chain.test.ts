@@ -163,6 +163,26 @@ describe("pivot chains and pipelines", () => {
     assert.deepEqual(col(await run(["{step_type: pivot_display, params: {cols: [select], head: 1}}"]), "select"), ["a", "b", "c", "d"], "display passes the frame on");
   });
 
+  it("a pipeline written with MSTICPy's function names runs as with huntlab's; MSTICPy functions huntlab lacks are refused", async () => {
+    const msticpy = PIPELINE.replace("function: util.ipType", "function: util.ip_type").replace("function: ti.lookupIp_LocalTI", "function: ti.lookup_ip_LocalTI");
+    assert.notEqual(msticpy, PIPELINE);
+    const { value: df } = await captured(() => runPipeline(SIGNINS, msticpy));
+    const { value: expected } = await captured(() => runPipeline(SIGNINS, PIPELINE));
+    assert.deepEqual(df.toRecords(), expected.toRecords());
+    assert.deepEqual(col(df, "user"), ["ann", "cy", "dee"]);
+    const step = (entity: string, fn: string) => `pipelines:\n  p:\n    steps:\n      - {name: s, step_type: pivot, entity: ${entity}, function: ${fn}, params: {column: v}}\n`;
+    const one = async (entity: string, fn: string, values: string[]) => (await runPipeline(pl.DataFrame({ v: values }), step(entity, fn))).columns;
+    assert.ok((await one("IpAddress", "ti.lookup_ip", ["148.251.12.164"])).includes("Severity"), "ti.lookup_ip");
+    assert.ok((await one("Url", "util.url_components", ["https://evil.example:8443/x"])).includes("Port"), "util.url_components");
+    assert.ok((await one("Dns", "util.dns_components", ["a.b.example.co.uk"])).includes("RegisteredDomain"), "util.dns_components");
+    assert.ok((await one("File", "util.file_hash_type", ["d41d8cd98f00b204e9800998ecf8427e"])).includes("HashType"), "util.file_hash_type");
+    // Not in huntlab: refused as before, naming huntlab's functions.
+    await assert.rejects(() => runPipeline(SIGNINS, step("IpAddress", "util.ip_rev_resolve")), (e: PivotError) => e.code === "pivot/pipeline" && /ip_rev_resolve/.test(e.message) && /ipType/.test(e.message));
+    await assert.rejects(() => runPipeline(SIGNINS, step("IpAddress", "ti.lookup_ip_NoSuchProvider")), (e: PivotError) => e.code === "pivot/pipeline" && /lookup_ip_NoSuchProvider/.test(e.message));
+    // A name of another entity's function is not this entity's.
+    await assert.rejects(() => runPipeline(SIGNINS, step("IpAddress", "util.url_components")), (e: PivotError) => e.code === "pivot/pipeline" && /url_components/.test(e.message));
+  });
+
   it("pipeline errors name the step: bad ones before running, failing ones when they fail", async () => {
     const bad = (steps: string) => `pipelines:\n  p:\n    steps:\n${steps}`;
     await assert.rejects(
