@@ -24,6 +24,8 @@ export interface ServiceFaults {
   onDelay?: () => void;
   /** Rows returned at most; more rows → the limit's partial error. */
   rowLimit?: number;
+  /** With rowLimit: a detail of the partial error before the limit's (the limit is not the first of `details`). */
+  rowLimitAfter?: string;
   /** Return the rows with a non-limit partial error. */
   partialError?: string;
   /**
@@ -175,7 +177,9 @@ export class LogAnalyticsTwin extends LoopbackTwin {
     const answer: Record<string, unknown> = {};
     if (this.faults.rowLimit !== undefined && rows.length > this.faults.rowLimit) {
       rows = rows.slice(0, this.faults.rowLimit);
-      answer.error = { code: "PartialError", message: "There were some errors when processing your query.", details: [{ code: "EngineError", message: "Something went wrong processing your query on the server.", innererror: { code: "-2133196797", message: "Query result set has exceeded the internal data size limit 67108864 (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)", severity: 2, severityName: "Error" } }] };
+      const limit = { code: "EngineError", message: "Something went wrong processing your query on the server.", innererror: { code: "-2133196797", message: "Query result set has exceeded the internal data size limit 67108864 (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)", severity: 2, severityName: "Error" } };
+      const before = this.faults.rowLimitAfter === undefined ? [] : [{ code: "EngineError", message: this.faults.rowLimitAfter, severity: 2, severityName: "Error" }];
+      answer.error = { code: "PartialError", message: "There were some errors when processing your query.", details: [...before, limit] };
     } else if (this.faults.partialError) {
       rows = rows.slice(0, Math.ceil(rows.length / 2));
       answer.error = { code: "PartialError", message: "There were some errors when processing your query.", details: [{ code: "EngineError", message: this.faults.partialError }] };

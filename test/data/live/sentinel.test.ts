@@ -260,6 +260,18 @@ describe("MSSentinel provider against the Log Analytics twin", () => {
     assert.deepEqual(qp.lastWarnings, warnings);
   });
 
+  it("finds the limit among a partial error's details, not only in the first; the other details are a partial result", async () => {
+    const warnings: string[] = [];
+    const qp = await connected({ warn: (m: string) => warnings.push(m) });
+    twins.logAnalytics.faults = { rowLimit: 10, rowLimitAfter: "Partial query failure: workspace B did not answer" };
+    const df = await qp.WindowsSecurity.list_host_logons();
+    assert.equal(df.height, 10);
+    const limit = warnings.filter((w) => /500,000 rows \/ 64 MB/.test(w));
+    assert.equal(limit.length, 1, warnings.join("\n"));
+    assert.match(limit[0], /WindowsSecurity\.list_host_logons: .*E_QUERY_RESULT_SET_TOO_LARGE.*split_query_by/);
+    assert.ok(warnings.some((w) => /partial result: .*workspace B did not answer/.test(w) && !/E_QUERY_RESULT_SET_TOO_LARGE/.test(w)), warnings.join("\n"));
+  });
+
   it("returns the rows of a partial result with a warning", async () => {
     const warnings: string[] = [];
     const qp = await connected({ warn: (m: string) => warnings.push(m) });

@@ -274,6 +274,31 @@ export function oneApiMessage(error: unknown, mask: (text: string) => string): {
   return { code: mask(code), message: maskedCut(message, 1000, mask) };
 }
 
+/** How many detail paths {@link oneApiMessages} reads: a service's answer, not to be walked without end. */
+const MAX_ERROR_PATHS = 32;
+
+/**
+ * Every detail of a OneAPI error, one `{code, message}` per path to a last `innererror`/detail (each entry of every
+ * `details` list, not only the first), built and masked as {@link oneApiMessage} builds its one: a PartialError whose
+ * row-limit detail is not the first of its `details` was read as its first detail only.
+ */
+export function oneApiMessages(error: unknown, mask: (text: string) => string): { code: string; message: string }[] {
+  const out: { code: string; message: string }[] = [];
+  const walk = (node: Record<string, unknown>, code: string, message: string, depth: number): void => {
+    if (out.length >= MAX_ERROR_PATHS) return;
+    const children = node.innererror !== undefined && node.innererror !== null ? [node.innererror] : Array.isArray(node.details) ? node.details : [];
+    const objects = children.filter((c): c is Record<string, unknown> => c !== null && typeof c === "object");
+    if (!objects.length || depth >= 8) {
+      out.push({ code: mask(code), message: maskedCut(message, 1000, mask) });
+      return;
+    }
+    for (const child of objects) walk(child, child.code ? `${code}/${String(child.code)}` : code, child.message ? String(child.message) : message, depth + 1);
+  };
+  const e = (error ?? {}) as Record<string, unknown>;
+  walk(e, String(e.code ?? "Error"), String(e["@message"] ?? e.message ?? ""), 0);
+  return out;
+}
+
 /**
  * The error of an answer for {@link oneApiMessage}: OneAPI's `error: {code, message…}`, or an OAuth-style string
  * `error` with its `error_description` beside it (Log Analytics' 403 for a refused or expired grant).

@@ -8,7 +8,7 @@
 import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { isoTime } from "../chunks";
 import { joinUrl } from "../urls";
-import { AZURE_SERVER_TIMEOUT_MARGIN_MS, answerError, azureCloud, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
+import { AZURE_SERVER_TIMEOUT_MARGIN_MS, answerError, azureCloud, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, oneApiMessages, postWithAzureToken, text } from "./azure";
 import type { AzureTokens } from "../azureAuth";
 import { revealHidden } from "../../../common/hiddenChars";
 import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
@@ -156,10 +156,12 @@ class SentinelDriver implements LiveDriver {
       warnings: [],
     };
     if (answer.error) {
-      const { code, message } = oneApiMessage(answer.error, mask);
-      const text = `${code}: ${message}`;
-      if (isResultLimit(text)) table.warnings.push(`the result was cut at the Log Analytics limit (${LOG_ANALYTICS_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB): ${text} — ${SPLIT_ADVICE}`);
-      else table.partialError = text;
+      // Every detail: the row-limit one need not be the first of a PartialError's details.
+      const texts = [...new Set(oneApiMessages(answer.error, mask).map(({ code, message }) => `${code}: ${message}`))];
+      const limit = texts.find(isResultLimit);
+      const others = texts.filter((t) => !isResultLimit(t));
+      if (limit) table.warnings.push(`the result was cut at the Log Analytics limit (${LOG_ANALYTICS_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB): ${limit} — ${SPLIT_ADVICE}`);
+      if (others.length) table.partialError = others.join("; ");
     } else if (primary.rows.length >= LOG_ANALYTICS_LIMITS.rows) {
       table.warnings.push(`${primary.rows.length.toLocaleString("en-US")} rows: at the Log Analytics limit (${LOG_ANALYTICS_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB), rows may be missing — ${SPLIT_ADVICE}`);
     }
