@@ -61,6 +61,25 @@ describe("Kusto driver: limit errors in the answer", () => {
     assert.match(cut.partialError ?? "", /ends without its DataSetCompletion frame.*may be cut short/);
   });
 
+  it("finds a truncation among an error's details, not only in the first; the other details are a partial result", () => {
+    const driver = createKustoDriver({ mask: (t: string) => t } as never) as unknown as { tableOf(r: unknown, s: number, d: unknown): LiveTable };
+    const error = {
+      code: "PartialError",
+      message: "There were some errors when processing your query.",
+      details: [
+        { code: "EngineError", message: "Partial query failure: cluster B did not answer" },
+        { code: "LimitsExceeded", message: "Query result set has exceeded the internal record count limit 500000 (E_QUERY_RESULT_SET_TOO_LARGE)." },
+      ],
+    };
+    const table = driver.tableOf({ queryName: "Q" }, 200, [
+      { FrameType: "DataTable", TableKind: "PrimaryResult", Columns: [{ ColumnName: "a", ColumnType: "long" }], Rows: [[1], [2]] },
+      { FrameType: "DataSetCompletion", HasErrors: true, Cancelled: false, OneApiErrors: [{ error }] },
+    ]);
+    assert.equal(table.warnings.length, 1, table.warnings.join("\n"));
+    assert.match(table.warnings[0], /Kusto limit.*PartialError\/LimitsExceeded: .*E_QUERY_RESULT_SET_TOO_LARGE/);
+    assert.equal(table.partialError, "PartialError/EngineError: Partial query failure: cluster B did not answer");
+  });
+
   it("warns once about truncation sent both inline and in the completion frame with different codes", () => {
     const driver = createKustoDriver({ mask: (t: string) => t } as never) as unknown as { tableOf(r: unknown, s: number, d: unknown): LiveTable };
     const truncation = (code: string) => ({ error: { code, "@message": "Query result set has exceeded the internal record count limit 500000 (E_QUERY_RESULT_SET_TOO_LARGE)." } });

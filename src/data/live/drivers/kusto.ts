@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { joinUrl } from "../urls";
 import { chooseKustoCluster } from "../kustoClusters";
-import { AZURE_SERVER_TIMEOUT_MARGIN_MS, answerError, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
+import { AZURE_SERVER_TIMEOUT_MARGIN_MS, answerError, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, oneApiMessages, postWithAzureToken, text } from "./azure";
 import type { AzureTokens } from "../azureAuth";
 import { stringifyExact } from "../../../common/json";
 import type { LiveColumn, LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
@@ -114,7 +114,8 @@ class KustoDriver implements LiveDriver {
     const primaries = frames.filter((f) => f.FrameType === "DataTable" && f.TableKind === "PrimaryResult");
     const primary = primaries[0];
     const completion = frames.find((f) => f.FrameType === "DataSetCompletion");
-    const errors = (completion?.OneApiErrors ?? []).map((e) => oneApiMessage(e.error, mask));
+    // Every detail of each error: a truncation need not be the first of its `details`.
+    const errors = (completion?.OneApiErrors ?? []).flatMap((e) => oneApiMessages(e.error, mask));
     if (!primary || !Array.isArray(primary.Columns)) {
       if (errors.length) throw fail(errors[0].code, errors[0].message);
       throw fail("NoPrimaryResult", "the answer has no PrimaryResult table");
@@ -124,7 +125,7 @@ class KustoDriver implements LiveDriver {
     for (const row of primary.Rows ?? []) {
       if (Array.isArray(row)) rows.push(row);
       // A failure after the rows began: an object with OneApiErrors in place of a row.
-      else if (row && typeof row === "object") for (const e of ((row as Frame).OneApiErrors ?? [])) { const m = oneApiMessage(e.error, mask); inline.push(`${m.code}: ${m.message}`); }
+      else if (row && typeof row === "object") for (const e of ((row as Frame).OneApiErrors ?? [])) for (const m of oneApiMessages(e.error, mask)) inline.push(`${m.code}: ${m.message}`);
     }
     const columns = primary.Columns.map((c) => ({ name: String(c.ColumnName), type: azureColumnType(c.ColumnType ?? c.DataType) }));
     const table: LiveTable = { columns, rows: dynamicAsJson(columns, rows), warnings: [] };
