@@ -11,6 +11,7 @@
  */
 
 import type { ClientLibrary, MountView, ViewConfig, ViewContext } from "../../display/viewConfig";
+import { sleepWhenIdle } from "./renderLoop";
 
 export type { MountView, ViewContext };
 
@@ -36,8 +37,9 @@ function registry(): Registry {
   return (w[REGISTRY] ??= { mods: {}, loading: {}, css: {}, slots: {} });
 }
 
-/** Set-up a library needs once it is evaluated (cytoscape-dagre registers itself with cytoscape). */
+/** Set-up a library needs once it is evaluated (cytoscape-dagre registers itself with cytoscape; Cytoscape's render loop sleeps while idle). */
 const LIBRARY_INIT: Record<string, (exports: any, libs: Record<string, any>) => void> = {
+  cytoscape: (cy) => sleepWhenIdle(cy),
   "cytoscape-dagre": (ext, libs) => libs.cytoscape.use(ext),
 };
 
