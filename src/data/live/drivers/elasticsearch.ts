@@ -25,7 +25,7 @@
  */
 import { QueryError, SPLIT_ADVICE, dataMessages as msg, dataWarnings } from "../../messages";
 import { excerpt } from "../http";
-import { parseRetryAfter } from "../../../common/retryAfter";
+import { throttleNote } from "../../../common/retryAfter";
 import { buildEsSearchBody, EsDslError, esJsonLiteral, type Json, type JsonObject } from "../esdsl";
 import { elasticDatePatterns, elasticEpochScales, elasticFieldTypes, elasticTable, type ElasticHit } from "../elasticColumns";
 import type { LiteralType, LiteralValue, LiveDriver, LiveHttpResponse, LiveRequest, LiveSettings, LiveTable } from "../types";
@@ -241,8 +241,7 @@ class ElasticsearchDriver implements LiveDriver {
     // Before any row (the mapping, the point in time, the first page): the query is named as for a later page.
     if (res.status === 401 || res.status === 403) throw new QueryError(msg.liveQueryAuth(where, this.#flavor, res.status, what, detail));
     // A 429/503 comes here after the client's retries, or at once when the service asked for a longer wait than it waits.
-    const after = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers["retry-after"]) : undefined;
-    const wait = after ? `; ${this.#flavor} asked to wait ${Math.ceil(after / 1000)} s (Retry-After): rerun the query after that wait` : "";
+    const wait = throttleNote(this.#flavor, res.status, res.headers["retry-after"]);
     throw new QueryError(msg.liveQueryFailed(where, this.#flavor, `HTTP ${res.status} ${type}`.trim(), `${what}: ${reason}${wait}`));
   }
 

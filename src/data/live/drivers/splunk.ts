@@ -22,7 +22,7 @@
 import { isIPv6 } from "node:net";
 import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { excerpt } from "../http";
-import { parseRetryAfter } from "../../../common/retryAfter";
+import { throttleNote } from "../../../common/retryAfter";
 import { splLiteral } from "../spl";
 import { splunkTable } from "../splunkColumns";
 import type { LiteralType, LiteralValue, LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
@@ -255,8 +255,7 @@ class SplunkDriver implements LiveDriver {
       const messages = messagesOf(parseJson(text));
       const shown = messages.length ? messages.map((m) => m.text).join("; ") : excerpt(text, 300, this.#settings.mask);
       // A 429/503 comes here after the client's retries, or at once when Splunk asked for a longer wait than it waits.
-      const after = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers["retry-after"]) : undefined;
-      const wait = after ? `; Splunk asked to wait ${Math.ceil(after / 1000)} s (Retry-After): rerun the query after that wait` : "";
+      const wait = throttleNote("Splunk", res.status, res.headers["retry-after"]);
       throw new QueryError(msg.liveQueryFailed(request.queryName, "Splunk", `HTTP ${res.status}`, this.#settings.mask(`${shown}${wait}`)));
     }
     const parsed = parseSplunkExport(text);
