@@ -532,7 +532,9 @@ async function unitTests(nodeBin, env, files) {
  * A browser stage (browser, views, jupyterlab): its files in one shared process, like the unit
  * stage's groups, so they share one Node (tsx, huntlab's modules) and one Chromium
  * with its warm pages (test/browser/sharedChromium.ts): each file's own process
- * and Chromium cost ~3-5 s of CPU. Files marked {@link OWN_PROCESS} run after it,
+ * and Chromium cost ~3-5 s of CPU. The notebook stages run so too: a notebook test file's own
+ * process (tsx, polars, the modules it imports) cost ~1.3 s of CPU, 15 files ~20 s, ~6 s shared;
+ * their kernels are processes of their own either way. Files marked {@link OWN_PROCESS} run after it,
  * one at a time, each in a process of its own (test-results/NAME-own.tap).
  * `serial` (HUNTLAB_TEST_SERIAL) keeps one process per file.
  */
@@ -667,7 +669,7 @@ async function taskTest(ctx) {
   // headless run does, so notebooks.test.ts leaves that run to it (test/notebooks/notebookRuns.ts, checkedInJupyterLab).
   const notebookEnv = () => (labReady ? { ...env, HUNTLAB_TEST_JUPYTERLAB: ROOT } : env);
   const notebookLane = async () => {
-    add(await nodeTests(nodeBin, notebookEnv(), "notebooks", feeds, { extra: ["--test-concurrency=1"], quiet }));
+    add(await browserStage(nodeBin, notebookEnv(), "notebooks", feeds, { quiet, serial }));
     add(await browserStage(nodeBin, browserEnv, "browser", readsNotebooks, { quiet, serial }));
   };
   // The other notebook tests after the views (marked VIEWS_LANE: the hunt's other runs) or after JupyterLab's: the
@@ -675,18 +677,18 @@ async function taskTest(ctx) {
   const later = notebookFiles.filter((f) => !feeds.includes(f));
   const viewsLane = async () => {
     add(await browserStage(nodeBin, env, "views", browserFiles.filter((f) => !readsNotebooks.includes(f)), { quiet, serial }));
-    add(await nodeTests(nodeBin, env, "notebooks-3", later.filter((f) => marked(f, VIEWS_LANE)), { extra: ["--test-concurrency=1"], quiet }));
+    add(await browserStage(nodeBin, env, "notebooks-3", later.filter((f) => marked(f, VIEWS_LANE)), { quiet, serial }));
   };
   // The lab notebook driven through JupyterLab's own UI in Chromium.
   const labLane = async () => {
     // One process, as the browser stages: its files share one JupyterLab server and one Chromium (test/jupyterlab/labServer.ts, sharedLab).
     if (labReady) add(await browserStage(nodeBin, env, "jupyterlab", all.filter(inDir("jupyterlab")), { quiet, serial }));
-    add(await nodeTests(nodeBin, env, "notebooks-2", later.filter((f) => !marked(f, VIEWS_LANE)), { extra: ["--test-concurrency=1"], quiet }));
+    add(await browserStage(nodeBin, env, "notebooks-2", later.filter((f) => !marked(f, VIEWS_LANE)), { quiet, serial }));
   };
   // The unit stage's TAP files of an earlier run (one file, or one per group), and the browser stages' of files
   // in their own processes, would be read for failures.
   fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
-  for (const f of fs.readdirSync(path.join(ROOT, "test-results"))) if (/^(unit(-\d+)?|browser-own|views-own)\.(tap|log)$/.test(f)) fs.rmSync(path.join(ROOT, "test-results", f));
+  for (const f of fs.readdirSync(path.join(ROOT, "test-results"))) if (/^(unit(-\d+)?|[a-z]+(-\d+)?-own)\.(tap|log)$/.test(f)) fs.rmSync(path.join(ROOT, "test-results", f));
   if (serial) {
     await labProvisioned();
     await typecheck();
@@ -703,7 +705,7 @@ async function taskTest(ctx) {
   const times = order.filter((s) => stageTimes.has(s)).map((s) => `${s} ${stageTimes.get(s)} s`);
   log(`stages: ${times.join(", ")}; all ${Math.round((Date.now() - t0) / 1000)} s${serial ? " (one after the other)" : " (unit, then side by side: notebooks → browser | jupyterlab → notebooks-2 | type check → views → notebooks-3)"}`);
   const unitStages = fs.readdirSync(path.join(ROOT, "test-results")).filter((f) => /^unit(-\d+)?\.tap$/.test(f)).map((f) => f.slice(0, -4)).sort();
-  for (const stage of [...unitStages, "notebooks", "browser", "browser-own", "views", "views-own", "notebooks-3", "jupyterlab", "notebooks-2"]) {
+  for (const stage of [...unitStages, ...["notebooks", "browser", "views", "notebooks-3", "jupyterlab", "notebooks-2"].flatMap((s) => [s, `${s}-own`])]) {
     for (const f of tapFailures(path.join(ROOT, "test-results", `${stage}.tap`))) {
       console.log(`[huntlab] FAILED (${stage}): ${f.name}`);
       for (const line of f.detail) console.log(`    ${line}`);
