@@ -159,7 +159,7 @@ function copyBuiltDisplay(outDir: string): boolean {
 const deno = denoBinary();
 const noNbclient = nbclientMissing();
 
-/** Skips a kernel check whose kernel or nbclient is missing here; under CI that fails it instead (as test/notebooks/exerciseChecks.test.ts does). */
+/** Skips a kernel check whose kernel or nbclient is missing here; under CI that fails it instead (as test/notebooks/tiNotebook.test.ts does). */
 function skipUnlessCi(t: TestContext, why: string): void {
   if (process.env.CI) throw new Error(`${why}: under CI the kernel checks must run`);
   t.skip(why);
