@@ -247,6 +247,11 @@ export const transformWarnings = {
     `buildProcessTree: process id "${shared.id}" (column ${column}) is on ${shared.events} of the ${shared.of} distinct event times${shared.host ? ` of host ${shared.host}` : ""}: ` +
     `the process id column is probably not the process's own (real ids are reused, never by most processes at once), e.g. a Get-WinEvent | Export-Csv export's ProcessId, the process that wrote the log; ` +
     `the tree is built, but its parent links are likely wrong. See ${EVTX_DOCS}`,
+  /** Parent links that closed cycles (`cycles` of them), cut; `example`: the first cycle's processes, the cut one first. */
+  parentCycles: (cycles: number, example: readonly string[]) =>
+    `buildProcessTree: ${cycles} parent cycle${cycles === 1 ? "" : "s"} in the events (processes that would be each other's ancestors, ` +
+    `each followed by its parent: ${example.join(" → ")} → the first again; equal or coarse times, parent GUIDs that contradict the times, or forged events): ` +
+    `each cycle's earliest process is made a root (parent_key null, its parent id kept in its row), so it and what it started are in the tree.`,
   emptyImages: (column: string, schema: string) =>
     `buildProcessTree: the image column ${column} (layout ${schema}) holds no value in any row (empty, or a field the export did not fill): ` +
     `the tree's processes have no images and parents are matched by id and time only. Export the column with its values, ` +

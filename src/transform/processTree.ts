@@ -50,9 +50,12 @@
  * - `source_index` = *the row's position in the input (inferred parents
  *   numbered after the last row)*, zero-padded to at least 5 digits; `path` =
  *   the source_index values from the root down, `/`-separated; `Level` = the
- *   number of path segments (roots are 1, as in MSTICPy's plot). Processes
- *   caught in a parent cycle (possible with coarse times) keep their own
- *   source_index as path, as in MSTICPy.
+ *   number of path segments (roots are 1, as in MSTICPy's plot).
+ * - *A parent cycle (processes that would be each other's ancestors: coarse
+ *   or equal times, parent GUIDs that contradict the times, forged events) is
+ *   cut above its earliest process, which becomes a root, with a warning.
+ *   MSTICPy leaves them and all they started without a root (Level 1, a path
+ *   of their own), which `ptree.getRoots` never reaches.
  * - Rows come out in tree order: each root, then its descendants depth first,
  *   siblings by time (MSTICPy sorts by path string, which is the same order
  *   when source_index follows time).
@@ -72,7 +75,8 @@ import { stackTreeParts } from "./processTreeParts";
 import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, namesWithValues, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg, transformWarnings } from "./messages";
 import { printWarning } from "../common/messages";
-import { PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, matchParents, processEvents, processKeys, processNodes, sharedProcessId, treeLayout, type TreeRowOrder } from "./processTreeSteps";
+import { PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, cutParentCycles, matchParents, processEvents, processKeys, processNodes, sharedProcessId, treeLayout, type ProcessEvents, type TreeRowOrder } from "./processTreeSteps";
+import { quotedText, shownText } from "../common/shownText";
 import { withRichLastValue } from "../display/lastValue";
 import { wideIntsAsText } from "../common/wideInts";
 import { notAFrameText } from "../common/notAFrame";
@@ -252,9 +256,26 @@ function build(procs: pl.DataFrame, schema: ProcSchema, options: BuildProcessTre
   const shared = sharedProcessId(events.events, schema);
   if (shared) (options.warn ?? printWarning)(transformWarnings.sharedProcessId(schema.processId, shared));
   const nodes = linkedNodes(events, options.creationTimeToleranceMs);
+  const cuts = cutParentCycles(nodes.parent, nodes.order);
+  if (cuts.length) (options.warn ?? printWarning)(transformWarnings.parentCycles(cuts.length, cycleExample(events, nodes, cuts[0].cycle)));
   const layout = treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width);
   // Nothing reads the steps' arrays after the assembly: it frees them as it goes (`release`).
   return assembleTree(events, nodes, layout, options.order, { release: true });
+}
+
+/** Most processes of a cycle a warning names. */
+const CYCLE_EXAMPLE_PROCESSES = 4;
+
+/** The processes of a parent cycle as a warning names them: image, [id] and input row (an inferred parent as such). */
+function cycleExample(events: ProcessEvents, nodes: ReturnType<typeof processNodes>, cycle: readonly number[]): string[] {
+  const n = frameHeight(events.events);
+  const image = columnOf(events.events, events.schema.processName);
+  const id = columnOf(events.events, events.schema.processId);
+  const shown = cycle.slice(0, CYCLE_EXAMPLE_PROCESSES).map((i) => {
+    if (i >= n) return `an inferred parent (source_index ${String(nodes.sourceIndex[i]).padStart(nodes.width, "0")})`;
+    return `${quotedText(String(image.get(i) ?? ""), 80)} [${shownText(String(id.get(i) ?? ""), 40)}] (input row ${events.inputRow[i]})`;
+  });
+  return cycle.length > CYCLE_EXAMPLE_PROCESSES ? [...shown, `${cycle.length - CYCLE_EXAMPLE_PROCESSES} more`] : shown;
 }
 
 /**

@@ -1632,6 +1632,48 @@ function completeOrder(parent: Int32Array, order: ArrayLike<number>): ArrayLike<
 }
 
 /**
+ * Cycles step: links that would make processes each other's ancestors (A's parent B, B's parent A; possible with
+ * coarse or equal times, and with parent GUIDs, which links follow whatever the times say) are cut, in `parent`, in
+ * place: each cycle above its earliest process in `order` (time order; nodes it leaves out after it), which becomes a
+ * root, so the cycle and everything under it hang from it. Before, such processes and their descendants had no
+ * root: `IsRoot` false for all, `Level` 1, `ptree.getRoots` none of them. Linear: each node is walked up once.
+ * Returns the cut nodes, each with the members of its cycle (in order up from it).
+ */
+export function cutParentCycles(parent: Int32Array, order: ArrayLike<number>): { node: number; cycle: number[] }[] {
+  const total = parent.length;
+  const rank = new Int32Array(total).fill(-1);
+  for (let k = 0; k < order.length; k += 1) rank[order[k]] = k;
+  let next = order.length;
+  for (let i = 0; i < total; i += 1) if (rank[i] < 0) rank[i] = next++;
+  const byRank = new Int32Array(total);
+  for (let i = 0; i < total; i += 1) byRank[rank[i]] = i;
+  // 0: not seen, 1: on the walk under way, 2: done.
+  const state = new Uint8Array(total);
+  const walk: number[] = [];
+  const cuts: { node: number; cycle: number[] }[] = [];
+  for (let k = 0; k < total; k += 1) {
+    let at = byRank[k];
+    walk.length = 0;
+    while (at >= 0 && state[at] === 0) {
+      state[at] = 1;
+      walk.push(at);
+      at = parent[at];
+    }
+    if (at >= 0 && state[at] === 1) {
+      // `at` is on this walk: the walk from it on is the cycle.
+      const cycle = walk.slice(walk.indexOf(at));
+      let first = cycle[0];
+      for (const c of cycle) if (rank[c] < rank[first]) first = c;
+      parent[first] = -1;
+      const from = cycle.indexOf(first);
+      cuts.push({ node: first, cycle: [...cycle.slice(from), ...cycle.slice(0, from)] });
+    }
+    for (const w of walk) state[w] = 2;
+  }
+  return cuts;
+}
+
+/**
  * Paths/levels step. `parent`: of each node (events, then inferred
  * processes); `order`: nodes in time order (inferred nodes it leaves out go
  * just before their first child); `sourceIndex`: of each node, padded to
