@@ -26,7 +26,6 @@ export const TRANSFORM_ERRORS = {
   "transform/process-tree-option": { class: "ProcessTreeError", when: "a buildProcessTree option is unknown (misspelt) or has a value it cannot take (order not \"tree\" or \"input\", a negative tolerance)", names: "the option, the value, what it takes, or the nearest known option and the known options" },
   "transform/process-tree-input": { class: "ProcessTreeError", when: "buildProcessTree (or processTreeSchema) is given something other than a polars DataFrame: a query not awaited, a LazyDataFrame, a Series, rows, text", names: "the function, what it was given and how to make it a DataFrame" },
   "transform/no-process-events": { class: "ProcessTreeError", when: "no process-creation events are left to build a tree from", names: "the schema, the event id" },
-  "transform/process-tree-too-deep": { class: "ProcessTreeError", when: "the tree's paths would exceed 2 GiB of text (a chain tens of thousands of processes deep)", names: "the depth, the size and the limit" },
   "transform/process-column-type": { class: "ProcessTreeError", when: "a key column (an id, image, host, logon id or GUID) has a type a tree cannot read (a list, struct, duration, boolean, time)", names: "the column, its schema field, its type, what it takes" },
   "transform/process-time-not-time": { class: "ProcessTreeError", when: "the time column holds neither times nor time text", names: "the column, example values or its type" },
   "transform/not-a-process-tree": { class: "ProcessTreeQueryError", when: "a tree query is given something that is not a built process tree", names: "the missing columns, or what it was given instead of a DataFrame" },
@@ -177,11 +176,6 @@ export const transformMessages = {
 
   // Building trees (ProcessTreeError).
   /** `eventFilter`: `EventID = 4688`, or "" when the schema has none. */
-  processTreeTooDeep: (depth: number, pathBytes: number, limitBytes: number) =>
-    errorMessage(
-      "transform/process-tree-too-deep",
-      `The process tree is ${depth} levels deep: its paths would take ${Math.ceil(pathBytes / 2 ** 20)} MiB of text (each path lists every ancestor), more than the ${Math.round(limitBytes / 2 ** 20)} MiB allowed. A chain that deep is usually a parent cycle or a logging error in the events; build the tree from a smaller time window or host.`,
-    ),
   processTreeOptionUnknown: (unknown: UnknownOption, known: readonly string[]) => errorMessage("transform/process-tree-option", unknownOptionText("buildProcessTree", unknown, known)),
   processTreeOptions: (value: unknown, known: readonly string[]) =>
     errorMessage("transform/process-tree-option", `buildProcessTree: its options must be an object of ${known.join(", ")} (got ${typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "an array" : String(value)}).`),
@@ -247,6 +241,12 @@ export const transformWarnings = {
     `buildProcessTree: process id "${shared.id}" (column ${column}) is on ${shared.events} of the ${shared.of} distinct event times${shared.host ? ` of host ${shared.host}` : ""}: ` +
     `the process id column is probably not the process's own (real ids are reused, never by most processes at once), e.g. a Get-WinEvent | Export-Csv export's ProcessId, the process that wrote the log; ` +
     `the tree is built, but its parent links are likely wrong. See ${EVTX_DOCS}`,
+  /** A tree too deep for every path: rows below `maxPathLevel` have none. */
+  pathsCut: (p: { depth: number; maxPathLevel: number; without: number; bytes: number; limit: number }) =>
+    `buildProcessTree: the tree is ${p.depth} levels deep, and its paths would take ${Math.ceil(p.bytes / 2 ** 20)} MiB of text ` +
+    `(each path lists every ancestor), more than the ${Math.round(p.limit / 2 ** 20)} MiB allowed: the ${p.without} process${p.without === 1 ? "" : "es"} ` +
+    `below level ${p.maxPathLevel} have no path (null); their links, Level and roles are whole, and the tree queries and plot read links. ` +
+    `A chain that deep is a process that starts the next and exits, again and again (a PID-hopping or respawning program), or a logging error.`,
   /** Parent links that closed cycles (`cycles` of them), cut; `example`: the first cycle's processes, the cut one first. */
   parentCycles: (cycles: number, example: readonly string[]) =>
     `buildProcessTree: ${cycles} parent cycle${cycles === 1 ? "" : "s"} in the events (processes that would be each other's ancestors, ` +

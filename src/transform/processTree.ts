@@ -260,7 +260,7 @@ function build(procs: pl.DataFrame, schema: ProcSchema, options: BuildProcessTre
   if (cuts.length) (options.warn ?? printWarning)(transformWarnings.parentCycles(cuts.length, cycleExample(events, nodes, cuts[0].cycle)));
   const layout = treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width);
   // Nothing reads the steps' arrays after the assembly: it frees them as it goes (`release`).
-  return assembleTree(events, nodes, layout, options.order, { release: true });
+  return assembleTree(events, nodes, layout, options.order, { release: true, warn: options.warn ?? printWarning });
 }
 
 /** Most processes of a cycle a warning names. */

@@ -58,7 +58,7 @@ import { printWarning } from "../common/messages";
 import { singleValueLists } from "../common/frames";
 import { TIME_FORMATS, fixedWidthFormat, formatHits, fractionWidth, parseReadTimes, strptimeExpr, textTimeUnit, unitOfFractionDigits, unparsedCount, withoutNsWrap, type TimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaColumns, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
-import { ProcessTreeError, transformMessages as msg } from "./messages";
+import { ProcessTreeError, transformMessages as msg, transformWarnings } from "./messages";
 import { keyColumn, releaseArrays, timeOfNode, treeTextColumns, type KeyParts } from "./processTreeText";
 import { fitsInteger, matchKey, matchKind } from "../data/matchValues";
 
@@ -1748,9 +1748,34 @@ function layoutPaths(parent: Int32Array, treeOrder: Int32Array, reached: Uint8Ar
 
 /**
  * Most `path` text a tree may have (2 GiB): 10M processes a few levels deep
- * take ~0.5 GB, a 16,000-deep chain 0.75 GB, a 60,000-deep one 10 GB.
+ * take ~0.5 GB, a 16,000-deep chain 0.75 GB, a 60,000-deep one 10 GB. Past
+ * it the deepest rows get no path ({@link pathLevelLimit}).
  */
 export const MAX_PATH_BYTES = 2 ** 31;
+
+/**
+ * The deepest level whose rows' paths, with every shallower row's, fit in `maxBytes`, or undefined when all fit
+ * (a row of level L takes L segments of `width` digits and a separator).
+ */
+export function pathLevelLimit(level: Int32Array, width: number, maxBytes: number): number | undefined {
+  let depth = 0;
+  let bytes = 0;
+  for (let k = 0; k < level.length; k += 1) {
+    bytes += level[k] * (width + 1);
+    if (level[k] > depth) depth = level[k];
+  }
+  if (bytes <= maxBytes) return undefined;
+  const rowsAt = new Float64Array(depth + 1);
+  for (let k = 0; k < level.length; k += 1) rowsAt[level[k]] += 1;
+  let within = 0;
+  let limit = 0;
+  for (let l = 1; l <= depth; l += 1) {
+    within += rowsAt[l] * l * (width + 1);
+    if (within > maxBytes) break;
+    limit = l;
+  }
+  return limit;
+}
 
 /**
  * Rows of a frame put in tree order by one sort: polars sorts a frame of
@@ -1770,6 +1795,10 @@ export interface AssembleOptions {
   sortGroupRows?: number;
   /** From this many rows the output and parent positions enter polars through temp IPC files (default {@link IPC_ROWS}; the tests take 0). */
   ipcRows?: number;
+  /** Most path text (default {@link MAX_PATH_BYTES}; the tests take less): past it, the deepest rows get no path. */
+  maxPathBytes?: number;
+  /** Told when rows get no path (`buildProcessTree`'s `warn`). */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -1787,7 +1816,7 @@ export function assembleTree(
   { parent, inferred, keyParts, sourceIndex, width, order: nodeOrder }: ProcessNodes,
   layout: TreeLayout,
   order: TreeRowOrder = "tree",
-  { release = false, sortGroupRows = SORT_GROUP_ROWS, ipcRows = IPC_ROWS }: AssembleOptions = {},
+  { release = false, sortGroupRows = SORT_GROUP_ROWS, ipcRows = IPC_ROWS, maxPathBytes = MAX_PATH_BYTES, warn = printWarning }: AssembleOptions = {},
 ): pl.DataFrame {
   const total = parent.length;
   const { level } = layout;
@@ -1810,15 +1839,22 @@ export function assembleTree(
     rowInferred[pos] = i >= n ? 1 : 0;
   }
   if (release) releaseArrays(parent, level, layout.reached, nodeOrder);
-  // Each path lists every ancestor: a chain n deep takes n²/2 segments. Stop a hostile depth before writing it.
-  let pathBytes = 0;
-  let depth = 0;
-  for (let pos = 0; pos < total; pos += 1) {
-    pathBytes += rowLevel[pos] * (width + 1);
-    if (rowLevel[pos] > depth) depth = rowLevel[pos];
+  // Each path lists every ancestor: a chain n deep takes n²/2 segments. A depth whose paths would pass the limit
+  // (a process that forks a child and exits, again and again; forged events) gets paths down to the level they fit,
+  // and none below: the tree (links, levels, roles) is whole, and the queries and views read links, not paths.
+  const maxPathLevel = pathLevelLimit(rowLevel, width, maxPathBytes);
+  if (maxPathLevel !== undefined) {
+    let depth = 0;
+    let without = 0;
+    let bytes = 0;
+    for (let pos = 0; pos < total; pos += 1) {
+      if (rowLevel[pos] > depth) depth = rowLevel[pos];
+      if (rowLevel[pos] > maxPathLevel) without += 1;
+      bytes += rowLevel[pos] * (width + 1);
+    }
+    warn(transformWarnings.pathsCut({ depth, maxPathLevel, without, bytes, limit: maxPathBytes }));
   }
-  if (pathBytes > MAX_PATH_BYTES) throw new ProcessTreeError(msg.processTreeTooDeep(depth, pathBytes, MAX_PATH_BYTES));
-  const text = treeTextColumns({ node: treeOrder, parentPos, level: rowLevel, sourceIndex, width }, keyParts);
+  const text = treeTextColumns({ node: treeOrder, parentPos, level: rowLevel, sourceIndex, width, maxPathLevel }, keyParts);
   if (release || order === "input") releaseArrays(treeOrder);
   // (keyParts.time is freed only when the keys step read it through a file: one nodejs-polars handed out goes when the loop turns.)
   if (release) releaseArrays(keyParts.image, keyParts.id, keyParts.nth, keyParts.addedTime, keyParts.time, sourceIndex);

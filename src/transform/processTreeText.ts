@@ -342,6 +342,8 @@ export interface TreeRows {
   sourceIndex: Int32Array;
   /** Digits of source indices. */
   width: number;
+  /** Rows deeper than this get no path (null): a chain too deep for every path to be written (default: none). */
+  maxPathLevel?: number;
 }
 
 /** Role words by isRoot * 2 + isLeaf. */
@@ -357,6 +359,7 @@ const ROLE_WORDS = ["branch", "leaf", "root", "isolated"].map((w) => Buffer.from
 export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CHUNK_BYTES): pl.DataFrame {
   // proc_key in one chunk: the tree gathers the parent keys from it (a gather from many chunks copies every key's bytes).
   const { node, parentPos, level, sourceIndex, width } = rows;
+  const maxPathLevel = rows.maxPathLevel ?? Infinity;
   const total = node.length;
   const writer = keys ? new KeyWriter(keys) : undefined;
   // Each row's role as isRoot * 2 + isLeaf: one array, whose flags polars reads out in one call.
@@ -371,7 +374,8 @@ export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CH
   const pathAt = new Int32Array(total);
   for (let k = 0; k < total; k += 1) {
     const p = parentPos[k];
-    const pathLength = level[k] * (width + 1) - 1;
+    const withPath = level[k] <= maxPathLevel;
+    const pathLength = withPath ? level[k] * (width + 1) - 1 : 0;
     const roleWord = ROLE_WORDS[role[k]];
     csv.reserve(k, (writer ? writer.size(node[k]) + 1 : 0) + width + 1 + (p >= 0 ? width : 0) + 1 + pathLength + 1 + roleWord.length + 1);
     const buffer = csv.buffer;
@@ -387,7 +391,7 @@ export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CH
     // The parent's index ends its path, when that is in this chunk; else written again.
     const parentInChunk = p >= csv.chunkStart && p < k;
     if (p >= 0) {
-      if (parentInChunk) {
+      if (parentInChunk && level[p] <= maxPathLevel) {
         const from = pathAt[p] + level[p] * (width + 1) - 1 - width;
         for (let j = 0; j < width; j += 1) buffer[at + j] = buffer[from + j];
       } else writeDigits(buffer, at, sourceIndex[node[p]], width);
@@ -395,6 +399,14 @@ export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CH
     }
     buffer[at++] = 0x2c;
     pathAt[k] = at;
+    if (!withPath) {
+      // An empty field: null. Rows below it have none either, so no path is copied from it.
+      buffer[at++] = 0x2c;
+      at = copyBytes(roleWord, buffer, at);
+      buffer[at++] = 0x0a;
+      csv.at = at;
+      continue;
+    }
     if (level[k] > 1) {
       const parentLength = pathLength - width - 1;
       // (A parent after its child, in input order, has no path written yet.)

@@ -218,7 +218,6 @@ const SAMPLES: Record<string, Sample> = {
   "transformMessages.processTreeOptionUnknown": () => [transform.processTreeOptionUnknown({ option: "Order", suggestion: "order" }, ["schema", "creationTimeToleranceMs", "order"]), ["buildProcessTree", "unknown option Order", "(did you mean order?)", "schema, creationTimeToleranceMs, order"]],
   "transformMessages.processTreeOptions": () => [transform.processTreeOptions("input", ["schema", "creationTimeToleranceMs", "order"]), ["buildProcessTree", "options must be an object", '"input"', "schema, creationTimeToleranceMs, order"]],
   "transformMessages.processTreeOption": () => [transform.processTreeOption("order", "Input", '"tree" or "input"'), ["order", '"Input"', '"tree" or "input"']],
-  "transformMessages.processTreeTooDeep": () => [transform.processTreeTooDeep(16000, 768 * 2 ** 20, 2 ** 31), ["16000 levels", "768 MiB", "2048 MiB"]],
   "transformMessages.processTreeInput": () => [transform.processTreeInput("buildProcessTree", "a Promise: put `await` before it"), ["buildProcessTree", "a Promise: put `await` before it"]],
   "transformMessages.noProcessEvents": () => [transform.noProcessEvents("Windows 4688", "EventID = 4688"), ["Windows 4688", "EventID = 4688"]],
   "transformMessages.processTimeUnparsed": () => [transform.processTimeUnparsed("TimeCreatedUtc", 3, ["later"]), ['"TimeCreatedUtc"', '"later"']],

@@ -9,6 +9,7 @@ import { test } from "node:test";
 import pl from "nodejs-polars";
 import { columnNames, columnOf, frameHeight } from "../../src/common/frames";
 import { buildProcessTree } from "../../src/transform/processTree";
+import { assembleTree, matchParents, processEvents, processKeys, processNodes, treeLayout } from "../../src/transform/processTreeSteps";
 import { ptree } from "../../src/transform/processTreeUtils";
 import { generate4688 } from "../helpers/processEvents";
 
@@ -66,9 +67,11 @@ test("a schema column named like an output column (osquery's path) builds, and k
   assert.ok(paths[byImage.get("/usr/bin/curl") as number].startsWith(paths[byImage.get("/usr/bin/bash") as number] + "/"));
 });
 
-test("a chain of processes deep enough for gigabytes of paths is a clear error, not an out-of-memory crash", () => {
-  // Each process starts the next: paths hold every ancestor, n²/2 segments (27,000 deep: 2.2 GB of path text).
-  const n = 27_000;
+test("a chain of processes too deep for every path builds whole: paths down to the level the limit allows, none below, with a warning (it was an error: no tree at all)", () => {
+  // Each process starts the next (a program that forks its successor and exits, again and again): paths hold every
+  // ancestor, n²/2 segments (100,000 deep: 33 GB of path text; the build's limit is 2 GiB, here 3,003,000 bytes: the
+  // paths of levels 1 to 1,000, 6 bytes a segment).
+  const n = 3000;
   const hex = (i: number) => `0x${(i + 16).toString(16)}`;
   const start = Date.UTC(2026, 10, 1);
   const chain = pl.DataFrame({
@@ -83,8 +86,28 @@ test("a chain of processes deep enough for gigabytes of paths is a clear error, 
     SubjectLogonId: Array.from({ length: n }, () => "0x3e7"),
     CommandLine: Array.from({ length: n }, () => "cmd"),
   });
-  assert.throws(() => buildProcessTree(chain), { code: "transform/process-tree-too-deep", message: /27001 levels deep: its paths would take \d+ MiB/ });
-  // A few thousand deep still builds, every level in place.
-  const tree = buildProcessTree(chain.head(3000));
+  for (const order of ["tree", "input"] as const) {
+    const steps = () => {
+      const events = processEvents(chain);
+      const keys = processKeys(events);
+      const nodes = processNodes(events, keys, matchParents(keys));
+      return { events, nodes, layout: treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width) };
+    };
+    const full = steps();
+    const whole = assembleTree(full.events, full.nodes, full.layout, order);
+    const part = steps();
+    const warnings: string[] = [];
+    const cut = assembleTree(part.events, part.nodes, part.layout, order, { maxPathBytes: 3_003_000, warn: (m) => warnings.push(m) });
+    assert.deepEqual(warnings.length, 1);
+    assert.match(warnings[0], /^buildProcessTree: the tree is 3001 levels deep, and its paths would take 26 MiB of text .* the 2001 processes below level 1000 have no path \(null\)/);
+    const levels = columnOf(cut, "Level").toArray() as number[];
+    const paths = columnOf(cut, "path").toArray() as (string | null)[];
+    const wholePaths = columnOf(whole, "path").toArray() as string[];
+    assert.deepEqual(paths.map((p, k) => (levels[k] <= 1000 ? p === wholePaths[k] : p === null)), paths.map(() => true), order);
+    // Every other column is the whole tree's.
+    for (const name of columnNames(whole).filter((c) => c !== "path")) assert.deepEqual(columnOf(cut, name).toArray(), columnOf(whole, name).toArray(), `${order}: ${name}`);
+  }
+  // The build itself, whole (under its limit), every level in place; the queries read links.
+  const tree = buildProcessTree(chain);
   assert.equal(ptree.getTreeDepth(tree), 3001);
 });

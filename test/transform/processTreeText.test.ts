@@ -112,6 +112,21 @@ describe("process tree text columns", () => {
     assert.deepEqual(col(keyed, "proc_key"), plainKeys(keys, polarsTimes(Array.from(keys.time))));
   });
 
+  it("writes no path for rows deeper than maxPathLevel, in one chunk or many; parent_index and roles as without the limit", () => {
+    // The same rows as above: levels 1-5; paths down to level 3 (a row of level 4 or 5 is a parent in this chunk or an earlier one).
+    const parentPos = Int32Array.of(-1, 0, 1, 2, 3, 2, 0, -1, 7, 7, 9, 10);
+    const level = Int32Array.of(1, 2, 3, 4, 5, 4, 2, 1, 2, 2, 3, 1);
+    const node = Int32Array.from({ length: parentPos.length }, (_, k) => k);
+    const sourceIndex = Int32Array.from({ length: parentPos.length }, (_, k) => 1000 - k * 7);
+    const rows = { node, parentPos, level, sourceIndex, width: 5 };
+    const whole = treeTextColumns(rows);
+    for (const chunk of [30, 45, 64, 200, undefined]) {
+      const cut = treeTextColumns({ ...rows, maxPathLevel: 3 }, undefined, chunk);
+      assert.deepEqual(col(cut, "path"), col(whole, "path").map((p, k) => (level[k] <= 3 ? p : null)), `chunk ${chunk}`);
+      for (const name of ["source_index", "parent_index", "NodeRole", "IsRoot", "IsLeaf", "IsBranch"]) assert.deepEqual(col(cut, name), col(whole, name), `chunk ${chunk}: ${name}`);
+    }
+  });
+
   it("keys every event by its own image|id|time and numbers repeats in key order (PID reuse, copies, duplicates, odd text)", () => {
     const { df } = generate4688(4000, { seed: 9, hosts: 3, pidPool: 700 });
     // Copies on other hosts (every key repeats), rows exported twice, names and ids with separators and quotes.
