@@ -573,6 +573,29 @@ function idText(df: pl.DataFrame, column: string): pl.Expr {
 }
 
 /**
+ * The id columns' texts as parent matching compares them. Where one id column holds numbers and another text (an
+ * export that typed NewProcessId as an integer and left 4688's ProcessId as Windows writes it, `0x1a4`), the text
+ * column's hexadecimal ids are read as the numbers they are (`0x1a4` → `420`), the way the numbers' texts read;
+ * else "0x1a4" never matched 420, and the parent was rebuilt beside the real one. Ids of one kind are compared as
+ * written, as before (`0x1a4` with `0x1a4`).
+ */
+function comparedIds(df: pl.DataFrame, columns: readonly string[]): pl.Expr[] {
+  const text = columns.map((c) => isTextType(dtypeOf(df, c)));
+  if (!text.includes(true) || !text.includes(false)) return columns.map((c) => idText(df, c));
+  return columns.map((c, k) => {
+    if (!text[k]) return idText(df, c);
+    // The distinct texts that read as whole numbers but are not written as their digits: `0x1a4`, ` 420`, `+420`.
+    const values = df.select(pl.col(c).unique().alias("v")).getColumn("v").toArray() as (string | null)[];
+    const read = values.flatMap((v) => {
+      if (v === null || /^(0|-?[1-9][0-9]*)$/.test(v)) return [];
+      const key = /^\s*[+-]?(0[xX][0-9a-fA-F]+|[0-9]+)\s*$/.test(v) ? matchKey(v, "integer") : undefined;
+      return key === undefined ? [] : [[v, key] as const];
+    });
+    return read.length ? pl.col(c).replace(read.map(([v]) => v), read.map(([, key]) => key)) : pl.col(c);
+  });
+}
+
+/**
  * The time column as an Int64 expression of microseconds since the epoch,
  * rounded to 10 µs like MSTICPy's keys (pandas' `dt.round("10us")`: a tie
  * to the even step, `.000005` to `.000000`, `.000025` to `.000020`). Integer arithmetic only:
@@ -809,17 +832,20 @@ export function processKeys({ events, schema }: ProcessEvents, { ipcRows = IPC_R
   const n = events.height;
   const byImage = hasColumn(events, schema.parentName);
   const timed = hasColumn(events, schema.parentCreationTime);
-  const gpid = hasColumn(events, schema.grandparentId) ? idText(events, schema.grandparentId) : undefined;
-  const gpTimed = !!gpid && hasColumn(events, schema.grandparentCreationTime);
-  const text = (column: string): pl.Expr => (isTextType(dtypeOf(events, column)) ? pl.col(column) : pl.col(column).cast(pl.Utf8));
-  const nullCode = pl.lit(NULL_CODE).cast(pl.UInt32);
-  const imageColumns = [schema.processName, ...(byImage ? [schema.parentName as string] : []), ...(byImage && gpid && hasColumn(events, schema.grandparentName) ? [schema.grandparentName] : [])];
+  const hasGrandparentId = hasColumn(events, schema.grandparentId);
   const guided = hasColumn(events, schema.processGuid) && hasColumn(events, schema.parentGuid);
   // Where the parent id is the parent GUID (Falcon's ParentProcessId), an unset one (0: a synthetic event's
   // process with no parent the sensor knows) names no parent, as an unset GUID does: no "unknown" parent rebuilt.
   const parentIdIsGuid = guided && schema.parentId === schema.parentGuid;
-  const parentIdExpr = parentIdIsGuid ? guidText(idText(events, schema.parentId)) : idText(events, schema.parentId);
-  const idExprs = [idText(events, schema.processId), parentIdExpr, ...(gpid ? [gpid] : [])];
+  const [ownIdExpr, parentIdText, gpid] = parentIdIsGuid
+    ? [idText(events, schema.processId), idText(events, schema.parentId), hasGrandparentId ? idText(events, schema.grandparentId as string) : undefined]
+    : comparedIds(events, [schema.processId, schema.parentId, ...(hasGrandparentId ? [schema.grandparentId as string] : [])]);
+  const gpTimed = !!gpid && hasColumn(events, schema.grandparentCreationTime);
+  const text = (column: string): pl.Expr => (isTextType(dtypeOf(events, column)) ? pl.col(column) : pl.col(column).cast(pl.Utf8));
+  const nullCode = pl.lit(NULL_CODE).cast(pl.UInt32);
+  const imageColumns = [schema.processName, ...(byImage ? [schema.parentName as string] : []), ...(byImage && gpid && hasColumn(events, schema.grandparentName) ? [schema.grandparentName] : [])];
+  const parentIdExpr = parentIdIsGuid ? guidText(parentIdText) : parentIdText;
+  const idExprs = [ownIdExpr, parentIdExpr, ...(gpid ? [gpid] : [])];
   // One pass: every code and time as numbers.
   const workColumns = [
     startMicros(events, schema).cast(pl.Float64).fillNull(pl.lit(-Infinity)).alias("t"),

@@ -75,3 +75,34 @@ test("an inferred parent whose id is Windows hex text (ProcessId) in a tree whos
   assert.deepEqual(inferred.map((r) => r.NewProcessId).sort((a, b) => a - b), [500, 672]);
   assert.ok(inferred.every((r) => !r.proc_key.includes("NaN")), JSON.stringify(inferred));
 });
+
+test("integer process ids and Windows hex parent ids (or the other way round) link a child to its real parent: 0x1a4 is 420 (it was rebuilt beside it)", () => {
+  const P = "C:\\Windows\\System32\\";
+  const events = (newIds: pl.Series, parentIds: pl.Series) =>
+    pl.DataFrame({
+      TimeGenerated: [new Date("2024-01-01T00:00:00Z"), new Date("2024-01-01T00:00:01Z"), new Date("2024-01-01T00:00:02Z")],
+      NewProcessName: [P + "cmd.exe", P + "whoami.exe", P + "net.exe"],
+      NewProcessId: newIds,
+      ParentProcessName: [P + "explorer.exe", P + "cmd.exe", P + "cmd.exe"],
+      ProcessId: parentIds,
+      Computer: ["h1", "h1", "h1"],
+      EventID: [4688, 4688, 4688],
+      SubjectLogonId: ["0x3e7", "0x3e7", "0x3e7"],
+    });
+  const cases: [string, pl.Series, pl.Series][] = [
+    ["Int64 ids, hex parent ids", pl.Series("NewProcessId", [420, 508, 612], pl.Int64), pl.Series("ProcessId", ["0x1000", "0x1a4", "0x1A4"])],
+    ["Float64 ids (a CSV column with a null), hex parent ids", pl.Series("NewProcessId", [420, 508, 612], pl.Float64), pl.Series("ProcessId", ["0x1000", "0x1a4", "0x1A4"])],
+    ["hex ids, Int64 parent ids", pl.Series("NewProcessId", ["0x1a4", "0x1fc", "0x264"]), pl.Series("ProcessId", [4096, 420, 420], pl.Int64)],
+  ];
+  for (const [name, newIds, parentIds] of cases) {
+    const tree = buildProcessTree(events(newIds, parentIds));
+    const parentOf = new Map((tree.select("NewProcessName", "parent_key").rows() as [string, string | null][]).map(([image, parent]) => [image, parent]));
+    const cmd = tree.filter(pl.col("NewProcessName").eq(pl.lit(P + "cmd.exe"))).filter(pl.col("IsInferred").not());
+    const cmdKey = cmd.getColumn("proc_key").get(0) as string;
+    assert.equal(parentOf.get(P + "whoami.exe"), cmdKey, name);
+    assert.equal(parentOf.get(P + "net.exe"), cmdKey, name);
+    // Only explorer (0x1000 = 4096) is rebuilt: cmd.exe was, beside the real one, with both children under it.
+    assert.deepEqual(tree.filter(pl.col("IsInferred")).getColumn("NewProcessName").toArray(), [P + "explorer.exe"], name);
+    assert.equal(tree.height, 4, name);
+  }
+});
