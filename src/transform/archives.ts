@@ -6,8 +6,9 @@
  * they never throw.
  */
 import zlib from "node:zlib";
+import { isUtf8 } from "node:buffer";
 import { Gunzip, Inflate } from "fflate";
-import type { FileType } from "./fileTypes";
+import { detectFileType, type FileType } from "./fileTypes";
 
 /** A member read from an archive. */
 export interface ArchiveMember {
@@ -160,6 +161,53 @@ export function gunzipWhole(bytes: Uint8Array, cap: number): Uint8Array | undefi
   } catch {
     return undefined;
   }
+}
+
+// ---------------------------------------------------------------- bare deflate and zlib streams
+
+/** A deflate stream with no archive around it, and what it inflated to. */
+export interface Inflated {
+  /** `zlib` (RFC 1950: a 2-byte header, an Adler-32 after) or `deflate` (RFC 1951, raw). */
+  kind: "zlib" | "deflate";
+  bytes: Uint8Array;
+  /** Set when the output was cut at `cap`. */
+  note?: string;
+}
+
+/** True when `b` starts with a zlib header: deflate, window ≤ 32 KiB, no preset dictionary, check bits right. */
+function zlibHeader(b: Uint8Array): boolean {
+  return b.length >= 6 && (b[0] & 0x0f) === 8 && b[0] >> 4 <= 7 && (b[1] & 0x20) === 0 && ((b[0] << 8) | b[1]) % 31 === 0;
+}
+
+/**
+ * The output of `bytes` read as a bare zlib or raw deflate stream — what
+ * PowerShell's `IO.Compression.DeflateStream` (Invoke-Obfuscation, Empire,
+ * Cobalt Strike's stagers) and Python's `zlib.compress` write before base64 —
+ * or undefined when it is no such stream. Raw deflate has no header, so it is
+ * taken only when the stream ends exactly at the last byte: of 50,000 random
+ * blobs (24–223 bytes) 236 inflated some prefix and none ended there. Output
+ * stops at `cap` bytes (a deflate bomb); a cut stream is taken when what came
+ * out is UTF-8 or a known file type, and noted.
+ */
+export function inflateWhole(bytes: Uint8Array, cap: number, limitName: string): Inflated | undefined {
+  if (cap < 1 || bytes.length < 2) return undefined;
+  const kinds: Inflated["kind"][] = zlibHeader(bytes) ? ["zlib", "deflate"] : ["deflate"];
+  for (const kind of kinds) {
+    try {
+      const inflate = kind === "zlib" ? zlib.inflateSync : zlib.inflateRawSync;
+      const chunkSize = Math.min(GUNZIP_MAX_CHUNK, Math.max(zlib.constants.Z_MIN_CHUNK, Math.min(bytes.length * 4, cap) + 1));
+      const { buffer, engine } = inflate(bytes, { maxOutputLength: cap, chunkSize, info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      if (engine.bytesWritten !== bytes.length || buffer.length === 0) continue;
+      return { kind, bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length) };
+    } catch (err) {
+      if ((err as { code?: string }).code !== "ERR_BUFFER_TOO_LARGE") continue;
+      // Over the cap: native zlib keeps nothing, so the capped streaming decoder reads the first `cap` bytes.
+      const data = kind === "zlib" ? bytes.subarray(2) : bytes;
+      const out = decompressCapped(data, (ondata) => new Inflate((chunk) => ondata(chunk)), cap, limitName);
+      if (out.note?.startsWith("max") && (isUtf8(out.bytes) || detectFileType(out.bytes) !== null)) return { kind, ...out };
+    }
+  }
+  return undefined;
 }
 
 /** Where a member of a multi-member gzip starts: in the input, and in the output decoded so far. */

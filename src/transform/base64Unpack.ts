@@ -1,7 +1,7 @@
 /**
  * Base64 unpacking, after MSTICPy's `base64unpack`: finds base64 runs in text,
  * decodes them (UTF-8 or UTF-16LE text, or binary identified by its header),
- * unpacks zip, gzip and tar members, and repeats on the decoded text for base64
+ * unpacks zip, gzip and tar members and inflates bare deflate and zlib streams, and repeats on the decoded text for base64
  * nested inside it. Each decoded fragment replaces its run in the text,
  * wrapped in MSTICPy's tags:
  *
@@ -24,7 +24,7 @@ import { isTextType, textSeries } from "../common/dtypes";
 import { findUnknownOption } from "../common/errors";
 import { columnNames, columnOf, isDataFrame } from "../common/frames";
 import { columnOrField } from "../data/schemas/fields";
-import { readArchive } from "./archives";
+import { inflateWhole, readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
 import { Base64Error, transformMessages as msg } from "./messages";
 import { notAFrameText } from "../common/notAFrame";
@@ -60,7 +60,8 @@ export interface Base64UnpackOptions {
    */
   maxArchiveMembers?: number;
   /**
-   * Bytes the members of one archive may expand to (zip and gzip bombs stop here).
+   * Bytes the members of one archive, or one bare deflate or zlib stream, may
+   * expand to (zip, gzip and deflate bombs stop here).
    * @defaultValue 8 MiB
    */
   maxExpandedBytes?: number;
@@ -508,6 +509,17 @@ function renderBytes(state: State, bytes: Uint8Array, ctx: ItemContext): string 
       return `<decoded value='multiple binary' type='multiple' index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${children.join("")}</decoded>`;
     }
     return itemTag(state, bytes, ctx, `[${type}]`, "unknown", type, contents.note ?? "archive unreadable: no members");
+  }
+  if (type === null && !decodeText(bytes)) {
+    // A bare deflate or zlib stream (PowerShell's DeflateStream, Python's zlib.compress): its output, as a lone gzip
+    // member's, takes its place. MSTICPy shows the compressed bytes.
+    const cap = Math.min(state.opts.maxExpandedBytes, state.budget.remaining);
+    const inflated = inflateWhole(bytes, cap, cap === state.opts.maxExpandedBytes ? "maxExpandedBytes" : "maxDecodedBytes");
+    if (inflated) {
+      state.budget.remaining -= inflated.bytes.length;
+      if (inflated.note) state.limits.push(`${ctx.depth}.${ctx.index}: ${inflated.note}`);
+      return itemTag(state, inflated.bytes, ctx, `[${inflated.kind}]`, "unknown", inflated.kind, inflated.note);
+    }
   }
   return itemTag(state, bytes, ctx, `[${type ?? "None"}]`, "unknown", type);
 }

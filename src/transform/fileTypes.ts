@@ -4,8 +4,12 @@
  * wim, tar).
  */
 
-/** A recognised file type; `null` elsewhere means unknown. */
-export type FileType = "exe" | "dll" | "sys" | "zip" | "gz" | "tar" | "7z" | "rar" | "pdf" | "msi" | "wim" | "elf" | "cab" | "bz2" | "xz";
+/**
+ * A recognised file type; `null` elsewhere means unknown. `zlib` and `deflate`
+ * (bare compressed streams) are never found by header here: base64 unpacking
+ * names what it inflated so.
+ */
+export type FileType = "exe" | "dll" | "sys" | "zip" | "gz" | "tar" | "7z" | "rar" | "pdf" | "msi" | "wim" | "elf" | "cab" | "bz2" | "xz" | "zlib" | "deflate";
 
 /** Archive types whose members are unpacked. */
 export const ARCHIVE_TYPES: ReadonlySet<FileType> = new Set<FileType>(["zip", "gz", "tar"]);

