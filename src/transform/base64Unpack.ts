@@ -293,13 +293,15 @@ function looksUtf16le(b: Uint8Array): boolean {
   if (b[0] === 0xff && b[1] === 0xfe) return true;
   let oddZeros = 0;
   let evenZeros = 0;
-  // High bytes that are no text in UTF-8 (NUL, C0 controls): 0x00 for Latin, 0x03 Greek, 0x04 Cyrillic, 0x05 Hebrew, 0x06 Arabic.
+  // High bytes of alphabetic scripts, which are no text in UTF-8 (NUL, C0 controls): 0x00 for Latin, 0x01-0x02 Latin
+  // extended, 0x03 Greek, 0x04 Cyrillic, 0x05 Hebrew, 0x06 Arabic. Not every control byte: random bytes have one
+  // high byte in 8 below 0x20, so short blobs (and 'xxxx…', c7 1c 71 …) passed as text in unassigned-looking blocks.
   let oddControls = 0;
   for (let i = 0; i < b.length; i += 2) {
     if (b[i] === 0) evenZeros++;
     const high = b[i + 1];
     if (high === 0) oddZeros++;
-    if (high < 0x20 && high !== 9 && high !== 10 && high !== 13) oddControls++;
+    if (high <= 0x06) oddControls++;
   }
   const pairs = b.length / 2;
   if (oddZeros >= 0.9 * pairs && evenZeros <= 0.1 * pairs) return true;

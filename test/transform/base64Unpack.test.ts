@@ -742,3 +742,26 @@ test("a deflate bomb (64 MiB of zeros in 64 KB) stops at maxExpandedBytes, marke
   assert.equal(small.items[0].inputBytes.length, 1 * MiB - bomb.length);
   assert.match(String(small.items[0].limit), /^maxDecodedBytes/);
 });
+
+test("random bytes and runs of one letter are not UTF-16 text: only high bytes of the alphabetic scripts (Latin to Arabic) vouch for it", () => {
+  // Twelve x's and more ('x'.repeat(n), a placeholder or padding in logs) decode to c7 1c 71 … : it was "utf-16" text
+  // (U+1CC7 U+C771 U+711C …), its high bytes 0x1c counted as those of Cyrillic or Greek letters.
+  for (const c of ["x", "w", "Z", "9", "q"]) {
+    const item = base64.unpack(`id=${c.repeat(64)}`).items[0];
+    assert.notEqual(item?.encodingType, "utf-16", c);
+  }
+  // Text in those scripts still is (Cyrillic alone, Hebrew, Arabic, Latin with accents).
+  for (const script of ["\u041f\u0440\u0438\u0432\u0435\u0442, \u043c\u0438\u0440", "\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd", "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645", "\u0159\u00e1d\u0161\u0107 \u017e\u0105\u0142\u0119"]) {
+    const item = base64.unpack(`powershell -enc ${Buffer.from(script.repeat(2), "utf16le").toString("base64")}`).items[0];
+    assert.equal(item?.encodingType, "utf-16", script);
+    assert.equal(item?.decodedString, script.repeat(2));
+  }
+  // Random blobs of 16 to 60 bytes, seeded (crypto's generator: the tests' LCG repeats itself in floating point).
+  let utf16 = 0;
+  const seed = crypto.createHash("sha256").update("utf16").digest();
+  for (let k = 0; k < 3000; k++) {
+    const bytes = crypto.createHash("sha512").update(seed).update(String(k)).digest().subarray(0, 16 + 2 * (k % 23));
+    if (base64.unpack(`x ${b64(bytes)}`).items[0]?.encodingType === "utf-16") utf16++;
+  }
+  assert.equal(utf16, 0);
+});
