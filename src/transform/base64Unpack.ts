@@ -281,6 +281,38 @@ export function decodeBase64Run(run: string): Buffer | undefined {
   return bytes.length ? bytes : undefined;
 }
 
+/**
+ * The bytes of a run that lacks its `=` padding (4n+2 or 4n+3 characters,
+ * padding absent or short: base64url tokens, Python's and JWT's stripped
+ * padding, a field a logger trimmed), or undefined for any other run.
+ */
+function decodeUnpadded(run: string): Buffer | undefined {
+  let end = run.length;
+  while (end > 0 && run.charCodeAt(end - 1) === 61) end--;
+  let core = run.slice(0, end);
+  if (core.includes("\n") || core.includes("\r")) core = core.replace(/[\r\n]/g, "");
+  const rem = core.length % 4;
+  if (rem !== 2 && rem !== 3) return undefined;
+  const bytes = Buffer.from(core, "base64");
+  return bytes.length ? bytes : undefined;
+}
+
+/**
+ * The bytes of a candidate run: as Python's decoder reads it (MSTICPy's rule),
+ * else without its padding when that gives text or an archive. Python refuses
+ * such runs; taking them only when they read as something keeps the many long
+ * alphanumeric tokens of 4n+2 or 4n+3 characters (file names, ids) that are no
+ * base64 from becoming binary noise.
+ */
+function decodeCandidate(run: string): Buffer | undefined {
+  const strict = decodeBase64Run(run);
+  if (strict) return strict;
+  const loose = decodeUnpadded(run);
+  if (!loose) return undefined;
+  const type = detectFileType(loose);
+  return (type && ARCHIVE_TYPES.has(type)) || decodeText(loose) ? loose : undefined;
+}
+
 const utf16Decoder = new TextDecoder("utf-16le", { fatal: true });
 
 /**
@@ -576,7 +608,7 @@ function decodeLevel(state: State, text: string, depth: number): { text: string;
       if (state.stopped) break;
       continue;
     }
-    const bytes = decodeBase64Run(run);
+    const bytes = decodeCandidate(run);
     if (!bytes) {
       state.undecodable.add(run);
       continue;
@@ -614,7 +646,7 @@ function hasDecodable(state: State, text: string): boolean {
   const spans = candidateSpans(text, state.opts.minLength);
   for (let k = 0; k < spans.length; k += 2) {
     const run = text.slice(spans[k], spans[k + 1]);
-    if (!state.undecodable.has(run) && decodeBase64Run(run)) return true;
+    if (!state.undecodable.has(run) && decodeCandidate(run)) return true;
   }
   return false;
 }

