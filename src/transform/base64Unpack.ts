@@ -286,15 +286,51 @@ export function decodeBase64Run(run: string): Buffer | undefined {
  * padding absent or short: base64url tokens, Python's and JWT's stripped
  * padding, a field a logger trimmed), or undefined for any other run.
  */
-function decodeUnpadded(run: string): Buffer | undefined {
+function decodeUnpadded(run: string, urlSafe: boolean): Buffer | undefined {
   let end = run.length;
   while (end > 0 && run.charCodeAt(end - 1) === 61) end--;
   let core = run.slice(0, end);
   if (core.includes("\n") || core.includes("\r")) core = core.replace(/[\r\n]/g, "");
   const rem = core.length % 4;
-  if (rem !== 2 && rem !== 3) return undefined;
+  if (rem === 1 || (rem === 0 && !urlSafe)) return undefined;
+  // Node's base64 decoder reads the base64url alphabet (`-`, `_`) as well.
   const bytes = Buffer.from(core, "base64");
   return bytes.length ? bytes : undefined;
+}
+
+/** `[A-Za-z0-9_-]`, base64url's alphabet, as a lookup table. */
+const IS_BASE64URL = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") IS_BASE64URL[c.charCodeAt(0)] = 1;
+const isBase64Url = (c: number) => c < 128 && IS_BASE64URL[c] === 1;
+
+/**
+ * The base64url run (RFC 4648 §5: `-` and `_` for `+` and `/`) around the
+ * candidate run [at, end), not reaching back before `floor`, when the
+ * candidate is cut from one by a `-` or `_` (Google Update's `/ping` payloads,
+ * JWTs, URL parameters): `run` is undefined when it is not, or when the
+ * candidate holds `+` or `/` or ends in `=` (standard base64). `reach` is where
+ * the base64url characters around the candidate end: candidates before it lie
+ * in the same run and are not widened again (each character is scanned once: a
+ * megabyte of `AAAA…-AAAA…-` stays linear).
+ */
+function urlSafeRun(text: string, at: number, end: number, floor: number): { at: number; run?: string; reach: number } {
+  let l = at;
+  while (l > floor && isBase64Url(text.charCodeAt(l - 1))) l--;
+  let r = end;
+  while (r < text.length && isBase64Url(text.charCodeAt(r))) r++;
+  const reach = r;
+  if (text.charCodeAt(end - 1) === 61) r = end;
+  if (l === at && r === end) return { at, reach };
+  for (let i = at; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 43 || c === 47) return { at, reach };
+  }
+  let p = r;
+  if (r > end) {
+    if (p < text.length && text.charCodeAt(p) === 61) p++;
+    if (p < text.length && text.charCodeAt(p) === 61) p++;
+  }
+  return { at: l, run: text.slice(l, p), reach };
 }
 
 /**
@@ -302,12 +338,15 @@ function decodeUnpadded(run: string): Buffer | undefined {
  * else without its padding when that gives text or an archive. Python refuses
  * such runs; taking them only when they read as something keeps the many long
  * alphanumeric tokens of 4n+2 or 4n+3 characters (file names, ids) that are no
- * base64 from becoming binary noise.
+ * base64 from becoming binary noise. A base64url run (one with `-` or `_`,
+ * see {@link urlSafeRun}) is taken by that rule too, whatever its length: hyphenated
+ * names and GUIDs are no base64 either.
  */
 function decodeCandidate(run: string): Buffer | undefined {
-  const strict = decodeBase64Run(run);
+  const urlSafe = run.includes("-") || run.includes("_");
+  const strict = urlSafe ? undefined : decodeBase64Run(run);
   if (strict) return strict;
-  const loose = decodeUnpadded(run);
+  const loose = decodeUnpadded(run, urlSafe);
   if (!loose) return undefined;
   const type = detectFileType(loose);
   return (type && ARCHIVE_TYPES.has(type)) || decodeText(loose) ? loose : undefined;
@@ -584,9 +623,23 @@ function decodeLevel(state: State, text: string, depth: number): { text: string;
   let last = 0;
   let index = 0;
   let decoded = false;
+  // End of the base64url characters around the last candidate widened (see urlSafeRun).
+  let urlReach = 0;
   for (let k = 0; k < spans.length; k += 2) {
-    const at = spans[k];
-    const run = text.slice(at, spans[k + 1]);
+    let at = spans[k];
+    // Inside a base64url run already decoded.
+    if (at < last) continue;
+    let run = text.slice(at, spans[k + 1]);
+    // A candidate cut from a base64url run by its `-` or `_` is decoded as that whole run when it reads as one
+    // (tried once per run: the candidates after the first in it are taken alone).
+    if (at >= urlReach) {
+      const wide = urlSafeRun(text, at, spans[k + 1], last);
+      urlReach = wide.reach;
+      if (wide.run !== undefined && !state.undecodable.has(wide.run)) {
+        if (seen.has(wide.run) || decodeCandidate(wide.run)) ({ at, run } = wide as { at: number; run: string });
+        else state.undecodable.add(wide.run);
+      }
+    }
     if (state.undecodable.has(run)) continue;
     const again = seen.get(run);
     if (again) {

