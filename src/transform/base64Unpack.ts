@@ -264,6 +264,56 @@ export function candidateSpans(text: string, minLength: number): number[] {
 }
 
 /**
+ * PowerShell's `-EncodedCommand` flag — any prefix from `-e` (`-en`, `-enc`,
+ * …), or its alias `-ec`, after `-`, `/` or a dash PowerShell takes for one
+ * (en dash, em dash, horizontal bar) — then its argument, quoted or not.
+ * Candidates are 30+ characters; after this flag a shorter argument is one
+ * too (`powershell -e dwBoAG8AYQBtAGkA` is `whoami`), taken when it decodes to
+ * UTF-16 text. (No nested quantifiers: linear.)
+ */
+const ENCODED_FLAG = /(?:^|[\s"'(])[-/\u2013\u2014\u2015](e(?:c|n[a-z]{0,12})?)[ \t]+["']?([A-Za-z0-9+/]{4,}={0,2})/gi;
+/** The same, in polars' dialect, for the screen of unpackDf (it may match more: the decoder checks). */
+const ENCODED_FLAG_SCREEN = `(?i)(?:^|[\\s"'(])[-/\u2013\u2014\u2015]e(?:c|n[a-z]{0,12})?[ \\t]+["']?[A-Za-z0-9+/]{4}`;
+
+/** Spans `[start, end)` of arguments of PowerShell's encoded-command flag shorter than `minLength` (longer ones are candidates already). */
+function shortEncodedSpans(text: string, minLength: number): number[] {
+  const out: number[] = [];
+  if (!text.includes("e") && !text.includes("E")) return out;
+  ENCODED_FLAG.lastIndex = 0;
+  for (let m = ENCODED_FLAG.exec(text); m; m = ENCODED_FLAG.exec(text)) {
+    const flag = m[1].toLowerCase();
+    if (flag !== "ec" && !"encodedcommand".startsWith(flag)) continue;
+    const end = m.index + m[0].length;
+    const start = end - m[2].length;
+    const c = text.charCodeAt(end);
+    // A run that goes on (line breaks join base64 runs) is a candidate's business, or no argument.
+    if (end < text.length && c < 128 && (IS_BASE64[c] === 1 || c === 61)) continue;
+    let core = m[2].length;
+    while (core > 0 && m[2].charCodeAt(core - 1) === 61) core--;
+    if (core < minLength) out.push(start, end);
+  }
+  return out;
+}
+
+/** Two sorted span lists as one. */
+function mergeSpans(a: number[], b: number[]): number[] {
+  if (!b.length) return a;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) {
+      out.push(a[i], a[i + 1]);
+      i += 2;
+    } else {
+      out.push(b[j], b[j + 1]);
+      j += 2;
+    }
+  }
+  return out;
+}
+
+/**
  * The bytes of a base64 run, or undefined when Python's lenient decoder would
  * refuse it (MSTICPy's rule: line breaks are dropped; 4n characters, or 4n+2 /
  * 4n+3 with enough `=` padding).
@@ -616,7 +666,7 @@ interface LevelFragment {
  * rewritten text past the budget.
  */
 function decodeLevel(state: State, text: string, depth: number): { text: string; decoded: boolean } {
-  const spans = candidateSpans(text, state.opts.minLength);
+  const spans = mergeSpans(candidateSpans(text, state.opts.minLength), shortEncodedSpans(text, state.opts.minLength));
   if (!spans.length) return { text, decoded: false };
   const pieces: string[] = [];
   const seen = new Map<string, LevelFragment>();
@@ -661,7 +711,9 @@ function decodeLevel(state: State, text: string, depth: number): { text: string;
       if (state.stopped) break;
       continue;
     }
-    const bytes = decodeCandidate(run);
+    let bytes = decodeCandidate(run);
+    // A short argument of -EncodedCommand (see shortEncodedSpans): PowerShell's UTF-16 text only.
+    if (bytes && spans[k + 1] - spans[k] < state.opts.minLength && run === text.slice(spans[k], spans[k + 1]) && decodeText(bytes)?.encoding !== "utf-16") bytes = undefined;
     if (!bytes) {
       state.undecodable.add(run);
       continue;
@@ -1081,7 +1133,7 @@ export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   }
   // A list column (ECS `process.args`) as its elements' text joined by spaces: polars cannot cast a list to text.
   const text = textSeries(source);
-  const rows = screenRows(text, `[${BASE64_CHARS}]{${opts.minLength},}`);
+  const rows = screenRows(text, `[${BASE64_CHARS}]{${opts.minLength},}|${ENCODED_FLAG_SCREEN}`);
   const cells = (rows.length ? text.gather(Array.from(rows)).toArray() : []) as unknown as (string | null)[];
 
   const parallel = { ...BASE64_PARALLEL_DEFAULTS, ...Object.fromEntries(Object.entries(options.parallel ?? {}).filter(([, v]) => v !== undefined)) };

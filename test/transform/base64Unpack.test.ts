@@ -849,3 +849,31 @@ test("base64url widening is linear: a megabyte of 30-character candidates joined
     }
   }
 });
+
+test("PowerShell's -EncodedCommand with a short argument (under 30 characters: whoami, ipconfig) is decoded, in unpack and unpackDf", () => {
+  const u16 = (s: string) => Buffer.from(s, "utf16le").toString("base64");
+  const cases: [string, string][] = [
+    [`powershell -ec ${u16("whoami")}`, "whoami"],
+    [`powershell.exe -e ${u16("calc.exe")}`, "calc.exe"],
+    [`pwsh -EncodedCommand "${u16("hostname")}"`, "hostname"],
+    [`powershell /enc ${u16("ipconfig")}`, "ipconfig"],
+    [`powershell \u2013enc ${u16("dir")}`, "dir"], // an en dash, as pasted from a document: PowerShell takes it
+    [`powershell -NoP -ep bypass -En '${u16("net user")}'`, "net user"],
+  ];
+  for (const [cmd, script] of cases) {
+    const r = base64.unpack(cmd);
+    assert.deepEqual(r.items.map((i) => [i.encodingType, i.decodedString]), [["utf-16", script]], cmd);
+  }
+  // Not that flag (-ep, -exec are ExecutionPolicy), or not UTF-16 text after it (grep -e, sed -e): left as written.
+  const others = [`powershell -exec ${u16("whoami")}`, "grep -e TODO file", "grep -e ABCDEFGH x", "sed -e s/abcd/efgh/ x", `x -e ${b64("hello world")}`, `-e ${u16("whoami")}A`];
+  for (const cmd of others) assert.deepEqual(base64.unpack(cmd).items, [], cmd);
+  // unpackDf's screen lets these rows through (they hold no 30-character run).
+  const df = pl.DataFrame({ CommandLine: [...others, ...cases.map(([cmd]) => cmd), null] });
+  const out = base64.unpackDf(df, { column: "CommandLine" });
+  assert.deepEqual(out.getColumn("src_index").toArray(), cases.map((_, i) => others.length + i));
+  assert.deepEqual(out.getColumn("decoded_string").toArray(), cases.map(([, s]) => s));
+  // The flag's pattern stays linear on crafted text.
+  for (const piece of ["-e ", "-e\t\t\t\t", "-enc QUFB=", " -encodedcommand '"]) {
+    assertLinear(`-EncodedCommand flags: ${JSON.stringify(piece)}`, (n) => piece.repeat(Math.ceil(n / piece.length)).slice(0, n), (s) => base64.unpack(s));
+  }
+});
