@@ -349,10 +349,14 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
   const scheme = s.slice(start, sep).toLowerCase();
   const authority = sep + 3;
   const n = s.length;
-  // User info, when an `@` follows it.
+  // User info, when an `@` follows it; up to the last `@` of the authority, as browsers (WHATWG URL) read it:
+  // `http://user@bank.com@evil.com/x` goes to evil.com (its first `@` made bank.com the host).
   let hostStart = authority;
-  const ui = scanClass(s, authority, USERINFO_EXTRA);
-  if (ui < n && s.charCodeAt(ui) === 64) hostStart = ui + 1;
+  let ui = scanClass(s, authority, USERINFO_EXTRA);
+  while (ui < n && s.charCodeAt(ui) === 64) {
+    hostStart = ui + 1;
+    ui = scanClass(s, hostStart, USERINFO_EXTRA);
+  }
   let hostEnd: number;
   if (s.charCodeAt(hostStart) === 91) {
     // [IPv6 literal]: at most 64 characters to the `]`.

@@ -83,3 +83,19 @@ test("a backslash after the host is a path in a web URL, as browsers read it: %5
   // Not a web scheme: the backslash ends it, as before.
   assert.deepEqual(ioc.extractText("ldap://dc.corp.example\\x", { iocTypes: ["url"] }).url, ["ldap://dc.corp.example"]);
 });
+
+test("a URL whose user info holds an `@` goes to the host after the last one, as browsers read it (and as user info is masked)", () => {
+  // The phishing shape: the brand in the user info, the real host after the last `@`.
+  const text = "click http://paypal.com@secure-login@evil-host.com/verify?id=1 or ftp://a@b@198.51.100.7/x";
+  const found = iocs.extractText(text, { iocTypes: ["url", "email"] });
+  assert.deepEqual(found.url, ["http://paypal.com@secure-login@evil-host.com/verify?id=1", "ftp://a@b@198.51.100.7/x"]);
+  // The host is the last part (it was paypal.com, or `http://a@b` with no host at all), and user info is no e-mail.
+  assert.equal(found.email, undefined);
+  assert.deepEqual(iocs.extractText("http://user@bank.com@evil-host.com/x", { iocTypes: ["url"] }).dns, ["evil-host.com"]);
+  assert.equal(classifyObservable("http://user@bank.com@evil-host.com/x"), "url");
+  // A path's `@` is still a path's (`/@user` on social sites), a single `@` still ends user info.
+  assert.deepEqual(iocs.extractText("https://social.example.com/@user and http://admin:pw@evil-host.com/a", { iocTypes: ["url"], urlHostAsDns: false }).url, [
+    "https://social.example.com/@user",
+    "http://admin:pw@evil-host.com/a",
+  ]);
+});
