@@ -5,8 +5,9 @@
  * `id.resp_h`, Defender `LocalIP`/`RemoteIP`), and which end is wanted is the user's choice: one such column present
  * is the address, two are refused naming both.
  */
-import type pl from "nodejs-polars";
+import pl from "nodejs-polars";
 import { columnNames, columnOf } from "./frames";
+import { jsonDeeperThan } from "./json";
 
 /**
  * The address columns of event schemas (one per end of a connection), as the schemas in src/data/schemas read them:
@@ -57,7 +58,10 @@ export function pickIpColumn(df: pl.DataFrame, oneAddress: readonly string[]): I
   return {};
 }
 
-/** The values of an IP column {@link pickIpColumn} or the user named: a column, or a struct column's field. */
+/**
+ * The values of an IP column {@link pickIpColumn} or the user named: a column, a struct column's field, or a field
+ * of JSON text in a text column (a CSV export's `AdditionalFields`, `Entities`, or ECS `source` written as JSON).
+ */
 export function ipSeries(df: pl.DataFrame, name: string): pl.Series | undefined {
   const columns = columnNames(df);
   if (columns.includes(name)) return columnOf(df, name);
@@ -75,6 +79,71 @@ export function ipSeries(df: pl.DataFrame, name: string): pl.Series | undefined 
       current = current.struct.field(part);
     }
     if (current) return current.rename(name);
+    const text = columnOf(df, head);
+    if (text.dtype.variant === "String") {
+      const found = jsonTextField(text.toArray() as (string | null)[], parts.slice(cut));
+      if (found) return pl.Series(name, found, pl.String);
+    }
+  }
+  return undefined;
+}
+
+/** JSON text cells longer than this (characters) or nested deeper are not parsed: their row has no address. */
+export const JSON_CELL_MAX_CHARS = 1 << 20;
+export const JSON_CELL_MAX_DEPTH = 64;
+/** Elements of a JSON array looked through for the field (an alert's `Entities` list). */
+const JSON_ARRAY_MAX_ITEMS = 1000;
+
+/**
+ * The field at `path` in each cell's JSON text, as text; undefined when no cell has it (so the column is not an
+ * address column). Cells that are not JSON objects or arrays, too long or too deep, or invalid give null: one bad
+ * row never fails the frame. In an array (Sentinel's `Entities`) the first element with the field is the row's, as
+ * the first of ECS's `host.ip` list is.
+ */
+function jsonTextField(cells: readonly (string | null)[], path: readonly string[]): (string | null)[] | undefined {
+  let any = false;
+  const values = cells.map((cell) => {
+    if (typeof cell !== "string" || cell.length > JSON_CELL_MAX_CHARS) return null;
+    const start = cell.trimStart()[0];
+    if (start !== "{" && start !== "[") return null;
+    let parsed: unknown;
+    try {
+      if (jsonDeeperThan(cell, JSON_CELL_MAX_DEPTH)) return null;
+      parsed = JSON.parse(cell);
+    } catch {
+      return null;
+    }
+    const value = fieldAt(parsed, path);
+    if (value !== undefined) any = true;
+    return value ?? null;
+  });
+  return any ? values : undefined;
+}
+
+/**
+ * The text or number at `path` in a parsed JSON value. A key may itself hold dots (`{"source.ip": …}` as flattened
+ * exports write it): the longest key that matches is tried first. A list's first address-like element is taken.
+ */
+function fieldAt(value: unknown, path: readonly string[]): string | undefined {
+  if (path.length === 0) {
+    if (typeof value === "string") return value === "" ? undefined : value;
+    if (typeof value === "number") return String(value);
+    if (Array.isArray(value)) return value.slice(0, JSON_ARRAY_MAX_ITEMS).map((v) => fieldAt(v, path)).find((v) => v !== undefined);
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value.slice(0, JSON_ARRAY_MAX_ITEMS)) {
+      const found = fieldAt(item, path);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  for (let take = path.length; take >= 1; take -= 1) {
+    const key = path.slice(0, take).join(".");
+    if (!Object.hasOwn(value, key)) continue;
+    const found = fieldAt((value as Record<string, unknown>)[key], path.slice(take));
+    if (found !== undefined) return found;
   }
   return undefined;
 }

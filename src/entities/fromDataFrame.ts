@@ -13,7 +13,8 @@ import { GeoLocation, Ip } from "./types";
 /** Options of {@link ipsFromDataFrame}. */
 export interface IpsFromDataFrameOptions {
   /**
-   * Column holding the IP address (a struct column's field as `source.ip`). Default: the first of `IPAddress`,
+   * Column holding the IP address (a struct column's field as `source.ip`; a field of JSON text in a text column as
+   * `AdditionalFields.SourceIP` or `Entities.Address`, the first element with it in a list). Default: the first of `IPAddress`,
    * `IpAddress`, `ClientIP`, `SourceIP`, `Address` present, else the one event-schema address column present
    * (ECS `source.ip`, `destination.ip`, `client.ip`, `server.ip`; Zeek `id.orig_h`, `id.resp_h`; Defender `RemoteIP`,
    * `LocalIP`; ASIM, CIM, VPC flow and CEF names: docs/api.md), else ECS `host.ip`; two of them are refused, naming both.

@@ -357,6 +357,25 @@ describe("ipsFromDataFrame", async () => {
     assert.deepEqual(addresses(pl.DataFrame({ IPAddress: ["1.1.1.1"], "source.ip": ["2.2.2.2"], "destination.ip": ["3.3.3.3"] })), ["1.1.1.1"]);
     assert.throws(() => ipsFromDataFrame(pl.DataFrame({ x: ["1"] })), { message: /looked for IPAddress, .*source\.ip, .*id\.orig_h, .*RemoteIP, .*host\.ip\)/ });
   });
+
+  it("reads an address inside JSON text columns of a CSV export (AdditionalFields, Entities, ECS source as JSON); bad cells give no address", () => {
+    const addresses = (frame: pl.DataFrame, options = {}): (string | undefined)[] => ipsFromDataFrame(frame, options).map((ip) => ip.Address);
+    // ECS exported to CSV with its objects as JSON text: found by default, as the struct column is.
+    const ecs = pl.DataFrame({ "@timestamp": ["t1", "t2", "t3"], source: ['{"ip":"192.0.2.10","port":5}', '{"port":6}', '{"ip":"2001:db8::1"}'] });
+    assert.deepEqual(addresses(ecs), ["192.0.2.10", undefined, "2001:db8::1"]);
+    assert.deepEqual(addresses(ecs, { ipColumn: "source.ip" }), ["192.0.2.10", undefined, "2001:db8::1"]);
+    // Sentinel CommonSecurityLog's AdditionalFields; a key holding dots; one bad row (not JSON, cut, too deep, too long) never fails the frame.
+    const deep = "[".repeat(100) + "]".repeat(100);
+    const long = JSON.stringify({ SourceIP: "9.9.9.9", pad: "x".repeat(1 << 20) });
+    const extra = pl.DataFrame({ TimeGenerated: ["a", "b", "c", "d", "e", "f"], AdditionalFields: ['{"SourceIP":"203.0.113.5"}', "not json", '{"SourceIP":"203.0.', deep, long, '{"nested":{"SourceIP":"x"},"SourceIP":198}'] });
+    assert.deepEqual(addresses(extra, { ipColumn: "AdditionalFields.SourceIP" }), ["203.0.113.5", undefined, undefined, undefined, undefined, "198"]);
+    assert.deepEqual(addresses(pl.DataFrame({ Extra: ['{"source.ip":"10.0.0.7"}'] }), { ipColumn: "Extra.source.ip" }), ["10.0.0.7"]);
+    // SecurityAlert's Entities: a list of entities, the first with an Address is the row's.
+    const entities = JSON.stringify([{ $id: "2", HostName: "web1", Type: "host" }, { $id: "3", Address: "198.51.100.20", Type: "ip" }, { $id: "4", Address: "198.51.100.21", Type: "ip" }]);
+    assert.deepEqual(addresses(pl.DataFrame({ AlertName: ["x", "y"], Entities: [entities, "[]"] }), { ipColumn: "Entities.Address" }), ["198.51.100.20", undefined]);
+    // A field no row holds is still "not a column".
+    assert.throws(() => ipsFromDataFrame(extra, { ipColumn: "AdditionalFields.DestIP" }), { code: "entities/column-missing", message: /AdditionalFields\.DestIP/ });
+  });
 });
 
 describe("alerts and entities from other exports", () => {
