@@ -13,7 +13,7 @@ import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType, isWholeDecimal, textExpr, timeLiteral } from "../common/dtypes";
 import { foldCase, foldCaseExpr } from "../common/caseFold";
 import { fitsInteger, matchKey, matchKind, numberOf } from "./matchValues";
-import { DataFileError, QueryError, dataMessages as msg } from "./messages";
+import { DataFileError, QueryError, dataMessages as msg, dataWarnings } from "./messages";
 import { printWarning } from "../common/messages";
 import { anyOf, columnNames, columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
 import { DataFileIndex, type DataSource } from "./dataSources";
@@ -462,7 +462,7 @@ function* planScan(scanned: ScannedSource, query: QueryDefinition, values: Map<Q
 export function* filterScan(scanned: ScannedSource, query: QueryDefinition, values: Map<QueryParameter, unknown>, columns?: readonly string[]): ReadSteps<pl.DataFrame> {
   const plan = yield* planScan(scanned, query, values, columns);
   let plainDf = yield* collectScan(scanned, plan.lf);
-  if (plan.textTime) plainDf = filterTextTime(plainDf, plan.plainOf(plan.textTime.column), plan.textTime.column, plan.textTime.start, plan.textTime.end, plan.where, scanned.dayFirst);
+  if (plan.textTime) plainDf = filterTextTime(plainDf, plan.plainOf(plan.textTime.column), plan.textTime.column, plan.textTime.start, plan.textTime.end, plan.where, scanned);
   // One select and one rename over the plain names: no Series wrapper per column.
   return renameAll(plainDf.select(...plan.kept.map(plan.plainOf)), plan.kept);
 }
@@ -479,15 +479,19 @@ export function* lazyScan(scanned: ScannedSource, query: QueryDefinition, values
   plan.kept.forEach((name) => Object.defineProperty(back, plan.plainOf(name), { value: name, enumerable: true }));
   if (plan.textTime) {
     const { column, start, end } = plan.textTime;
-    const plainDf = filterTextTime(yield* collectScan(scanned, plan.lf), plan.plainOf(column), column, start, end, plan.where, scanned.dayFirst);
+    const plainDf = filterTextTime(yield* collectScan(scanned, plan.lf), plan.plainOf(column), column, start, end, plan.where, scanned);
     return plainDf.select(...plan.kept.map(plan.plainOf)).lazy().rename(back);
   }
   return plan.lf.select(...plan.kept.map(plan.plainOf)).rename(back);
 }
 
 /** Filters on a text time column (plain-named `plain`): parsed to times for the comparison; the column stays text. */
-function filterTextTime(plainDf: pl.DataFrame, plain: string, column: string, start: Date | null, end: Date | null, where: string, dayFirst = false): pl.DataFrame {
-  const parsed = parseTimeSeries(columnOf(plainDf, plain), { dayFirst });
+function filterTextTime(plainDf: pl.DataFrame, plain: string, column: string, start: Date | null, end: Date | null, where: string, scanned: Pick<ScannedSource, "dayFirst" | "years" | "file">): pl.DataFrame {
+  const dayFirst = scanned.dayFirst === true;
+  // Times without a year (a Parquet or Arrow file's `Dec  7 08:15:00` text): the readers' rule and warning, by the
+  // file's modification time or the year option (they were given years by the clock, without a word).
+  const parsed = parseTimeSeries(columnOf(plainDf, plain), { dayFirst, year: scanned.years?.year, writtenBy: scanned.years?.writtenBy });
+  if (parsed.parsed && parsed.yearsAssumed) (scanned.years?.warn ?? printWarning)(dataWarnings.yearsAssumed(path.basename(scanned.file), column, parsed.yearsAssumed));
   // Slash dates that read either way in a 24-hour clock, left as text (a Get-WinEvent export's TimeCreated, whose
   // culture is unknown): a window read month first would be silently wrong for a day-first file.
   if (!dayFirst && parsed.ambiguousSlashDates && !parsed.ambiguousSlashDates.twelveHour) {
@@ -606,7 +610,9 @@ function* localQuerySteps(
     throw new DataFileError(msg.queryFileRead(where, err), { cause: err });
   }
   if (!kind) return df;
-  df = normalizeEvents(df, kind, { source: `${query.family}.${query.name} (${path.basename(source.path)})`, file: path.basename(source.path), warn: readOptions.warn });
+  // Times without a year the reader left as text (a Parquet file's): years by the file's date, as the readers give them.
+  const writtenBy = readOptions.writtenBy ?? (readOptions.year === undefined ? fs.statSync(source.path, { throwIfNoEntry: false })?.mtime : undefined);
+  df = normalizeEvents(df, kind, { source: `${query.family}.${query.name} (${path.basename(source.path)})`, file: path.basename(source.path), warn: readOptions.warn, year: readOptions.year, writtenBy });
   for (const [param] of afterMapping) {
     if (!hasColumn(df, param.column as string)) throw new QueryError(msg.filterColumnMissing(where, param.name, param.column as string, path.basename(source.path)));
   }

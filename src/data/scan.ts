@@ -9,6 +9,7 @@
  * polars cannot hold panics there, and a panic in an asynchronous collect
  * aborts the process (offsetZones.ts).
  */
+import fs from "node:fs";
 import path from "node:path";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
@@ -41,6 +42,11 @@ export interface ScannedSource {
   format: string;
   /** Slash dates in a text time column are day first (`ReadOptions.dayFirst`), for a start/end window on them. */
   dayFirst?: boolean;
+  /**
+   * Times without a year (syslog's `Dec  7 08:15:00`) in a text time column, for a start/end window on them: the
+   * newest's year (`ReadOptions.year`), else when the file was last written, and where the warning saying so goes.
+   */
+  years?: { year?: number; writtenBy?: Date; warn?: (message: string) => void };
   /** True when the file was read whole (text formats, and a typed file with a zone polars cannot hold): nothing is pushed down into its reading. */
   whole: boolean;
 }
@@ -240,7 +246,16 @@ function wholeSource(eager: pl.DataFrame, source: DataSource, format: string, op
 
 /** A scan's record: the types are read from `plain` (the frame with plain names, in the order of `names`). */
 function scanned(lf: pl.LazyDataFrame, plain: pl.DataFrame, names: string[], source: DataSource, format: string, whole: boolean, options: ReadOptions): ScannedSource {
-  return { lf, schema: schemaOf(plain, names), partitionKeys: source.kind === "dataset" ? source.partitionKeys : [], file: source.path, format, whole, dayFirst: options.dayFirst === true };
+  return { lf, schema: schemaOf(plain, names), partitionKeys: source.kind === "dataset" ? source.partitionKeys : [], file: source.path, format, whole, dayFirst: options.dayFirst === true, years: { year: options.year, writtenBy: options.writtenBy ?? modifiedAt(source.path), warn: options.warn } };
+}
+
+/** When `file` was last written (a folder's: a dataset's), or undefined when it cannot be read: the year rule then goes by now. */
+function modifiedAt(file: string): Date | undefined {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false })?.mtime;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Original column name → type, read from `plain` (the frame with plain names, in the order of `names`). */

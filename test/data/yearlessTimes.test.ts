@@ -11,6 +11,8 @@ import path from "node:path";
 import { test } from "node:test";
 import pl from "nodejs-polars";
 import { readDataFile } from "../../src/data/readers";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { normalizeEvents } from "../../src/data/schemas/index";
 import { parseReadTimes, parseTimeSeries, toDate } from "../../src/data/timeParsing";
 import { tempDir } from "../helpers/tmp";
 
@@ -102,4 +104,44 @@ test("toDate refuses one year-less time, saying it has no year; parseReadTimes (
   const read = parseReadTimes(pl.Series("EventTime", ["Dec  7 08:15:00"]), "buildProcessTree", (m) => warnings.push(m), { writtenBy: new Date("2026-12-08T00:00:00Z") });
   assert.deepEqual(iso(read.series), ["2026-12-07T08:15:00.000Z"]);
   assert.match(warnings[0] ?? "", /^buildProcessTree: column "EventTime" holds times without a year \(syslog's "Dec  7 08:15:00"\); read as 2026: /);
+});
+
+test("normalizeEvents reads a time field without a year by the same rule, with the same warning (it stayed text, the lab's time empty)", () => {
+  const logons = pl.DataFrame({ TimeGenerated: ["Dec 31 23:59:59", "Jan  1 00:00:03"], EventID: [4624, 4624], Computer: ["web1", "web1"], TargetUserName: ["maya", "bob"], TargetDomainName: ["CORP", "CORP"], LogonType: [3, 10], IpAddress: ["10.0.0.1", "10.0.0.2"] });
+  const warnings: string[] = [];
+  const out = normalizeEvents(logons, "logon", { warn: (m) => warnings.push(m), writtenBy: new Date("2027-01-08T00:00:00Z"), source: "auth.parquet" });
+  assert.deepEqual(iso(out.getColumn("TimeGenerated")), ["2026-12-31T23:59:59.000Z", "2027-01-01T00:00:03.000Z"]);
+  assert.equal(warnings.length, 1, warnings.join("\n"));
+  assert.match(warnings[0], /^auth\.parquet: column "TimeGenerated" holds times without a year \(syslog's "Jan  1 00:00:03"\); read as 2026–2027/);
+  // The year option, as readDataFile's.
+  const given = normalizeEvents(logons, "logon", { warn: () => undefined, year: 2020 });
+  assert.deepEqual(iso(given.getColumn("TimeGenerated")), ["2019-12-31T23:59:59.000Z", "2020-01-01T00:00:03.000Z"]);
+});
+
+test("LocalData's start/end window on a Parquet text column without years: by the file's date or readOptions.year, with the warning", async () => {
+  const dir = tempDir();
+  try {
+    fs.mkdirSync(path.join(dir, "pq"));
+    const file = path.join(dir, "pq", "auth.parquet");
+    pl.DataFrame({ Seq: [0, 1, 2, 3], TimeGenerated: ["Dec 30 10:00:00", "Dec 31 23:59:59", "Jan  1 00:00:03", "Jan  7 08:15:00"], Message: ["a", "b", "c", "d"] }).writeParquet(file);
+    const written = new Date("2027-01-08T00:00:00Z");
+    fs.utimesSync(file, written, written);
+    const param = (n: string) => `      ${n}: {description: ${n}, type: datetime, default: null}`;
+    fs.writeFileSync(path.join(dir, "q.yaml"), `metadata:\n  version: 1\n  description: auth\n  data_environments: [LocalData]\n  data_families: [Syslog]\nsources:\n  auth:\n    description: auth\n    args: {query: auth.parquet}\n    parameters:\n${param("start")}\n${param("end")}\n`);
+    const run = async (readOptions: Record<string, unknown>) => {
+      const warnings: string[] = [];
+      const qp = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "pq")], queryPaths: [path.join(dir, "q.yaml")], readOptions: { ...readOptions, warn: (m: string) => warnings.push(m) } });
+      const df = await qp.execQuery("Syslog.auth", { start: "2026-12-31T00:00:00Z", end: "2027-01-02T00:00:00Z" });
+      return { seq: df.getColumn("Seq").toArray().map(Number), warnings };
+    };
+    const byFile = await run({});
+    assert.deepEqual(byFile.seq, [1, 2], "the two rows around New Year 2027, by the file's date (the clock gave them other years)");
+    assert.equal(byFile.warnings.length, 1, byFile.warnings.join("\n"));
+    assert.match(byFile.warnings[0], /^auth\.parquet: column "TimeGenerated" holds times without a year .*read as 2026–2027.*2027-01-08 00:00 UTC/);
+    const byYear = await run({ year: 2021 });
+    assert.deepEqual(byYear.seq, [], "the newest in 2021: nothing in a 2026–27 window");
+    assert.match(byYear.warnings[0] ?? "", /in 2021 as the year option says/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -89,7 +89,7 @@ function toTime(series: pl.Series, name: string): pl.Series {
     // way month first (normalizeEvents warns of those fields: slashDateFields).
     const parsed = parseReadTimes(series, name, () => undefined);
     // Times without a year (syslog's `Dec  7 08:15:00`) are not given one here, where no warning would say which:
-    // the readers give a file's column its years, with a warning (a frame built in memory keeps the text).
+    // normalizeEvents gives a flat column its years first, with the readers' warning (withYearlessTimes); a nested one keeps the text.
     if (parsed.parsed && !parsed.yearsAssumed) return parsed.series.rename(name);
     if (parsed.yearsAssumed) return series.rename(name);
     // A time field with a few values that are no time (attacker-written text in a log): those rows' times are null, the others kept.

@@ -18,7 +18,7 @@ import { oneFlowPerConnection } from "./connections";
 import { inLabLayout } from "./convert";
 import { fieldNames, fieldSeries, fieldSetWith, fieldsWithValues, withFieldCache } from "./fields";
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
-import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows } from "./mapping";
+import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows, withYearlessTimes } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
 import { PROCESS_LAYOUTS, osqueryRowsOnce, processEventRows, processEventSchema, processSchemaSource, ownProcessLayout, rowsAt, stackLayoutFrames, wazuhLayoutParts, type LayoutRows, type ProcessColumns } from "./process";
 import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
@@ -48,6 +48,13 @@ export interface NormalizeOptions {
    * every query, a LocalData provider says each once. Default: `source`.
    */
   file?: string;
+  /**
+   * Times without a year (syslog's `Dec  7 08:15:00`) in the time fields: the newest's year, as readDataFile's `year`.
+   * Default: the latest year that puts the newest no later than `writtenBy`, with a warning naming the field.
+   */
+  year?: number;
+  /** When the data was written (a file's modification time), for times without a year. Default: now. */
+  writtenBy?: Date;
 }
 
 /** What {@link detectEventSchema} found. */
@@ -258,7 +265,10 @@ function mapped(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions, sc
   }
   for (const field of filetimeFields(base, schema, labColumnMap(layouts))) (options.warn ?? printWarning)(dataWarnings.filetimeColumn(options.source ?? "normalizeEvents", field));
   for (const field of slashDateFields(base, schema, labColumnMap(layouts))) (options.warn ?? printWarning)(dataWarnings.mappedSlashDates(options.source ?? "normalizeEvents", field));
-  let out = applySchema(base, schema, labColumnMap(layouts));
+  // Times without a year: the readers' rule and warning (they stayed text without a word, and the lab's time column empty).
+  const dated = withYearlessTimes(base, schema, labColumnMap(layouts), { year: options.year, writtenBy: options.writtenBy });
+  for (const [field, assumed] of dated.years) (options.warn ?? printWarning)(dataWarnings.yearsAssumed(options.file ?? options.source ?? "normalizeEvents", field, assumed));
+  let out = applySchema(dated.df, schema, labColumnMap(layouts));
   // The helper columns `prepare` added served the rules; they are no lab column.
   if (schema.prepare) out = frameOf(columnNames(out).filter((n) => !n.startsWith(HELPER_PREFIX) || columnNames(df).includes(n)).map((n) => columnOf(out, n)));
   return schema.connections ? oneFlowPerConnection(out, schema.connections) : out;

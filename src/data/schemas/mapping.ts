@@ -5,11 +5,11 @@
 import pl from "nodejs-polars";
 import { isTextType } from "../../common/dtypes";
 import { closestNames } from "../../common/errors";
-import { columnNames, columnOf, frameHeight, frameOf, withPlainNames } from "../../common/frames";
+import { columnNames, columnOf, frameHeight, frameOf, replaceColumns, withPlainNames } from "../../common/frames";
 import { convert, hasLabType, labTypeConversion, textKey } from "./convert";
 import { flowEndpoints } from "./endpoints";
 import { fieldNames, fieldSeries } from "./fields";
-import { epochUnitOfSeries, slashDates } from "../timeParsing";
+import { epochUnitOfSeries, isYearlessTime, parseTimeSeries, slashDates, type YearsAssumed } from "../timeParsing";
 import { HELPER_PREFIX, type ColumnRule, type EventSchema, type FieldName, type LabColumn } from "./types";
 
 /** How well a frame fits a schema. */
@@ -163,6 +163,30 @@ export function slashDateFields(df: pl.DataFrame, schema: EventSchema, labColumn
     const s = fieldSeries(df, f);
     return s !== undefined && isTextType(s.dtype) && slashDates(s)?.ambiguous === true;
   });
+}
+
+/**
+ * `df` with the time fields `schema` reads that hold times without a year (syslog's `Dec  7 08:15:00`, a column of
+ * a frame built in memory or of a Parquet file) read as the readers read them: the newest's year `options.year`, else
+ * the latest that puts it no later than `options.writtenBy` (now); `years` names each, for the readers' warning.
+ * A column whose values do not all read stays text, as before. Flat columns only (nested ones stay text).
+ */
+export function withYearlessTimes(df: pl.DataFrame, schema: EventSchema, labColumns: ReadonlyMap<string, LabColumn>, options: { year?: number; writtenBy?: Date }): { df: pl.DataFrame; years: [string, YearsAssumed][] } {
+  const names = columnNames(df);
+  const replaced = new Map<string, pl.Series>();
+  const years: [string, YearsAssumed][] = [];
+  for (const f of timeFields(schema, labColumns)) {
+    const column = names.includes(f) ? f : names.includes(`${f} [UTC]`) ? `${f} [UTC]` : undefined;
+    if (column === undefined || replaced.has(column)) continue;
+    const s = columnOf(df, column);
+    // A look at the first values first: parsing every time column twice would slow every mapping.
+    if (!isTextType(s.dtype) || !(s.dropNulls().head(256).toArray() as unknown[]).some((v) => typeof v === "string" && isYearlessTime(v.trim()))) continue;
+    const read = parseTimeSeries(s, options);
+    if (!read.parsed || !read.yearsAssumed) continue;
+    replaced.set(column, read.series.rename(column));
+    years.push([column, read.yearsAssumed]);
+  }
+  return { df: replaced.size ? replaceColumns(df, replaced) : df, years };
 }
 
 /** The fields the schema's lab time columns are read from. */
