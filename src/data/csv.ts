@@ -635,6 +635,13 @@ const DECIMAL_COMMA_NUMBER = /^[-+]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:\.[0-9]{3
  * are mostly one or two digits (`12,5`, `3,75`); `0,125`, `-3,1416` and `1.234,567` are decimals whatever their length.
  */
 const COMMA_AMBIGUOUS = /^[1-9][0-9]*,[0-9]{3,}$/.source;
+/**
+ * A comma value that reads as a list of whole numbers too and whose fraction ends in 0 (`22,80`, a port list):
+ * Excel's General format drops a fraction's trailing zeros (22,8), and a fixed format (0,00) writes every value with
+ * the same places (443 as 443,00). So a column holding one is decimals only when every value has a comma and the
+ * same number of places; otherwise it stays text. Signs, a 0 whole part and dot or space groups are decimals anyway.
+ */
+const LIST_WITH_ZERO_END = /^[1-9][0-9]*,[0-9]*0$/.source;
 /** Float64 holds 15 significant digits exactly, Excel keeps 15: a value with more digits stays text. */
 const DECIMAL_COMMA_MAX_DIGITS = 15;
 
@@ -667,9 +674,14 @@ function withDecimalCommas(df: pl.DataFrame, dialect: CsvDialect): pl.DataFrame 
       v.str.contains(COMMA_AMBIGUOUS).sum().alias("ambiguous"),
       v.str.replaceAll("[^0-9]", "").str.lengths().gt(DECIMAL_COMMA_MAX_DIGITS).sum().alias("long"),
       v.eq(pl.lit("")).sum().alias("empty"),
+      v.str.contains(LIST_WITH_ZERO_END).sum().alias("zeroEnd"),
+      v.str.extract(",([0-9]+)$", 1).str.lengths().min().alias("minPlaces"),
+      v.str.extract(",([0-9]+)$", 1).str.lengths().max().alias("maxPlaces"),
     );
     const count = (name: string) => Number(checkOf(checks, name));
     if (count("bad") !== 0 || count("long") !== 0 || count("ambiguous") !== 0 || !(count("commas") > 0)) return column;
+    const present = column.len() - column.nullCount() - count("empty");
+    if (count("zeroEnd") > 0 && (count("commas") !== present || count("minPlaces") !== count("maxPlaces"))) return column;
     const numbers = pl
       .DataFrame([column.rename("v")])
       .select(v.str.replaceAll("[. \u00a0\u202f]", "").str.replace(",", ".").cast(pl.Float64, false).alias("v"))

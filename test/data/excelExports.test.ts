@@ -113,6 +113,25 @@ describe("readDataFile: decimal commas of a European Excel CSV (`;`) and tab-del
     assert.deepEqual(de.getColumn("Ports").toArray(), ["80,443", "22"]);
   });
 
+  it("a list of whole numbers (`22,80`, ports) stays text in a tab or `;` file; decimals Excel writes with fixed places (`22,80`, `3,00`) are numbers", () => {
+    const dir = tempDir();
+    for (const sep of ["\t", ";"]) {
+      // Ports: `22,80` beside one port. Excel's General format drops a fraction's trailing zeros (22,8), and a fixed
+      // format writes every value with the same places (443 as 443,00): as a decimal, `22,80` fits neither.
+      const ports = path.join(dir, sep === "\t" ? "ports.tsv" : "ports.csv");
+      fs.writeFileSync(ports, ["Host", "Ports", "Load"].join(sep) + "\n" + [["H1", "22,80", "12,5"], ["H2", "443", "3"], ["H3", "25,53", "0,75"]].map((r) => r.join(sep)).join("\n") + "\n");
+      const df = readDataFile(ports);
+      assert.deepEqual(df.getColumn("Ports").toArray(), ["22,80", "443", "25,53"], `ports (${JSON.stringify(sep)})`);
+      assert.deepEqual(df.getColumn("Load").toArray(), [12.5, 3, 0.75], `General-format decimals (${JSON.stringify(sep)})`);
+      // A fixed two-place format: every value has its places, a trailing zero included; proven decimals (0,50, -1,10, 1.234,50) too.
+      const fixed = path.join(dir, sep === "\t" ? "fixed.tsv" : "fixed.csv");
+      fs.writeFileSync(fixed, ["Host", "Price", "Delta"].join(sep) + "\n" + [["H1", "22,80", "0,50"], ["H2", "443,00", "-1,10"], ["H3", "25,53", "1.234,50"], ["H4", "", "7"]].map((r) => r.join(sep)).join("\n") + "\n");
+      const read = readDataFile(fixed);
+      assert.deepEqual(read.getColumn("Price").toArray(), [22.8, 443, 25.53, null], `fixed places (${JSON.stringify(sep)})`);
+      assert.deepEqual(read.getColumn("Delta").toArray(), [0.5, -1.1, 1234.5, 7], `proven decimals (${JSON.stringify(sep)})`);
+    }
+  });
+
   it("a comma-separated file's quoted \"12,5\" stays text: only a `;` or tab file is read with decimal commas", () => {
     const file = path.join(tempDir(), "us.csv");
     fs.writeFileSync(file, 'Computer,CPU\nH1,"12,5"\nH2,"3,25"\n');
