@@ -229,6 +229,10 @@ export const dataWarnings = {
   osquerySnapshotRowsLeftOut: (source: string, count: number) =>
     `${source}: ${count} row(s) of osquery snapshot lines ("snapshot": [...]) are left out: the log also holds differential lines ("columns", "action": "added"/"removed"), whose rows are read, and one frame holds one form; ` +
     `select the snapshot lines apart (rows whose snapshot is not null) and normalize them to keep both`,
+  /** An osquery result log's rows of other queries than the process tables (`queries`: quoted names with counts), left out of processes. */
+  osqueryOtherQueriesLeftOut: (source: string, count: number, queries: readonly string[], more: boolean) =>
+    `${source}: ${count} row(s) of osquery queries other than the process tables are left out (${queries.join(", ")}${more ? ", …" : ""}): ` +
+    `a process row has a pid and a parent (process_events, processes); select a query's rows by its "name" to read them apart`,
   /** A wevtutil text export: `count` event blocks not read whole (kept as rows, nulls where unread). */
   wevtutilMalformed: (file: string, count: number, event: number, line: number) =>
     `${file}: ${count} event block(s) of wevtutil's text output could not be read whole (no numeric Event ID or no Source, or a header line that is not "  Label: value"; the first: Event[${event}] at line ${line}): ` +

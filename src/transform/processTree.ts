@@ -68,7 +68,7 @@ import { emptyFields, fieldNames, fieldSeries } from "../data/schemas/fields";
 import { mapLayoutParts, timeCreatedWarned, winEventFields, winEventLayoutParts, winEventLayoutRows, winEventsOfKind } from "../data/schemas/winEvent";
 import { insertionStringWords } from "../data/schemas/insertionStrings";
 import { inLabLayout } from "../data/schemas/convert";
-import { isOsqueryLog, osquerySnapshotRows, osquerySnapshotRowsLeftOut } from "../data/schemas/osquery";
+import { isOsqueryLog, osqueryOtherQueriesWarning, osqueryProcessRowPositions, osquerySnapshotRows, osquerySnapshotRowsLeftOut } from "../data/schemas/osquery";
 import { dataWarnings } from "../data/messages";
 import { PROCESS_LAYOUTS, osqueryRowsOnce, ownProcessLayout, rowsAt, wazuhLayoutParts, type ProcessColumns } from "../data/schemas/process";
 import { stackTreeParts } from "./processTreeParts";
@@ -136,6 +136,15 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
     const leftOut = osquerySnapshotRowsLeftOut(procs);
     if (leftOut) (options.warn ?? printWarning)(dataWarnings.osquerySnapshotRowsLeftOut("buildProcessTree", leftOut));
     procs = osquerySnapshotRows(procs);
+  }
+  // Rows of other scheduled queries (listening_ports, users…) in the same log: no processes (they were nameless
+  // nodes), left out with one warning naming the queries. Not with a schema given: its rows are the caller's choice.
+  // Built on the process rows, numbered as the input's rows (source_index), as the layout parts below.
+  const processRows = !options.schema && isOsqueryLog(procs) ? osqueryProcessRowPositions(procs) : undefined;
+  if (processRows) {
+    const other = osqueryOtherQueriesWarning("buildProcessTree", procs);
+    if (other) (options.warn ?? printWarning)(other);
+    return withRichLastValue(stackTreeParts([{ tree: buildProcessTree(rowsAt(procs, processRows), options), rows: processRows }], frameHeight(procs), options.order));
   }
   // Its process events only: a file of both logs has 4688 and Sysmon 1 rows, two layouts of the same processes (Sysmon's taken, said).
   if (!options.schema) {

@@ -8,6 +8,8 @@
  */
 import pl from "nodejs-polars";
 import { columnNames, columnOf, frameOf, withPlainNames } from "../../common/frames";
+import { quotedText } from "../../common/shownText";
+import { dataWarnings } from "../messages";
 
 /** True when the frame is an osquery result log (its top-level keys). */
 export function isOsqueryLog(df: pl.DataFrame): boolean {
@@ -71,23 +73,59 @@ export function osquerySnapshotRowsLeftOut(df: pl.DataFrame): number {
 }
 
 /**
- * The rows of an osquery result log that are processes: those whose `columns` hold a `pid` and a `path`. The log
- * holds every scheduled query's results (`listening_ports`, `users`…) in one `columns` struct; a row of another
- * query is no process (a listening port's `pid` names its owner), so it is left out, as a Falcon search's
- * `DnsRequest` is.
+ * Which rows of an osquery result log are processes: those whose `columns` hold a `pid` and a `parent` (both
+ * process tables, `process_events` and `processes`, write both; osquery writes every column of its table, an empty
+ * one as ""). The log holds every scheduled query's results (`listening_ports`, `users`…) in one `columns` struct;
+ * a row of another query is no process (a listening port's `pid` and `path` name its owner), so it is left out, as
+ * a Falcon search's `DnsRequest` is. Without a `parent` field, a `pid` and a `path` (as before). Undefined when
+ * the frame has no such struct (nothing to tell).
  */
-export function osqueryProcessRows(df: pl.DataFrame): pl.DataFrame {
-  if (!columnNames(df).includes("columns")) return df;
+function processRowMask(df: pl.DataFrame): pl.Series | undefined {
+  if (!columnNames(df).includes("columns")) return undefined;
   const columns = columnOf(df, "columns");
-  if (columns.dtype.variant !== "Struct") return df;
+  if (columns.dtype.variant !== "Struct") return undefined;
   const fields = ((columns.dtype as unknown as { inner?: { name: string }[] }).inner ?? []).map((f) => f.name);
-  if (!fields.includes("pid") || !fields.includes("path")) return df;
-  const keep = pl
-    .DataFrame([columns.rename("c")])
-    .select(pl.col("c").struct.field("pid").isNotNull().and(pl.col("c").struct.field("path").isNotNull()).alias("k"))
-    .getColumn("k");
-  if (keep.nullCount() === 0 && Number(keep.cast(pl.Int64).sum()) === keep.len()) return df;
+  const other = fields.includes("parent") ? "parent" : "path";
+  if (!fields.includes("pid") || !fields.includes(other)) return undefined;
+  const c = pl.col("c");
+  return pl.DataFrame([columns.rename("c")]).select(c.struct.field("pid").isNotNull().and(c.struct.field(other).isNotNull()).fillNull(false).alias("k")).getColumn("k");
+}
+
+/** The rows of an osquery result log that are processes ({@link processRowMask}); the frame itself when all are. */
+export function osqueryProcessRows(df: pl.DataFrame): pl.DataFrame {
+  const keep = processRowMask(df);
+  if (!keep || Number(keep.cast(pl.Int64).sum()) === keep.len()) return df;
   const names = columnNames(df);
   const plain = pl.DataFrame([...names.map((n, i) => columnOf(df, n).rename(`c${i}`)), keep.rename("k")]).filter(pl.col("k"));
   return frameOf(names.map((n, i) => columnOf(plain, `c${i}`).rename(n)));
+}
+
+/** The positions of the rows {@link osqueryProcessRows} keeps, or undefined when it keeps all (or cannot tell). */
+export function osqueryProcessRowPositions(df: pl.DataFrame): Uint32Array | undefined {
+  const keep = processRowMask(df);
+  if (!keep || Number(keep.cast(pl.Int64).sum()) === keep.len()) return undefined;
+  const at = pl.DataFrame([keep.rename("k")]).withRowIndex("i").filter(pl.col("k")).getColumn("i");
+  return Uint32Array.from(at.toArray() as number[]);
+}
+
+/**
+ * The rows {@link osqueryProcessRows} leaves out, counted by their query's `name` (most first; a row without one
+ * as ""), for the warning that names them.
+ */
+export function osqueryOtherQueries(df: pl.DataFrame): [string, number][] {
+  const keep = processRowMask(df);
+  if (!keep) return [];
+  const names = columnNames(df).includes("name") ? columnOf(df, "name").cast(pl.Utf8) : pl.Series("q", new Array<null>(keep.len()).fill(null), pl.Utf8);
+  const out = pl.DataFrame([names.rename("q"), keep.rename("k")]).filter(pl.col("k").not()).select(pl.col("q").fillNull(pl.lit("")));
+  const counts = new Map<string, number>();
+  for (const q of out.getColumn("q").toArray() as string[]) counts.set(q, (counts.get(q) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** The warning naming the queries whose rows {@link osqueryProcessRows} leaves out of `df`, or undefined when none. */
+export function osqueryOtherQueriesWarning(source: string, df: pl.DataFrame): string | undefined {
+  const other = osqueryOtherQueries(df);
+  if (!other.length) return undefined;
+  const count = other.reduce((n, [, k]) => n + k, 0);
+  return dataWarnings.osqueryOtherQueriesLeftOut(source, count, other.slice(0, 5).map(([q, k]) => `${quotedText(q, 60)} ×${k}`), other.length > 5);
 }

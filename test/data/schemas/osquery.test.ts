@@ -51,6 +51,8 @@ function write(name: string, lines: unknown[]): string {
 }
 
 const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
+/** buildProcessTree's warning about processEvents()'s listening_ports line. */
+const LISTENING_PORTS_LEFT_OUT = 'buildProcessTree: 1 row(s) of osquery queries other than the process tables are left out ("pack_hunting_listening_ports" ×1): a process row has a pid and a parent (process_events, processes); select a query\'s rows by its "name" to read them apart';
 
 describe("osquery result logs", () => {
   it("process_events (differential): detected, the lab's names added, epoch-second text times read; the tree links pid ← parent per host", () => {
@@ -73,6 +75,24 @@ describe("osquery result logs", () => {
     assert.deepEqual(col(ptree.getParent(tree, cron), "hostIdentifier"), ["db-01"]);
     assert.deepEqual(col(ptree.getParent(tree, cron), "columns.pid"), ["1"]);
     assert.equal(ptree.getSummaryInfo(tree).InferredProcesses, 2, "sshd's 1800 on web-01, PID 1 on db-01");
+  });
+
+  it("rows of other scheduled queries (listening_ports with a pid and path, users) are no processes: left out of the tree with a warning naming the queries, and of the mapping", () => {
+    const other = [
+      { ...header("pack_net_listening_ports", "web-01", T0 + 11), columns: { pid: "2215", port: "4444", protocol: "6", address: "0.0.0.0", path: "", fd: "3", socket: "881", family: "2" }, action: "added" },
+      { ...header("pack_net_listening_ports", "web-01", T0 + 12), columns: { pid: "2200", port: "0", protocol: "0", address: "", path: "/run/x.sock", fd: "4", socket: "882", family: "1" }, action: "added" },
+      { ...header("pack_sys_users", "web-01", T0 + 13), columns: { uid: "1001", gid: "1001", username: "dana", directory: "/home/dana", shell: "/bin/bash" }, action: "added" },
+    ];
+    const raw = readDataFile(write("mixed.log", [...processEvents().slice(0, 4), ...other]));
+    const warnings: string[] = [];
+    const tree = buildProcessTree(raw, { warn: (m) => warnings.push(m) });
+    const real = tree.filter(pl.col("IsInferred").not());
+    assert.deepEqual(col(real, "columns.path").sort(), ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/sh", "/usr/sbin/cron"], "no nameless nodes of the other queries' rows");
+    assert.deepEqual(col(real, "source_index").sort(), ["00000", "00001", "00002", "00003"], "numbered as the log's rows");
+    assert.deepEqual(warnings, ['buildProcessTree: 3 row(s) of osquery queries other than the process tables are left out ("pack_net_listening_ports" ×2, "pack_sys_users" ×1): a process row has a pid and a parent (process_events, processes); select a query\'s rows by its "name" to read them apart']);
+    // normalizeEvents leaves them out as it leaves out an OCSF file's other classes, without a word; a socket's path made a process of it.
+    const df = normalizeEvents(raw, "process", { warn: (m) => assert.fail(m) });
+    assert.deepEqual(col(df, "NewProcessName"), ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/sh", "/usr/sbin/cron"], "a listening port's pid and path are no process");
   });
 
   it("processes (snapshot lines): each snapshot row a process, with its line's host; start_time is the time", () => {
@@ -185,7 +205,8 @@ describe("osquery result logs", () => {
         for (const input of [raw, df]) {
           const quiet: string[] = [];
           const tree = buildProcessTree(input, { warn: (m) => quiet.push(m) });
-          assert.deepEqual(quiet, []);
+          // The raw log's listening_ports row is no process: left out, said (it was left out silently here, a nameless node in a one-table log).
+          assert.deepEqual(quiet, input === raw ? [LISTENING_PORTS_LEFT_OUT] : []);
           const image = (host: string, p: string) => tree.filter(pl.col("hostIdentifier").eq(pl.lit(host)).and(pl.col("columns.path").eq(pl.lit(p))));
           // web-01: systemd → sshd (processes) → bash (process_events) → curl, sh (process_events) and nc (processes).
           // (The chain root first, bash itself last; systemd's parent, PID 0, is rebuilt.)
