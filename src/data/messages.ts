@@ -233,6 +233,10 @@ export const dataWarnings = {
   osqueryOtherQueriesLeftOut: (source: string, count: number, queries: readonly string[], more: boolean) =>
     `${source}: ${count} row(s) of osquery queries other than the process tables are left out (${queries.join(", ")}${more ? ", …" : ""}): ` +
     `a process row has a pid and a parent (process_events, processes); select a query's rows by its "name" to read them apart`,
+  /** A raw syslog file's lines of no syslog form (kept as rows of their text). */
+  syslogLinesUnread: (file: string, count: number, total: number, firstLine: number) =>
+    `${file}: ${count} of ${total} line(s) are not syslog lines (RFC 3164, RFC 3339 or RFC 5424; the first: line ${firstLine}), such as a message's continuation lines: ` +
+    `kept as rows with their text in SyslogMessage and no time, host or program`,
   /** A wevtutil text export: `count` event blocks not read whole (kept as rows, nulls where unread). */
   wevtutilMalformed: (file: string, count: number, event: number, line: number) =>
     `${file}: ${count} event block(s) of wevtutil's text output could not be read whole (no numeric Event ID or no Source, or a header line that is not "  Label: value"; the first: Event[${event}] at line ${line}): ` +

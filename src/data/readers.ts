@@ -12,6 +12,7 @@ import { printWarning } from "../common/messages";
 import { fileKind, headBytes, linkTarget } from "../common/regularFile";
 import { OutsideStep, runSync, type ReadSteps } from "./collect";
 import { checkTempSpace, compressionOf, decompressedHead, decompressStep, DEFAULT_MAX_DECOMPRESSED_BYTES, innerName, isGzipMagic, unsupportedCompression, type Compression } from "./compressed";
+import { isSyslogText, readSyslogFile } from "./syslog";
 import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
@@ -136,7 +137,7 @@ export function dataFormat(file: string): DataFormat | undefined {
  * objects, or neither (an application's text log). An array needs `[{` or
  * `[]`: a text log's lines often start `[2026-11-01 …]`.
  */
-export function logFormat(file: string): "zeek" | "vpcflow" | "ndjson" | "json" | undefined {
+export function logFormat(file: string): "zeek" | "vpcflow" | "ndjson" | "json" | "syslog" | undefined {
   try {
     const compression = compressionOf(file);
     if (compression) return logFormatOfHead(decompressedHead(file, compression, 1 << 16));
@@ -146,19 +147,19 @@ export function logFormat(file: string): "zeek" | "vpcflow" | "ndjson" | "json" 
     if (isVpcFlowLog(head) || isHeaderlessVpcFlowLog(head)) return "vpcflow";
     // Past any white space (and a byte-order mark): JSON after 256 blank bytes was taken for a text log.
     const start = firstNonSpace(file, 2);
-    return start.startsWith("{") ? "ndjson" : start === "[{" || start === "[]" ? "json" : undefined;
+    return start.startsWith("{") ? "ndjson" : start === "[{" || start === "[]" ? "json" : isSyslogText(head) ? "syslog" : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** {@link logFormat} of a file's first bytes (a compressed file's, decompressed): JSON after more blank bytes than these is not found. */
-function logFormatOfHead(bytes: Buffer): "zeek" | "vpcflow" | "ndjson" | "json" | undefined {
+function logFormatOfHead(bytes: Buffer): "zeek" | "vpcflow" | "ndjson" | "json" | "syslog" | undefined {
   const head = bytes.subarray(0, 4096).toString("utf8");
   if (isZeekTsv(head)) return "zeek";
   if (isVpcFlowLog(head) || isHeaderlessVpcFlowLog(head)) return "vpcflow";
   const start = bytes.toString("latin1").replace(/^\xEF\xBB\xBF/, "").replace(/[ \t\r\n]+/g, "").slice(0, 2);
-  return start.startsWith("{") ? "ndjson" : start === "[{" || start === "[]" ? "json" : undefined;
+  return start.startsWith("{") ? "ndjson" : start === "[{" || start === "[]" ? "json" : isSyslogText(head) ? "syslog" : undefined;
 }
 
 /**
@@ -768,7 +769,9 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (form === "vpcflow") return yield* readVpcFlowLogFileSteps(file);
       if (form === "ndjson") return zeekJsonTimes(yield* readJsonLog(file, options));
       if (form === "json") return zeekJsonTimes(readJsonArray(file, options, format));
-      throw new DataFileError(msg.fileInvalid(file, "log", "neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names) nor JSON lines (or an array of objects)"));
+      // A raw syslog file (auth.log): one row per line, its time parsed below as the readers parse times.
+      if (form === "syslog") return readSyslogFile(file, options.warn);
+      throw new DataFileError(msg.fileInvalid(file, "log", "neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names), JSON lines (or an array of objects) nor syslog lines (RFC 3164 `Dec  7 08:15:00 host sshd[42]: …`, RFC 3339 or RFC 5424)"));
     }
     case "evtx": {
       const reader = new EvtxFileReader(file, (detail) => new DataFileError(msg.fileInvalid(file, format, detail)));
