@@ -24,6 +24,7 @@ import { isDataFrame, isSeries } from "../common/frames";
 import { isLazyFrame, isThenable } from "../common/notAFrame";
 import { cutText } from "../common/cutText";
 import { shownText } from "../common/shownText";
+import { hideUrlUserInfo } from "../common/urlUserInfo";
 
 /** Longest value in an entity's or alert's text form (a 10 kB cell made a 10 kB line). */
 export const MAX_TEXT_VALUE = 300;
@@ -89,12 +90,13 @@ export function formatEntityValue(value: unknown): string {
   if (Array.isArray(value)) return value.map(formatEntityValue).join(", ");
   if (typeof value === "object") {
     try {
-      return JSON.stringify(namedEntities(value, new Set()));
+      return hideUrlUserInfo(JSON.stringify(namedEntities(value, new Set())));
     } catch {
-      return String(value);
+      return hideUrlUserInfo(String(value));
     }
   }
-  return String(value);
+  // A URL's user info in any value (a Url's, a command line's `curl https://admin:pw@host/`) shows as `***`.
+  return hideUrlUserInfo(String(value));
 }
 
 /**

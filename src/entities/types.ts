@@ -4,6 +4,7 @@
  * files, URLs, malware, logon sessions, DNS names, file hashes and references
  * to other alerts. Properties keep Sentinel's PascalCase names.
  */
+import { hideUrlUserInfo } from "../common/urlUserInfo";
 import net from "node:net";
 import { parseIPv6 } from "../common/ipv6";
 import { Entity, entityProperties, firstText, type EntitySchema, type EntitySource } from "./entity";
@@ -541,8 +542,9 @@ export class Url extends Entity {
     super("url", properties);
   }
 
+  /** The URL with its user info shown as `***` (`http://***@host/x`): a captured password shows nowhere. */
   get nameStr(): string {
-    return this.Url ?? "Url";
+    return this.Url === undefined ? "Url" : hideUrlUserInfo(String(this.Url));
   }
 
   /** URLs are case-sensitive past the host: kept as is (trimmed). */
@@ -550,7 +552,7 @@ export class Url extends Entity {
     const url = firstText(this.Url);
     // Scheme and host in lower case, as they compare (`HTTP://Evil.COM/x` is `http://evil.com/x`).
     if (url === undefined) return this.uniqueKey();
-    // User info (a password is case-sensitive) and the rest as written.
+    // User info (a password is case-sensitive) and the rest as written (a graph's view hides it in node ids: viewIds).
     return `url:${url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*@)?([^/?#]*)/i, (_all, scheme: string, user = "", host: string) => `${scheme.toLowerCase()}${user}${urlHostIdentity(host)}`)}`;
   }
 }

@@ -37,6 +37,7 @@ import { allBuiltin, iocChunk, iocChunkInput, mergeScanBatches, releaseBigSinks,
 import { ByteSink } from "./workers/ipcWriter";
 import { withRichLastValue } from "../display/lastValue";
 import { wideIntsAsText } from "../common/wideInts";
+import { hideUrlUserInfo } from "../common/urlUserInfo";
 
 export { IocExtractError } from "./messages";
 
@@ -323,7 +324,8 @@ export class IoCExtract {
     const found = scanInChunks(texts, frameHeight(data), defs, opts, { ...PARALLEL_DEFAULTS, ...dropUndefined(options.parallel ?? {}) });
     const rows = found.getColumn("row");
     const sourceIndex = options.indexColumn !== undefined ? gatherRows(columnOf(data, options.indexColumn), rows).rename("SourceIndex") : rows.rename("SourceIndex");
-    return withRichLastValue(pl.DataFrame([found.getColumn("IoCType"), found.getColumn("Observable"), sourceIndex, inputCells(texts, rows, found.getColumn("col"))]));
+    // URL user info (a captured password) hidden in the observables and the cells quoted, as TI lookups hide it.
+    return withRichLastValue(pl.DataFrame([found.getColumn("IoCType"), withUserInfoHidden(found.getColumn("Observable")), sourceIndex, withUserInfoHidden(inputCells(texts, rows, found.getColumn("col")))]));
   }
 
   /**
@@ -419,12 +421,28 @@ function dropUndefined<T extends object>(o: T): Partial<T> {
 function groupByType(found: Found): Record<string, string[]> {
   // Through a Map: a type may be named `__proto__` or `constructor`.
   const out = new Map<string, string[]>();
-  for (const [value, { type }] of found) {
+  for (const [found_, { type }] of found) {
+    // A URL's user name and password (`https://admin:pw@host/`) are a victim's secret: shown as `***`, as TI lookups
+    // show them; two URLs that differ only there are one observable.
+    const value = hideUrlUserInfo(found_);
     const list = out.get(type);
-    if (list) list.push(value);
-    else out.set(type, [value]);
+    if (!list) out.set(type, [value]);
+    else if (value === found_ || !list.includes(value)) list.push(value);
   }
   return Object.fromEntries(out);
+}
+
+/** A text column with each URL's user info shown as `***` ({@link hideUrlUserInfo}); the column itself when none has any. */
+function withUserInfoHidden(series: Series): Series {
+  const values = series.toArray() as (string | null)[];
+  let changed = false;
+  const out = values.map((v) => {
+    if (v === null || !v.includes("//")) return v;
+    const hidden = hideUrlUserInfo(v);
+    if (hidden !== v) changed = true;
+    return hidden;
+  });
+  return changed ? pl.Series(series.name, out, pl.Utf8) : series;
 }
 
 /** A prefilter polars can run: nodejs-polars gives nulls, not an error, for a regex its engine refuses. */

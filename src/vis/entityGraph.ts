@@ -8,6 +8,7 @@
  * live view (`client/views/entityGraph.ts`) can also lay the graph out in the
  * browser with the same code (`layout: "browser"`).
  */
+import { hideUrlUserInfo } from "../common/urlUserInfo";
 import { inspect, type InspectOptions } from "node:util";
 import type { DataFrame } from "nodejs-polars";
 import { html, type SafeHtml } from "../display/html";
@@ -364,15 +365,17 @@ function nodeDetails(n: GraphNode): [string, string][] {
 /**
  * Node ids in the view: one longer than {@link MAX_CARD_KEY} (an entity keyed
  * by its 1 MB host name, sent again in each of its edges) cut, with `#` and
- * the node's index to keep it unique. The page shows no id.
+ * the node's index to keep it unique; one holding a URL's user info too, hidden. The page shows no id.
  */
 function viewIds(nodes: readonly GraphNode[]): Map<string, string> {
   const taken = new Set(nodes.map((n) => n.id));
   const ids = new Map<string, string>();
   nodes.forEach((n, i) => {
     let id = n.id;
-    if (id.length > MAX_CARD_KEY) {
-      id = `${cutText(id, MAX_CARD_KEY)}#${i}`;
+    // An Url's key holds its user info (a captured password): hidden as everywhere else, `#` and the index keep it unique.
+    const hidden = hideUrlUserInfo(id);
+    if (id.length > MAX_CARD_KEY || hidden !== id) {
+      id = `${cutText(hidden, MAX_CARD_KEY)}#${i}`;
       while (taken.has(id)) id += "#";
       taken.add(id);
     }

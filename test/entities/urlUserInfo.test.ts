@@ -1,0 +1,49 @@
+/**
+ * A URL's user info (`https://admin:Secr3t@host/`, a token as the user name) is a victim's secret captured in a log:
+ * it shows nowhere, hidden the same way as TI lookups hide it (`https://***@host/`, hideUrlUserInfo) — in IoC
+ * extraction's observables and quoted cells, an Url entity's name, card and text, other entities' values (a command
+ * line's URL), and the entity graph's HTML. Before, only TI lookups hid it.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { IoCExtract } from "../../src/transform/iocExtract";
+import { Process, Url } from "../../src/entities/types";
+import { EntityGraph } from "../../src/vis/entityGraph";
+import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+
+const SECRET = "Secr3t";
+const leaks = (text: string) => text.includes(SECRET) || text.includes("admin:");
+
+test("IoC extraction: observables and the quoted cells show a URL's user info as ***; two URLs differing only there are one observable", () => {
+  const ex = new IoCExtract();
+  const text = `curl https://admin:${SECRET}@files.example.com/x.sh and https://bob:other@files.example.com/x.sh, defanged hxxp[:]//admin:${SECRET}[at]evil[.]com/p`;
+  const found = ex.extractText(text);
+  assert.deepEqual(found.url, ["https://***@files.example.com/x.sh", "hxxp://***@evil.com/p"].map((u) => u.replace("hxxp", "http")));
+  assert.ok(!leaks(JSON.stringify(found)), JSON.stringify(found));
+  const df = ex.extract(pl.DataFrame({ CommandLine: [text, "no url here"] }), { columns: ["CommandLine"] });
+  const urls = df.filter(pl.col("IoCType").eq(pl.lit("url")));
+  assert.ok(urls.height >= 1);
+  for (const column of ["Observable", "Input"]) {
+    for (const v of df.getColumn(column).toArray() as string[]) assert.ok(!leaks(v), `${column}: ${v}`);
+  }
+  assert.ok((urls.getColumn("Observable").toArray() as string[]).includes("https://***@files.example.com/x.sh"));
+});
+
+test("entities and the entity graph: an Url's name, card, text and graph HTML hide its user info; a process's command line too", () => {
+  const url = new Url(`https://admin:${SECRET}@files.example.com/x.sh`);
+  assert.equal(url.nameStr, "https://***@files.example.com/x.sh");
+  for (const shown of [url.toText(), url.toHtml(), url.description, String(url.card())]) assert.ok(!leaks(shown), shown);
+  const proc = new Process({ CommandLine: `curl -O https://admin:${SECRET}@files.example.com/x.sh` });
+  for (const shown of [proc.toText(), proc.toHtml(), proc.description]) assert.ok(!leaks(shown), shown);
+  assert.match(proc.toText(), /curl -O https:\/\/\*\*\*@files\.example\.com\/x\.sh/);
+  const alerts = pl.DataFrame({
+    SystemAlertId: ["a1"],
+    AlertDisplayName: ["Download with credentials"],
+    Entities: [JSON.stringify([{ $id: "2", Type: "url", Url: `https://admin:${SECRET}@files.example.com/x.sh` }, { $id: "3", Type: "process", ProcessFilePath: "/usr/bin/curl", CommandLine: `curl https://admin:${SECRET}@files.example.com/x.sh` }])],
+  });
+  const bundle = new EntityGraph(alerts)[JUPYTER_DISPLAY]();
+  const html = String(bundle["text/html"]);
+  assert.match(html, /\*\*\*@files\.example\.com/);
+  assert.ok(!leaks(html) && !leaks(String(bundle["text/plain"])), "the graph's HTML and text");
+});
