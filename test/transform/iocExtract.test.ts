@@ -474,3 +474,13 @@ test("a dotted name reaches into a struct column (nested ECS JSON: process.comma
   assert.throws(() => new IoCExtract().extract(df, { columns: ["process.cmdline"] }), (e: Error) => e instanceof IocExtractError && /"process\.cmdline" is not in the data/.test(e.message));
   assert.throws(() => base64.unpackDf(df, { column: "host.ip" }), (e: Error & { code?: string }) => e.code === "transform/base64-column-missing");
 });
+
+// A certificate's serial number as `openssl x509 -text` prints it (16 bytes, colon-grouped), or a thumbprint so
+// written: not an MD5 (MSTICPy's md5 pattern wants 32 hex digits in a row, and so does huntlab's), nor IPv6 (16 groups).
+test("a colon-grouped certificate serial or thumbprint is no md5_hash, ipv6 or sha1 observable in free text; the same digits in a row are", () => {
+  const serial = "3a:7f:12:9c:4d:5e:6f:70:81:92:a3:b4:c5:d6:e7:f8";
+  const sha1Print = "D4:1D:8C:D9:8F:00:B2:04:E9:80:09:98:EC:F8:42:7E:12:34:56:78";
+  const found = iocs.extractText(`Serial Number: ${serial} SHA1 Fingerprint=${sha1Print} issued`, { iocTypes: BUILTIN_IOC_TYPES });
+  assert.deepEqual([found.md5_hash, found.sha1_hash, found.ipv6], [undefined, undefined, undefined], JSON.stringify(found));
+  assert.deepEqual(iocs.extractText(`serial=${serial.replaceAll(":", "").toUpperCase()}`).md5_hash, ["3A7F129C4D5E6F708192A3B4C5D6E7F8"]);
+});
