@@ -15,7 +15,7 @@
 import fs from "node:fs";
 import pl from "nodejs-polars";
 import { printWarning } from "../common/messages";
-import { dataWarnings } from "./messages";
+import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 
 /** The columns of a syslog file's frame, in order. */
 export const SYSLOG_COLUMNS = ["TimeGenerated", "HostName", "ProcessName", "ProcessID", "SyslogMessage", "Facility", "SeverityLevel", "MsgId", "StructuredData"] as const;
@@ -150,7 +150,14 @@ export function syslogFrame(text: string, file: string, warn: (message: string) 
   return pl.DataFrame(series);
 }
 
-/** A syslog file read whole (UTF-8). */
-export function readSyslogFile(file: string, warn?: (message: string) => void): pl.DataFrame {
+/** The largest syslog file read (bytes): it is read whole, as one string, which V8 caps near 512 MiB. */
+export const SYSLOG_MAX_BYTES = 256 * 1024 * 1024;
+
+/** A syslog file read whole (UTF-8); a larger one than `maxBytes` is refused saying how to split it. */
+export function readSyslogFile(file: string, warn?: (message: string) => void, maxBytes = SYSLOG_MAX_BYTES): pl.DataFrame {
+  const size = fs.statSync(file).size;
+  if (size > maxBytes) {
+    throw new DataFileError(msg.fileInvalid(file, "log", `a syslog file of ${size} bytes is more than the ${maxBytes} read whole: split it by lines (split -C 200m ${JSON.stringify(file)} part_ and name the parts .log) and read the parts`));
+  }
   return syslogFrame(fs.readFileSync(file, "utf8"), file, warn);
 }

@@ -11,6 +11,7 @@ import zlib from "node:zlib";
 import { test } from "node:test";
 import pl from "nodejs-polars";
 import { readDataFile } from "../../src/data/readers";
+import { readSyslogFile } from "../../src/data/syslog";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { columnNames } from "../../src/common/frames";
 import { tempDir } from "../helpers/tmp";
@@ -102,6 +103,8 @@ test("a long line of no syslog form is one row (no header looked for past its st
   fs.writeFileSync(file, `Dec  7 08:15:00 web1 sshd[1]: start\n${long}\nDec  7 08:15:02 web1 sshd[1]: ${long}\n`);
   const df = readDataFile(file, { warn: () => undefined, year: 2026 });
   assert.deepEqual((col(df, "SyslogMessage") as string[]).map((m) => m.length), [5, 1 << 20, 1 << 20]);
+  // Read whole: a file past the limit (256 MiB) is refused, saying how to split it.
+  assert.throws(() => readSyslogFile(file, undefined, 1000), { code: "data/file-invalid", message: /auth\.log: .*a syslog file of \d+ bytes is more than the 1000 read whole: split it by lines \(split -C 200m/ });
   const text = path.join(dir, "app.log");
   fs.writeFileSync(text, "[2026-11-01 10:00:00] INFO started\n");
   assert.throws(() => readDataFile(text), { code: "data/file-invalid", message: /app\.log: .*nor syslog lines \(RFC 3164 `Dec {2}7 08:15:00 host sshd\[42\]: …`, RFC 3339 or RFC 5424\)/ });
