@@ -147,3 +147,37 @@ function fieldAt(value: unknown, path: readonly string[]): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * For a message when a dotted name finds nothing: the text column `name` starts with (`AdditionalFields` of
+ * `AdditionalFields.DestIP`) when its cells hold JSON, and the keys of its first 100 JSON cells (a list's elements'
+ * keys), at most 20; undefined when no prefix of `name` is such a column.
+ */
+export function jsonTextKeys(df: pl.DataFrame, name: string): { column: string; keys: string[] } | undefined {
+  const columns = columnNames(df);
+  const parts = name.split(".");
+  for (let cut = parts.length - 1; cut >= 1; cut -= 1) {
+    const head = parts.slice(0, cut).join(".");
+    if (!columns.includes(head)) continue;
+    const series = columnOf(df, head);
+    if (series.dtype.variant !== "String") continue;
+    const keys = new Set<string>();
+    let json = false;
+    for (const cell of series.head(100).toArray() as (string | null)[]) {
+      if (typeof cell !== "string" || cell.length > JSON_CELL_MAX_CHARS || !/^\s*[[{]/.test(cell)) continue;
+      let parsed: unknown;
+      try {
+        if (jsonDeeperThan(cell, JSON_CELL_MAX_DEPTH)) continue;
+        parsed = JSON.parse(cell);
+      } catch {
+        continue;
+      }
+      json = true;
+      for (const item of Array.isArray(parsed) ? parsed.slice(0, JSON_ARRAY_MAX_ITEMS) : [parsed]) {
+        if (typeof item === "object" && item !== null && !Array.isArray(item)) for (const k of Object.keys(item)) if (keys.size < 20) keys.add(k);
+      }
+    }
+    if (json) return { column: head, keys: [...keys] };
+  }
+  return undefined;
+}

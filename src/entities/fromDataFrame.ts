@@ -5,7 +5,7 @@ import { setOwnProperty } from "../common/json";
 import { EntityParseError } from "./entity";
 import { entitiesMessages as msg } from "./messages";
 import { columnNames, frameRecords, isDataFrame } from "../common/frames";
-import { HOST_IP_COLUMNS, ipSeries, pickIpColumn, SCHEMA_IP_COLUMNS } from "../common/ipColumns";
+import { HOST_IP_COLUMNS, ipSeries, jsonTextKeys, pickIpColumn, SCHEMA_IP_COLUMNS } from "../common/ipColumns";
 import { notAFrameText } from "../common/notAFrame";
 import { decimalNumber } from "../common/decimal";
 import { GeoLocation, Ip } from "./types";
@@ -78,6 +78,9 @@ export function ipsFromDataFrame(df: DataFrame, options: IpsFromDataFrameOptions
   if (options.ipColumn !== undefined) {
     // A field of a struct column (`source.ip` in nested ECS) is named as ECS writes it.
     const nested = !findColumn(columns, options.ipColumn) && ipSeries(df, options.ipColumn) !== undefined;
+    // A field of JSON text no row holds: say so, with the keys its rows have (a misspelt `AdditionalFields.SrcIP`).
+    const json = !nested && !findColumn(columns, options.ipColumn) && options.ipColumn.includes(".") ? jsonTextKeys(df, options.ipColumn) : undefined;
+    if (json) throw new EntityParseError(msg.jsonFieldMissing(options.ipColumn, json.column, json.keys));
     ipColumn = nested ? options.ipColumn : requireColumn(columns, options.ipColumn, "ipColumn");
   } else {
     const picked = pickIpColumn(df, IP_COLUMNS);

@@ -35,6 +35,13 @@ export const entitiesMessages = {
   /** `option` is the option that named it: `latitudeColumn`… */
   columnMissing: (option: string, name: string, columns: readonly string[]) =>
     errorMessage("entities/column-missing", `ipsFromDataFrame: ${option} ${quotedName(name)} is not a column.${closeNames(name, columns)} Columns: ${nameList(columns)}`),
+  /** ipColumn names a field of JSON text (`AdditionalFields.DestIP`) that no row holds; `keys`: those of its first rows. */
+  jsonFieldMissing: (name: string, column: string, keys: readonly string[]) =>
+    errorMessage(
+      "entities/column-missing",
+      `ipsFromDataFrame: ipColumn ${quotedName(name)}: column ${quotedName(column)} holds JSON text, and no row has the field ${quotedName(name.slice(column.length + 1))}` +
+        (keys.length ? ` (keys in its first rows: ${nameList(keys)})` : " (its first rows hold no keys)"),
+    ),
   noIpColumn: (lookedFor: readonly string[], columns: readonly string[]) =>
     errorMessage("entities/column-missing", `ipsFromDataFrame: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${nameList(columns)}`),
   /** `candidates`: the event-schema address columns the frame has (both ends of a connection). */

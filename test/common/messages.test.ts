@@ -171,6 +171,7 @@ const SAMPLES: Record<string, Sample> = {
   "entitiesMessages.entitiesJson": () => [entities.entitiesJson("alert abc: Entities", "Unexpected end"), ["alert abc: Entities"]],
   "entitiesMessages.extendedPropertiesJson": () => [entities.extendedPropertiesJson("alert abc", "Unexpected end"), ["alert abc", "ExtendedProperties"]],
   "entitiesMessages.columnMissing": () => [entities.columnMissing("latitudeColumn", "Lat", ["Latitude"]), ["latitudeColumn", '"Lat"', "Latitude"]],
+  "entitiesMessages.jsonFieldMissing": () => [entities.jsonFieldMissing("AdditionalFields.DestIP", "AdditionalFields", ["SourceIP", "Port"]), ['"AdditionalFields.DestIP"', 'column "AdditionalFields" holds JSON text', 'the field "DestIP"', "SourceIP, Port"]],
   "entitiesMessages.noIpColumn": () => [entities.noIpColumn(["IPAddress", "ClientIP"], ["x"]), ["IPAddress, ClientIP", "Columns: x"]],
   "entitiesMessages.ipColumnAmbiguous": () => [entities.ipColumnAmbiguous(["source.ip", "destination.ip"], ["@timestamp", "source.ip", "destination.ip"]), ["2 IP address columns", "source.ip, destination.ip", "pass ipColumn", "Columns: @timestamp"]],
   "entitiesMessages.ipsInput": () => [entities.ipsInput("a Promise: put `await` before it"), ["ipsFromDataFrame", "DataFrame", "await"]],

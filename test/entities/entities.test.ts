@@ -373,8 +373,11 @@ describe("ipsFromDataFrame", async () => {
     // SecurityAlert's Entities: a list of entities, the first with an Address is the row's.
     const entities = JSON.stringify([{ $id: "2", HostName: "web1", Type: "host" }, { $id: "3", Address: "198.51.100.20", Type: "ip" }, { $id: "4", Address: "198.51.100.21", Type: "ip" }]);
     assert.deepEqual(addresses(pl.DataFrame({ AlertName: ["x", "y"], Entities: [entities, "[]"] }), { ipColumn: "Entities.Address" }), ["198.51.100.20", undefined]);
-    // A field no row holds is still "not a column".
-    assert.throws(() => ipsFromDataFrame(extra, { ipColumn: "AdditionalFields.DestIP" }), { code: "entities/column-missing", message: /AdditionalFields\.DestIP/ });
+    // A field no row holds: named, with the keys the JSON rows have (it was "not a column").
+    assert.throws(() => ipsFromDataFrame(extra, { ipColumn: "AdditionalFields.DestIP" }), {
+      code: "entities/column-missing",
+      message: 'ipsFromDataFrame: ipColumn "AdditionalFields.DestIP": column "AdditionalFields" holds JSON text, and no row has the field "DestIP" (keys in its first rows: SourceIP, nested)',
+    });
   });
 });
 
