@@ -62,6 +62,12 @@ export interface SplunkTwinOptions {
   warn?: string;
   /** Stop after this many rows and send a result-cap WARN message. */
   resultCap?: number;
+  /**
+   * Stop after this many rows and say so in an INFO message (`{"type":"INFO","text":"… truncating to maxout N."}`), as
+   * Splunk words a result cut at a `maxout` limit (subsearches, `[restapi] maxresultrows`); `infoText` replaces the text.
+   */
+  maxout?: number;
+  infoText?: string;
   /** Send this ERROR message after the rows (a partial failure). */
   partialError?: string;
   /** Hold the answer to a search whose text includes `contains` for `ms` (two queries at once finishing in a known order). */
@@ -70,7 +76,8 @@ export interface SplunkTwinOptions {
   htmlPage?: string;
   /**
    * Stream these preview tables first (each `"preview":true` from offset 0), as a reporting search (`| stats …`) does
-   * while it runs; the final table (`"preview":false`) follows, an empty one as a single `{"preview":false,"offset":0,"lastrow":true}`.
+   * while it runs; the final table (`"preview":false`) follows. An empty table (preview or final) is a single
+   * `{"preview":…,"offset":0,"lastrow":true}` line.
    */
   previews?: Record<string, unknown>[][];
   /** With `previews`: no final line at all, as when the search was stopped before it finished. */
@@ -649,12 +656,19 @@ export async function startSplunkTwin(options: SplunkTwinOptions = {}): Promise<
           rows = rows.slice(0, options.resultCap);
           capped = true;
         }
+        let maxedOut: number | undefined;
+        if (options.maxout !== undefined && rows.length > options.maxout) {
+          maxedOut = rows.length;
+          rows = rows.slice(0, options.maxout);
+        }
         for (const table of options.previews ?? []) {
+          if (table.length === 0) lines.push(JSON.stringify({ preview: true, offset: 0, lastrow: true }));
           table.forEach((r, i) => lines.push(JSON.stringify({ preview: true, offset: i, ...(i === table.length - 1 ? { lastrow: true } : {}), result: r })));
         }
         if (options.previews && !options.cutShort && rows.length === 0) lines.push(JSON.stringify({ preview: false, offset: 0, lastrow: true }));
         if (!options.cutShort) rows.forEach((r, i) => lines.push(JSON.stringify({ preview: false, offset: i, ...(i === rows.length - 1 ? { lastrow: true } : {}), result: r })));
         if (capped) lines.push(messages("WARN", `Search results might be incomplete: the search reached the maximum number of results (${options.resultCap}).`));
+        if (maxedOut !== undefined) lines.push(messages("INFO", options.infoText ?? `Search produced ${maxedOut} results, truncating to maxout ${options.maxout}.`));
         if (options.partialError) lines.push(messages("ERROR", options.partialError));
         if (options.streamCut) {
           const { afterRows, midLine } = options.streamCut;

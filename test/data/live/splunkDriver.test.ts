@@ -219,6 +219,26 @@ describe("Splunk driver: searches", () => {
     }
   });
 
+  it("a result cut at a maxout limit, said in an INFO message, is a limit warning with how to split", async () => {
+    twin.options.maxout = 2;
+    try {
+      const table = await driver.query(request("search index=lab sourcetype=failed_logons"));
+      assert.equal(table.rows.length, 2);
+      assert.equal(table.warnings.length, 1, inspect(table.warnings));
+      assert.match(table.warnings[0], /^Splunk: Search produced 4 results, truncating to maxout 2\. — the results may be cut short.*split_query_by/);
+      // Other wordings of a result limit in an INFO message count too; plain INFO chatter does not.
+      twin.options.infoText = "[subsearch]: Subsearch produced 4 results, truncating to maxout 2.";
+      assert.match((await driver.query(request("search index=lab sourcetype=failed_logons"))).warnings.join("\n"), /Subsearch produced 4 results.*cut short/);
+      twin.options.infoText = "The search result count (4) exceeds maximum (2), using max. To override it, set max_count.";
+      assert.match((await driver.query(request("search index=lab sourcetype=failed_logons"))).warnings.join("\n"), /exceeds maximum \(2\).*cut short/);
+      twin.options.infoText = "Your timerange was substituted based on your search string";
+      assert.deepEqual((await driver.query(request("search index=lab sourcetype=failed_logons"))).warnings, []);
+    } finally {
+      delete twin.options.maxout;
+      delete twin.options.infoText;
+    }
+  });
+
   it("fails with Splunk's message on a bad search", async () => {
     await assert.rejects(driver.query(request("search index=lab | nosuchcommand x")), (err: Error & { code?: string }) => {
       assert.equal(err.code, "data/live-query-failed");

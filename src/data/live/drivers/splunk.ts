@@ -12,8 +12,9 @@
  *   objects of final (`preview:false`) lines are the rows (the latest preview
  *   table only when no final line came: a search cut short, said as a partial
  *   result, as a stream ending before `"lastrow":true` or mid-line); `messages` of type
- *   WARN become warnings (result caps among them), ERROR/FATAL a failure — or a
- *   partial error when rows did arrive.
+ *   WARN become warnings (result caps among them), as do INFO ones that say the
+ *   results were cut at a limit ("truncating to maxout"); ERROR/FATAL a failure —
+ *   or a partial error when rows did arrive.
  * - Types: Splunk sends every field as text; see splunkColumns.ts for the inference.
  *
  * Settings (`DataProviders.Splunk.Args`, or connect() options): host, port
@@ -67,7 +68,14 @@ export function splunkSearchText(text: string): string {
 }
 
 /** A WARN message that says a result cap or limit truncated the results. */
-const CAP_WARNING = /limit|truncat|maximum|max[_ ]?(?:count|results|rows)|exceed/i;
+const CAP_WARNING = /limit|truncat|maximum|max[_ ]?(?:count|results|rows)|exceed|maxout|finali[sz]ed/i;
+
+/**
+ * An INFO message that says the results were cut at a limit: Splunk words some of those as INFO, not WARN ("Subsearch
+ * produced 14520 results, truncating to maxout 10000.", a count over max_count, a search auto-finalized at its time
+ * limit). Other INFO messages are chatter ("Your timerange was substituted…") and are not shown.
+ */
+const INFO_LIMIT = /truncat|maxout|max_?count|maxresultrows|exceeds? (?:the )?maximum|auto-?finali[sz]ed/i;
 
 /** The rows, warnings and errors of one export answer (JSON lines). */
 export interface SplunkExport {
@@ -117,7 +125,7 @@ export function parseSplunkExport(body: string): SplunkExport {
     }
     for (const m of messagesOf(record)) {
       if (m.type === "ERROR" || m.type === "FATAL") out.errors.push(m.text);
-      else if (m.type === "WARN") out.warnings.push(m.text);
+      else if (m.type === "WARN" || (m.type === "INFO" && INFO_LIMIT.test(m.text))) out.warnings.push(m.text);
     }
     const rows: unknown[] = record.result !== undefined ? [record.result] : Array.isArray(record.results) ? record.results : [];
     for (const row of rows) {
