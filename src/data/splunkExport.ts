@@ -86,7 +86,7 @@ export function readSplunkExport(file: string, warn: (message: string) => void =
   const parsed = parseSplunkExport(text);
   const messages = [...parsed.errors.map((m) => `ERROR ${m}`), ...parsed.warnings.map((m) => `WARN ${m}`)];
   if (messages.length) warn(dataWarnings.splunkExportMessages(file, messages));
-  if (!parsed.final && parsed.results.length) warn(dataWarnings.splunkExportPreview(file, parsed.results.length));
+  if (!parsed.final && (parsed.results.length || parsed.previewed)) warn(dataWarnings.splunkExportPreview(file, parsed.results.length));
   if (parsed.skipped) warn(dataWarnings.splunkExportSkipped(file, parsed.skipped, parsed.firstSkipped ?? 0, parsed.results.length));
   return liveFrame(splunkTable(parsed.results));
 }

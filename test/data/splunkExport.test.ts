@@ -103,6 +103,13 @@ describe("readDataFile: Splunk's JSON export", () => {
     assert.match(warnings[0], /preview results only/);
   });
 
+  it("empty preview tables only (a reporting search saved before it finished, nothing found yet): no rows, and said", () => {
+    const { df, warnings } = read("preview-empty.json", '{"preview":true,"offset":0,"lastrow":true}\n{"preview":true,"offset":0,"lastrow":true}\n');
+    assert.equal(df.height, 0);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /preview results only.*latest preview's 0 row\(s\)/);
+  });
+
   it("an export of a search with no results (its one line the last row's marker, no result) is no rows, not that line as a row", () => {
     for (const name of ["none.json", "none.ndjson"]) {
       const { df, warnings } = read(name, '{"preview":false,"offset":0,"lastrow":true}\n');

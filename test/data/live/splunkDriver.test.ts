@@ -297,6 +297,28 @@ describe("Splunk driver: searches", () => {
     }
   });
 
+  it("a search cut short after only empty preview tables is a partial result, not an empty whole one", async () => {
+    twin.options.previews = [[], []];
+    twin.options.cutShort = true;
+    try {
+      const table = await driver.query(request("search index=lab sourcetype=failed_logons"));
+      assert.deepEqual(table.rows, []);
+      assert.match(table.partialError ?? "", /final results never came.*latest preview table was empty: no rows are returned/);
+    } finally {
+      delete twin.options.previews;
+      delete twin.options.cutShort;
+    }
+    // With its final (empty) table the same previews are a whole answer.
+    twin.options.previews = [[], []];
+    try {
+      const table = await driver.query(request("search index=lab sourcetype=failed_logons | where EventID = 0"));
+      assert.deepEqual(table.rows, []);
+      assert.equal(table.partialError, undefined);
+    } finally {
+      delete twin.options.previews;
+    }
+  });
+
   it("a stream cut between two rows (no \"lastrow\":true) is a partial result naming the rows that came", async () => {
     const full = await driver.query(request("search index=lab sourcetype=failed_logons"));
     assert.equal(full.partialError, undefined);

@@ -89,6 +89,8 @@ export interface SplunkExport {
   firstSkipped?: number;
   /** Whether a final (`preview:false`) line came: without one, the rows are the latest preview (a search cut short). */
   final: boolean;
+  /** Whether a preview (`preview:true`) line came, empty table or not: with no final line, the search was cut short. */
+  previewed: boolean;
   /**
    * Whether the final table's last row came without Splunk's `"lastrow":true` and no marker line followed: the
    * stream stopped mid-table (a proxy's or load balancer's idle cut, splunkd stopping), rows after it missing.
@@ -98,7 +100,7 @@ export interface SplunkExport {
 
 /** Reads the export endpoint's JSON lines. Lines that are not JSON objects are skipped (Splunk may send blank keep-alive lines). */
 export function parseSplunkExport(body: string): SplunkExport {
-  const out: SplunkExport = { results: [], warnings: [], errors: [], objects: 0, skipped: 0, final: false, open: false };
+  const out: SplunkExport = { results: [], warnings: [], errors: [], objects: 0, skipped: 0, final: false, previewed: false, open: false };
   // The latest preview table: a reporting search streams whole preview tables, each from offset 0.
   let previews: Record<string, unknown>[] = [];
   // Whether a final (`preview:false`) line arrived: then the final table is the answer, empty or not.
@@ -115,6 +117,7 @@ export function parseSplunkExport(body: string): SplunkExport {
     }
     out.objects += 1;
     const record = item as { preview?: unknown; offset?: unknown; result?: unknown; results?: unknown; lastrow?: unknown };
+    if (record.preview === true) out.previewed = true;
     if (record.preview === true && record.offset === 0) previews = [];
     if (record.preview === false) {
       final = true;
@@ -284,7 +287,11 @@ class SplunkDriver implements LiveDriver {
     const out: LiveTable = { ...table, warnings };
     // A stream that stopped early is no complete answer, though every line that came was read: said as a partial result.
     const cut: string[] = [];
-    if (!parsed.final && parsed.results.length) cut.push(`the search's final results never came (the answer ended after its preview tables, as when the search is stopped or the connection is cut): the latest preview's ${parsed.results.length} row(s) are returned, not the final result`);
+    // Empty preview tables (a reporting search that had found nothing yet) are no empty answer either.
+    if (!parsed.final && (parsed.results.length || parsed.previewed)) {
+      const got = parsed.results.length ? `the latest preview's ${parsed.results.length} row(s) are returned, not the final result` : "the latest preview table was empty: no rows are returned, and the final result may have had some";
+      cut.push(`the search's final results never came (the answer ended after its preview tables, as when the search is stopped or the connection is cut): ${got}`);
+    }
     if (parsed.open) cut.push(`the answer ended without Splunk's last-row marker ("lastrow":true) after ${parsed.results.length} row(s): the stream was cut (a proxy's time limit, splunkd stopping), the rows after them are missing`);
     if (parsed.skipped) cut.push(`${parsed.skipped} line(s) of the answer are no JSON object (the first is line ${parsed.firstSkipped ?? 0}: a line cut mid-way) and were skipped`);
     const partial = [...parsed.errors, ...cut];
