@@ -79,7 +79,7 @@ export interface LiveProviderOptions {
   config?: HuntlabConfig;
   /** Default time window for queries called without start/end (MSTICPy's query_time). Default: none (all time). */
   timeRange?: TimeRange;
-  /** Per-request timeout, ms: each query (and chunk), and apart from it the sign-in of connect() or a token renewed before a query. Default: the config's TimeoutSeconds, else 300 000 (5 min). */
+  /** Per-request timeout, ms: each query (and chunk), and apart from it the sign-in of connect() or a token renewed before a query or after a 401 mid-query (the query's timer paused meanwhile). Default: the config's TimeoutSeconds, else 300 000 (5 min). */
   timeoutMs?: number;
   /** Retries of 429/5xx answers (Retry-After honoured). Default: the config's Retries, else 3. */
   retries?: number;
@@ -375,11 +375,26 @@ export class LiveDataProvider {
     }
     // The service is asked to stop at timeoutMs: its answer gets the driver's margin to arrive before huntlab's own
     // timeout; at most the timeout again, so that a short one (asked for a quick answer) stays short.
-    const timeout = AbortSignal.timeout(timeoutMs + Math.min(driver.serverTimeoutMarginMs ?? 0, timeoutMs));
+    const timer = pausableTimeout(timeoutMs + Math.min(driver.serverTimeoutMarginMs ?? 0, timeoutMs));
+    const timeout = timer.signal;
     const signal = AbortSignal.any([op.signal, timeout]);
+    // A sign-in the query needs part-way (a token refetched after a 401) is timed as the sign-in above, the query's
+    // timer paused meanwhile: it counted against the query, which then timed out having had less.
+    const renewCredentials = async <T>(renew: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+      timer.pause();
+      const signInTimeout = AbortSignal.timeout(timeoutMs);
+      try {
+        return await renew(AbortSignal.any([op.signal, signInTimeout]));
+      } catch (err) {
+        if (!op.signal.aborted && signInTimeout.aborted) throw new QueryError(msg.liveTimeout(`${where} (sign-in)`, timeoutMs));
+        throw err;
+      } finally {
+        timer.resume();
+      }
+    };
     let table: LiveTable;
     try {
-      table = await driver.query({ text, queryName: where, signal, timeoutMs, ...(window ? { start: window.start, end: window.end } : {}) });
+      table = await driver.query({ text, queryName: where, signal, timeoutMs, renewCredentials, ...(window ? { start: window.start, end: window.end } : {}) });
     } catch (err) {
       if (op.signal.aborted) throw new QueryError(msg.liveCancelled(where, reasonOf(op.signal.reason)));
       if (timeout.aborted) throw new QueryError(msg.liveTimeout(where, timeoutMs));
@@ -404,6 +419,7 @@ export class LiveDataProvider {
       }
       throw err;
     } finally {
+      timer.clear();
       op.release();
     }
     const span = window ? ` (${window.start.toISOString()} – ${window.end.toISOString()})` : "";
@@ -440,6 +456,45 @@ function selectColumns(df: pl.DataFrame, columns: readonly string[], where: stri
   const missing = columns.filter((c) => !have.includes(c));
   if (missing.length) throw new QueryError(msg.selectColumnMissing(where, "the live result", missing, have));
   return frameOf(columns.map((c) => columnOf(df, c)));
+}
+
+/**
+ * An AbortSignal that aborts (TimeoutError, as AbortSignal.timeout) after `ms` of running time: pause() stops the
+ * clock, resume() runs it again for what was left. Unref'd, as AbortSignal.timeout's timer is.
+ */
+function pausableTimeout(ms: number): { signal: AbortSignal; pause(): void; resume(): void; clear(): void } {
+  const controller = new AbortController();
+  let left = ms;
+  let startedAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  // Nested pauses (two renewals at once) resume on the last; once cleared, nothing runs it again.
+  let paused = 0;
+  let cleared = false;
+  const run = () => {
+    startedAt = performance.now();
+    timer = setTimeout(() => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), left);
+    timer.unref();
+  };
+  run();
+  return {
+    signal: controller.signal,
+    pause() {
+      paused += 1;
+      if (paused > 1 || timer === undefined) return;
+      clearTimeout(timer);
+      timer = undefined;
+      left = Math.max(0, left - (performance.now() - startedAt));
+    },
+    resume() {
+      paused = Math.max(0, paused - 1);
+      if (paused === 0 && timer === undefined && !cleared && !controller.signal.aborted) run();
+    },
+    clear() {
+      clearTimeout(timer);
+      timer = undefined;
+      cleared = true;
+    },
+  };
 }
 
 function reasonOf(reason: unknown): string {

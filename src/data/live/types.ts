@@ -47,6 +47,13 @@ export interface LiveRequest {
   signal: AbortSignal;
   /** The per-query timeout, ms: drivers ask the service for as long (Log Analytics `Prefer: wait=`, Kusto `servertimeout`), whose own defaults are shorter. */
   timeoutMs?: number;
+  /**
+   * Runs a sign-in the query needs part-way (an Azure token refetched after the service answered 401) off the query's
+   * clock, as LiveDriver.signIn is: the query's timer is paused meanwhile and `renew` gets a signal of its own
+   * (`timeoutMs`, and Interrupt Kernel); a renewal past that is data/live-timeout naming '<query> (sign-in)'. Absent
+   * (a driver called directly): the drivers renew on `signal`.
+   */
+  renewCredentials?: <T>(renew: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 }
 
 /** A connected service. */

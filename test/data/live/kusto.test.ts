@@ -107,6 +107,21 @@ describe("Kusto provider against the Azure Data Explorer twin", () => {
     assert.ok((await qp.SecurityAlert.list_alerts()).height > 0);
   });
 
+  it("a token refetched after a 401 is timed apart from the query, as a sign-in (the query's timer paused meanwhile)", async () => {
+    const qp = await connected({ timeoutMs: 2000 });
+    await qp.SecurityAlert.list_alerts();
+    try {
+      // A 401, a 1.2 s renewal, the query again 3.2 s: each within its bound (2 s; 2 s and the margin, 4 s), 4.4 s
+      // together. Before, the renewal ran on the query's timer: data/live-timeout.
+      twins.ad.expireAll();
+      twins.ad.tokenDelayMs = 1200;
+      twins.kusto.faults = { delayMs: 3200 };
+      assert.ok((await qp.SecurityAlert.list_alerts()).height > 0);
+    } finally {
+      twins.ad.tokenDelayMs = 0;
+    }
+  });
+
   it("needs Cluster and Database, https unless loopback, and masks secrets", async () => {
     const qp = new QueryProvider("Kusto", { configPath: twins.configPath, ...quiet });
     await assert.rejects(qp.connect({ Cluster: "http://mycluster.kusto.windows.net" }), isCode("data/live-url", /Cluster/));

@@ -231,6 +231,39 @@ describe("MSSentinel provider against the Log Analytics twin", () => {
     }
   });
 
+  it("a token refetched after a 401 mid-query is timed as a sign-in, apart from the query (its timer paused meanwhile)", async () => {
+    const qp = await connected({ timeoutMs: 2000 });
+    await qp.SecurityAlert.list_alerts();
+    const grants = () => twins.ad.requests.filter((r) => r.form.grant_type === "client_credentials").length;
+    const before = grants();
+    try {
+      // The service refuses the token the client still holds as valid (expired early, revoked): 401, then a renewal
+      // of 1.2 s and the query again, 3.2 s. Each within its bound (2 s for the sign-in; 2 s and the 504 margin, 4 s,
+      // for the query), 4.4 s together. Before, the renewal ran on the query's timer: data/live-timeout.
+      twins.ad.expireAll();
+      twins.ad.tokenDelayMs = 1200;
+      twins.logAnalytics.faults = { delayMs: 3200 };
+      const df = await qp.SecurityAlert.list_alerts();
+      assert.ok(df.height > 0);
+      assert.equal(grants(), before + 1, "renewed once, after the 401");
+      // A renewal slower than timeoutMs is a sign-in timeout, named so: settled within 2.5 s of the token request
+      // reaching the twin (its answer comes at 6 s), a race (settledWithin), not wall time.
+      let arrive!: () => void;
+      const reached = new Promise<void>((resolve) => (arrive = resolve));
+      twins.ad.expireAll();
+      twins.ad.tokenDelayMs = 6000;
+      twins.ad.onTokenDelay = arrive;
+      twins.logAnalytics.faults = {};
+      const outcome = await settledWithin(qp.SecurityAlert.list_alerts().then(() => "answered", (error: unknown) => error), 2500, reached);
+      assert.notEqual(outcome, "late", "did not give up before the slow sign-in");
+      await assert.rejects(Promise.reject(outcome), isCode("data/live-timeout", "SecurityAlert.list_alerts (sign-in)", "timeoutMs"));
+    } finally {
+      twins.ad.tokenDelayMs = 0;
+      twins.ad.onTokenDelay = undefined;
+      twins.logAnalytics.faults = {};
+    }
+  });
+
   it("cancels the HTTP request when the signal aborts (as Interrupt Kernel does)", async () => {
     const controller = new AbortController();
     const qp = await connected({ signal: controller.signal });

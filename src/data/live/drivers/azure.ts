@@ -2,7 +2,7 @@
 import { QueryError, dataMessages as msg } from "../../messages";
 import { AzureTokenChain, AzureTokenSource, findOnPath, type AzureAuthMethod, type AzureTokens } from "../azureAuth";
 import { maskedCut } from "../http";
-import type { LiveColumnType, LiveHttpResponse, LiveSettings } from "../types";
+import type { LiveColumnType, LiveHttpResponse, LiveRequest, LiveSettings } from "../types";
 
 /**
  * How much longer than the time limit it asks the service for (Kusto's `servertimeout`, Log Analytics'
@@ -326,13 +326,14 @@ const AZURE_ERROR_STATUSES: readonly number[] = [400, 401, 403, 404, 409, 413];
 
 /**
  * POSTs `body` to an Azure query API with a bearer token from `tokens`; an
- * expired or revoked token (401) is renewed once. Log Analytics and Kusto
+ * expired or revoked token (401) is renewed once, off the query's timer when
+ * the request says how (`renewCredentials`). Log Analytics and Kusto
  * share this exchange and differ only in URL, headers and answer framing.
  */
 export async function postWithAzureToken(
   settings: LiveSettings,
   tokens: AzureTokens,
-  request: { url: string; body: unknown; signal: AbortSignal; headers?: Record<string, string>; noRetryStatus?: readonly number[] },
+  request: { url: string; body: unknown; signal: AbortSignal; headers?: Record<string, string>; noRetryStatus?: readonly number[]; renewCredentials?: LiveRequest["renewCredentials"] },
 ): Promise<LiveHttpResponse> {
   for (let attempt = 0; ; attempt += 1) {
     const token = await tokens.getToken(request.signal);
@@ -347,5 +348,8 @@ export async function postWithAzureToken(
     });
     if (res.status !== 401 || attempt > 0) return res;
     tokens.invalidate();
+    // The new token is fetched off the query's clock (LiveRequest.renewCredentials): a slow token endpoint ate the
+    // query's time. The loop's getToken then finds it cached.
+    if (request.renewCredentials) await request.renewCredentials((signal) => tokens.getToken(signal));
   }
 }

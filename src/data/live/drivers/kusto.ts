@@ -92,6 +92,7 @@ class KustoDriver implements LiveDriver {
       headers: { "x-ms-client-request-id": `huntlab;${randomUUID()}`, "x-ms-app": "huntlab" },
       body,
       signal: request.signal,
+      ...(request.renewCredentials ? { renewCredentials: request.renewCredentials } : {}),
       // A 504 is a time limit: sent again, the heavy query would run again and time out again.
       noRetryStatus: [504],
     });

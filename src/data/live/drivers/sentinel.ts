@@ -121,6 +121,7 @@ class SentinelDriver implements LiveDriver {
       url,
       body,
       signal: request.signal,
+      ...(request.renewCredentials ? { renewCredentials: request.renewCredentials } : {}),
       ...(request.timeoutMs ? { headers: { Prefer: `wait=${wait}` } } : {}),
       // A 504 is the service's own query timeout: sent again, the heavy query would run again and time out again.
       noRetryStatus: [504],
