@@ -3,6 +3,10 @@
  * util.ip_type` in its YAML): the one table of them (README's MSTICPy/huntlab table says the same). Only functions
  * that do the same job are here; MSTICPy functions huntlab lacks (`util.dns_is_resolvable`, `util.ip_rev_resolve`…)
  * stay unknown and are refused, naming huntlab's functions. Query functions keep MSTICPy's names already.
+ * Checked against MSTICPy's source: the util names are the `func_new_name` (else `src_func_name`) of
+ * msticpy/resources/mp_pivot_reg.yaml, registered in the `util` container (msticpy/init/pivot.py); the ti names are
+ * `lookup_<ioc>` for msticpy/init/pivot_init/pivot_ti_provider.py's IOC_TYPES (ip, dns, file_hash, url). huntlab's
+ * fileHashType and lookupEmail have no MSTICPy pivot of their own (`file_hash_type` is IoCExtract's method, not one).
  */
 
 /** namespace → MSTICPy's function name → huntlab's. */
@@ -14,14 +18,12 @@ export const MSTICPY_FUNCTION_NAMES: Readonly<Record<"util" | "ti", Readonly<Rec
     dns_components: "domainParts",
     url_components: "urlParts",
     extract_iocs: "extractIocs",
-    file_hash_type: "fileHashType",
   },
   ti: {
     lookup_ip: "lookupIp",
     lookup_dns: "lookupDns",
     lookup_url: "lookupUrl",
     lookup_file_hash: "lookupFileHash",
-    lookup_email: "lookupEmail",
   },
 };
 

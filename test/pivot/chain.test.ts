@@ -175,7 +175,11 @@ describe("pivot chains and pipelines", () => {
     assert.ok((await one("IpAddress", "ti.lookup_ip", ["148.251.12.164"])).includes("Severity"), "ti.lookup_ip");
     assert.ok((await one("Url", "util.url_components", ["https://evil.example:8443/x"])).includes("Port"), "util.url_components");
     assert.ok((await one("Dns", "util.dns_components", ["a.b.example.co.uk"])).includes("RegisteredDomain"), "util.dns_components");
-    assert.ok((await one("File", "util.file_hash_type", ["d41d8cd98f00b204e9800998ecf8427e"])).includes("HashType"), "util.file_hash_type");
+    assert.ok((await one("File", "ti.lookup_file_hash", ["d41d8cd98f00b204e9800998ecf8427e"])).includes("Severity"), "ti.lookup_file_hash");
+    // MSTICPy has no pivot of these names (mp_pivot_reg.yaml registers no File function; its TI pivots are lookup_ip,
+    // lookup_dns, lookup_file_hash and lookup_url): refused, naming huntlab's own functions.
+    await assert.rejects(() => runPipeline(pl.DataFrame({ v: ["d41d8cd98f00b204e9800998ecf8427e"] }), step("File", "util.file_hash_type")), (e: PivotError) => e.code === "pivot/pipeline" && /file_hash_type/.test(e.message) && /fileHashType/.test(e.message));
+    await assert.rejects(() => runPipeline(pl.DataFrame({ v: ["ann@contoso.com"] }), step("Account", "ti.lookup_email")), (e: PivotError) => e.code === "pivot/pipeline" && /lookup_email/.test(e.message) && /lookupEmail/.test(e.message));
     // Not in huntlab: refused as before, naming huntlab's functions.
     await assert.rejects(() => runPipeline(SIGNINS, step("IpAddress", "util.ip_rev_resolve")), (e: PivotError) => e.code === "pivot/pipeline" && /ip_rev_resolve/.test(e.message) && /ipType/.test(e.message));
     await assert.rejects(() => runPipeline(SIGNINS, step("IpAddress", "ti.lookup_ip_NoSuchProvider")), (e: PivotError) => e.code === "pivot/pipeline" && /lookup_ip_NoSuchProvider/.test(e.message));
