@@ -29,6 +29,8 @@ main().catch((err) => {
 
 // On request only: `scaling.bench.ts` (100k / 1M / 10M rows, ~15–30 min) runs when named
 // (`npm run bench -- scaling`); without that argument its run() prints one "skipped" line.
+// So does `elasticMemory.bench.ts` (`node --import tsx bench/index.ts elasticMemory`, BENCH_ELASTIC_HITS, default 1M):
+// an Elasticsearch answer's peak RSS, every hit kept to the end against each page read into rows, ~4 runs of minutes.
 // `processTree.bench.ts` (discovered like the others): buildProcessTree on 200,000 generated 4688 events from
 // text columns (as read from CSV) and from typed ones, target ≤ 0.45 s; its CSV input is cached in bench/out/processTree/.
 // `coldStart.bench.ts`: the completed lab notebook headless in tslab (nbclient, as `npm test` runs it), three runs,

@@ -490,95 +490,157 @@ export function elasticTable(
   epochScales?: IndexEpochScales,
   datePatterns?: IndexDatePatterns,
 ): { columns: LiveColumn[]; rows: unknown[][]; warnings: string[] } {
-  const originals: DateOriginals = new Map();
-  const warnings: string[] = [];
-  // Bitwise or: both cut, whatever the first answers.
-  const deep = hits.filter((h) => Number(cutDeeperThan(h._source, MAX_ELASTIC_DEPTH)) | Number(cutDeeperThan(h.fields, MAX_ELASTIC_DEPTH)));
-  if (deep.length) {
-    const ids = deep.slice(0, 3).map((h) => String(h._id ?? "?")).join(", ") + (deep.length > 3 ? ", …" : "");
-    warnings.push(dataWarnings.elasticTooDeep(deep.length, ids, MAX_ELASTIC_DEPTH));
-  }
+  const records = new ElasticRecords(fieldTypes, epochScales, datePatterns);
+  records.add(hits);
+  return records.table();
+}
+
+/** What a record whose row is made is replaced by. */
+const EMPTY_RECORD: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
+/**
+ * Hits read a page at a time into flat records (the per-hit part of {@link elasticTable}), the hits themselves not
+ * kept: a paged query held every hit, `_source` objects, `sort` lists and all, until the last page (~0.9 KB a hit of
+ * ECS logon events; 1M hits peaked at 1.9 GB). Each keeps its record, `_index` and `_id`; `table()` types the
+ * columns over all of them, as elasticTable does.
+ */
+export class ElasticRecords {
+  readonly #flat: Record<string, unknown>[] = [];
+  /** Each record's hit, as far as the table reads it: `_index` (its mapping, date formats) and `_id`. */
+  readonly #hits: ElasticHit[] = [];
+  readonly #originals: DateOriginals = new Map();
   // Per format, read once: asked per hit and date field (twice for each), the `||` list was split each time.
-  const beforeEpoch = new Map<string, boolean>();
-  const patternFirst = (hit: ElasticHit) => {
-    const fields = datePatterns?.get(hit._index ?? "");
+  readonly #beforeEpoch = new Map<string, boolean>();
+  #deep = 0;
+  readonly #deepIds: string[] = [];
+  #anyField = false;
+  /** table() ran: the records are let go as their rows are made, so it runs once. */
+  #done = false;
+
+  constructor(
+    private readonly fieldTypes: IndexFieldTypes,
+    private readonly epochScales?: IndexEpochScales,
+    private readonly datePatterns?: IndexDatePatterns,
+  ) {}
+
+  /** How many hits were added. */
+  get length(): number {
+    return this.#flat.length;
+  }
+
+  #patternFirst(index: string | undefined): (name: string) => boolean {
+    const fields = this.datePatterns?.get(index ?? "");
     return (name: string) => {
       const mapping = fields?.get(name)?.mapping;
       if (mapping === undefined) return false;
-      let first = beforeEpoch.get(mapping);
-      if (first === undefined) beforeEpoch.set(mapping, (first = patternBeforeEpoch(mapping)));
+      let first = this.#beforeEpoch.get(mapping);
+      if (first === undefined) this.#beforeEpoch.set(mapping, (first = patternBeforeEpoch(mapping)));
       return first;
     };
-  };
-  const flat = hits.map((h) => hitRecord(h, fieldTypes, epochScales, originals, patternFirst(h)));
-  if (hits.length && flat.every((r) => Object.keys(r).length === 0)) {
-    return { columns: [{ name: "_id", type: "string" }], rows: hits.map((h) => [h._id === undefined || h._id === null ? null : String(h._id)]), warnings };
   }
-  if (datePatterns?.size) {
-    readCustomDates(flat, hits, datePatterns, warnings, originals);
-    // Digits the pattern first in the format did not read (still text; what it read is ms): its epoch entry's.
-    flat.forEach((record, i) => {
-      const scales = epochScales?.get(hits[i]._index ?? "");
-      const first = patternFirst(hits[i]);
-      if (scales) scaleEpochs(record, scales, originals, (name) => first(name) && typeof record[name] === "string");
-    });
-  }
-  const types = new Map<string, Set<LiveColumnType>>();
-  // Values that do not read as their mapping's type (ignore_malformed): the column becomes text, with a warning.
-  const misfits = new Map<string, { type: LiveColumnType; count: number; example: unknown }>();
-  const misfit = (name: string, type: LiveColumnType, value: unknown) => {
-    types.get(name)?.add("string");
-    const m = misfits.get(name);
-    if (m) m.count += 1;
-    else misfits.set(name, { type, count: 1, example: value });
-  };
-  const dateTexts = new Map<string, string[]>();
-  flat.forEach((record, i) => {
-    const mapping = fieldTypes.get(hits[i]._index ?? "");
-    for (const [name, value] of Object.entries(record)) {
-      let set = types.get(name);
-      if (!set) types.set(name, (set = new Set()));
-      if (Array.isArray(value)) set.add("dynamic");
-      const mapped = mapping?.get(name);
-      const t = mapped ?? inferred(value);
-      if (t) set.add(t);
-      if (mapped && !fitsMapping(value, mapped)) misfit(name, mapped, value);
-      // Date text is checked below, a column at a time (one vectorised read).
-      else if (mapped === "datetime" && typeof value === "string" && value.trim() !== "") {
-        let texts = dateTexts.get(name);
-        if (!texts) dateTexts.set(name, (texts = []));
-        texts.push(value);
+
+  /** One page's hits (objects), read now. */
+  add(hits: readonly ElasticHit[]): void {
+    for (const h of hits) {
+      // Bitwise or: both cut, whatever the first answers.
+      if (Number(cutDeeperThan(h._source, MAX_ELASTIC_DEPTH)) | Number(cutDeeperThan(h.fields, MAX_ELASTIC_DEPTH))) {
+        this.#deep += 1;
+        if (this.#deepIds.length < 3) this.#deepIds.push(String(h._id ?? "?"));
       }
+      const record = hitRecord(h, this.fieldTypes, this.epochScales, this.#originals, this.#patternFirst(h._index));
+      if (!this.#anyField && Object.keys(record).length > 0) this.#anyField = true;
+      this.#flat.push(record);
+      this.#hits.push({ _index: h._index, _id: h._id });
     }
-  });
-  // Date text the time reading (results.ts) cannot read, under any mapping format (ES's default
-  // `strict_date_optional_time||epoch_millis` too): `ignore_malformed` kept it in _source. Read as a date it
-  // would be a silent null; the column is text instead, as for a malformed number.
-  // The rows keep the text (liveFrame reads it again): ISO text with a zone, the usual form, is read fast.
-  for (const [name, texts] of dateTexts) {
-    toDates(texts).forEach((d, k) => {
-      if (d === null) misfit(name, "datetime", texts[k]);
-    });
   }
-  for (const [name, m] of misfits) {
-    if (types.get(name)?.has("dynamic")) continue;
-    const kind = m.type === "bool" ? "booleans" : m.type === "datetime" ? "dates (ISO 8601 text or epoch numbers)" : "numbers";
-    warnings.push(`Elasticsearch: ${m.count} value(s) of column "${name}" (mapped as ${m.type === "datetime" ? "date" : m.type}) are not ${kind}, e.g. ${stringifyExact(m.example).slice(0, 60)} (a malformed value the index kept); the column is text, every value kept`);
-  }
-  const columns: LiveColumn[] = [...types].map(([name, set]) => {
-    if (set.has("dynamic")) return { name, type: "dynamic" };
-    if (set.size === 0) return { name, type: "string" };
-    if (set.size === 1) return { name, type: [...set][0] };
-    if ([...set].every((t) => t === "long" || t === "int")) return { name, type: "long" };
-    if ([...set].every((t) => t === "long" || t === "int" || t === "real")) return { name, type: "real" };
-    return { name, type: "string" };
-  });
-  const rows = flat.map((record) => {
-    const kept = originals.get(record);
-    return columns.map((c) => {
-      const value = kept && c.type !== "datetime" && kept.has(c.name) ? kept.get(c.name) : Object.hasOwn(record, c.name) ? record[c.name] : null;
-      return convert(value, c.type);
+
+  /** The typed columns and rows of every hit added; once (it lets the records go). */
+  table(): { columns: LiveColumn[]; rows: unknown[][]; warnings: string[] } {
+    if (this.#done) throw new Error("ElasticRecords.table() runs once");
+    const { fieldTypes, epochScales, datePatterns } = this;
+    const flat = this.#flat;
+    const hits = this.#hits;
+    const originals = this.#originals;
+    const warnings: string[] = [];
+    if (this.#deep) warnings.push(dataWarnings.elasticTooDeep(this.#deep, this.#deepIds.join(", ") + (this.#deep > 3 ? ", …" : ""), MAX_ELASTIC_DEPTH));
+    const patternFirst = (hit: ElasticHit) => this.#patternFirst(hit._index);
+    if (hits.length && !this.#anyField) {
+      return { columns: [{ name: "_id", type: "string" }], rows: hits.map((h) => [h._id === undefined || h._id === null ? null : String(h._id)]), warnings };
+    }
+    if (datePatterns?.size) {
+      readCustomDates(flat, hits, datePatterns, warnings, originals);
+      // Digits the pattern first in the format did not read (still text; what it read is ms): its epoch entry's.
+      flat.forEach((record, i) => {
+        const scales = epochScales?.get(hits[i]._index ?? "");
+        const first = patternFirst(hits[i]);
+        if (scales) scaleEpochs(record, scales, originals, (name) => first(name) && typeof record[name] === "string");
+      });
+    }
+    const types = new Map<string, Set<LiveColumnType>>();
+    // Values that do not read as their mapping's type (ignore_malformed): the column becomes text, with a warning.
+    const misfits = new Map<string, { type: LiveColumnType; count: number; example: unknown }>();
+    const misfit = (name: string, type: LiveColumnType, value: unknown) => {
+      types.get(name)?.add("string");
+      const m = misfits.get(name);
+      if (m) m.count += 1;
+      else misfits.set(name, { type, count: 1, example: value });
+    };
+    const dateTexts = new Map<string, string[]>();
+    flat.forEach((record, i) => {
+      const mapping = fieldTypes.get(hits[i]._index ?? "");
+      for (const [name, value] of Object.entries(record)) {
+        let set = types.get(name);
+        if (!set) types.set(name, (set = new Set()));
+        if (Array.isArray(value)) set.add("dynamic");
+        const mapped = mapping?.get(name);
+        const t = mapped ?? inferred(value);
+        if (t) set.add(t);
+        if (mapped && !fitsMapping(value, mapped)) misfit(name, mapped, value);
+        // Date text is checked below, a column at a time (one vectorised read).
+        else if (mapped === "datetime" && typeof value === "string" && value.trim() !== "") {
+          let texts = dateTexts.get(name);
+          if (!texts) dateTexts.set(name, (texts = []));
+          texts.push(value);
+        }
+      }
     });
-  });
-  return { columns, rows, warnings };
+    // Date text the time reading (results.ts) cannot read, under any mapping format (ES's default
+    // `strict_date_optional_time||epoch_millis` too): `ignore_malformed` kept it in _source. Read as a date it
+    // would be a silent null; the column is text instead, as for a malformed number.
+    // The rows keep the text (liveFrame reads it again): ISO text with a zone, the usual form, is read fast.
+    for (const [name, texts] of dateTexts) {
+      toDates(texts).forEach((d, k) => {
+        if (d === null) misfit(name, "datetime", texts[k]);
+      });
+    }
+    for (const [name, m] of misfits) {
+      if (types.get(name)?.has("dynamic")) continue;
+      const kind = m.type === "bool" ? "booleans" : m.type === "datetime" ? "dates (ISO 8601 text or epoch numbers)" : "numbers";
+      warnings.push(`Elasticsearch: ${m.count} value(s) of column "${name}" (mapped as ${m.type === "datetime" ? "date" : m.type}) are not ${kind}, e.g. ${stringifyExact(m.example).slice(0, 60)} (a malformed value the index kept); the column is text, every value kept`);
+    }
+    const columns: LiveColumn[] = [...types].map(([name, set]) => {
+      if (set.has("dynamic")) return { name, type: "dynamic" };
+      if (set.size === 0) return { name, type: "string" };
+      if (set.size === 1) return { name, type: [...set][0] };
+      if ([...set].every((t) => t === "long" || t === "int")) return { name, type: "long" };
+      if ([...set].every((t) => t === "long" || t === "int" || t === "real")) return { name, type: "real" };
+      return { name, type: "string" };
+    });
+    // Each record let go once its row is made: records and rows of a million hits were held at once.
+    const rows: unknown[][] = [];
+    for (let i = 0; i < flat.length; i += 1) {
+      const record = flat[i];
+      const kept = originals.get(record);
+      rows.push(
+        columns.map((c) => {
+          const value = kept && c.type !== "datetime" && kept.has(c.name) ? kept.get(c.name) : Object.hasOwn(record, c.name) ? record[c.name] : null;
+          return convert(value, c.type);
+        }),
+      );
+      if (kept) originals.delete(record);
+      flat[i] = EMPTY_RECORD;
+    }
+    this.#done = true;
+    return { columns, rows, warnings };
+  }
 }

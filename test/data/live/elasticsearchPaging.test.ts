@@ -10,10 +10,12 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { loadConfig } from "../../../src/config/config";
 import { createElasticsearchDriver, ELASTIC_RESULT_WINDOW, pagingPlan } from "../../../src/data/live/drivers/elasticsearch";
 import { createLiveSettings } from "../../../src/data/live/settings";
-import type { LiveTable } from "../../../src/data/live/types";
+import type { LiveHttpResponse, LiveTable } from "../../../src/data/live/types";
 import { tempDir } from "../../helpers/tmp";
 import { startElasticTwin, type ElasticTwin, type ElasticTwinOptions, type TwinIndex } from "../../twins/elasticsearch";
 
@@ -235,6 +237,47 @@ describe("Elasticsearch search_after paging: a 429 or 401 on a page", () => {
       assert.match(timedOut[0], /^OpenSearch: 6 search pages timed out on some shards; .*split_query_by/);
       assert.ok(table.warnings.some((w) => w === "OpenSearch: 4 hit(s) of the answer are not objects (no _source, no _id) and are left out"), table.warnings.join("\n"));
       assert.ok(table.warnings.some((w) => w === "OpenSearch: 1 hit(s) have a _source that is not an object (odd-source); it is not read, only their _id and fields are kept"), table.warnings.join("\n"));
+    } finally {
+      await twin.close();
+    }
+  });
+});
+
+describe("Elasticsearch paging: memory", () => {
+  it("a page's hits are not kept once read (only their rows): earlier pages' hit objects can be collected while later ones come", async () => {
+    // gc exposed at run time, as test/helpers/linearTime.ts does.
+    v8.setFlagsFromString("--expose-gc");
+    const collect = vm.runInNewContext("gc") as () => void;
+    const twin = await twinWith({ flavor: "elasticsearch" }, 57);
+    try {
+      const file = path.join(tempDir(), "msticpyconfig.yaml");
+      fs.writeFileSync(file, ["DataProviders:", "  Elasticsearch:", "    Args:", `      Url: "${twin.url}"`, "      PageSize: 10", ""].join("\n"));
+      const settings = createLiveSettings({ environment: "Elasticsearch", config: loadConfig(file, { missingEnvironment: "skip" }), warn: () => {} });
+      // The first hit of each page answered, held weakly; at each page asked for, whether those of two pages back live on.
+      const firstHits: WeakRef<object>[] = [];
+      const alive: number[] = [];
+      const request = settings.http.request.bind(settings.http);
+      settings.http = {
+        ...settings.http,
+        request: async (req) => {
+          const searching = req.method === "POST" && req.url.endsWith("/_search");
+          if (searching && firstHits.length >= 2) {
+            collect();
+            alive.push(firstHits.slice(0, -1).filter((w) => w.deref() !== undefined).length);
+          }
+          const res: LiveHttpResponse = await request(req);
+          const hit = searching ? (res.data as { hits?: { hits?: object[] } } | null)?.hits?.hits?.[0] : undefined;
+          if (hit) firstHits.push(new WeakRef(hit));
+          return res;
+        },
+      };
+      const driver = createElasticsearchDriver(settings);
+      await driver.connect({});
+      const table = await driver.query({ text: JSON.stringify({ query: { match_all: {} }, sort: [{ "@timestamp": "asc" }] }), queryName: "Test.memory", signal: AbortSignal.timeout(60_000) });
+      assertEachOnce(table, 57);
+      assert.equal(firstHits.length, 6, "six pages of 10");
+      // Asked for pages 3 to 6: the hits of the pages before the last one answered are garbage (they were all kept).
+      assert.deepEqual(alive, [0, 0, 0, 0]);
     } finally {
       await twin.close();
     }

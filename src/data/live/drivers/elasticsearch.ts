@@ -27,7 +27,7 @@ import { QueryError, SPLIT_ADVICE, dataMessages as msg, dataWarnings } from "../
 import { excerpt } from "../http";
 import { throttleNote } from "../../../common/retryAfter";
 import { buildEsSearchBody, EsDslError, esJsonLiteral, type Json, type JsonObject } from "../esdsl";
-import { elasticDatePatterns, elasticEpochScales, elasticFieldTypes, elasticTable, type ElasticHit } from "../elasticColumns";
+import { ElasticRecords, elasticDatePatterns, elasticEpochScales, elasticFieldTypes, type ElasticHit } from "../elasticColumns";
 import type { LiteralType, LiteralValue, LiveDriver, LiveHttpResponse, LiveRequest, LiveSettings, LiveTable } from "../types";
 
 /** Index pattern searched when neither the config nor connect() names one. */
@@ -287,7 +287,12 @@ class ElasticsearchDriver implements LiveDriver {
     let pitId = String((opened.data as { id?: unknown; pit_id?: unknown } | null)?.[os ? "pit_id" : "id"] ?? "");
     if (!pitId) throw new QueryError(msg.liveQueryFailed(where, this.#flavor, "point in time", "the answer has no point-in-time id"));
 
-    const hits: ElasticHit[] = [];
+    // Each page read into flat records as it comes, the hits not kept (they held ~0.9 KB each until the last page).
+    const hits = new ElasticRecords(fieldTypes, epochScales, datePatterns);
+    // What the table needs to know of the hits themselves: _source that is no object, and whether any had a field.
+    let oddSources = 0;
+    const oddIds: string[] = [];
+    let bare = true;
     const warnings: string[] = mappingRefused ? [dataWarnings.elasticNoMapping(this.#flavor, this.#index)] : [];
     const shardFailures: string[] = [];
     // Remote clusters of a cross-cluster search (`remote:logs-*`) that were skipped or failed: their hits are missing.
@@ -329,10 +334,20 @@ class ElasticsearchDriver implements LiveDriver {
         const pageHits: unknown[] = Array.isArray(data.hits?.hits) ? data.hits.hits : [];
         // A loop, not push(...pageHits): a page of ~125,000 hits (a server ignoring `size`) overflowed the stack.
         // A hit that is no object (null, text: a proxy's rewrite, a broken plugin) is counted and left out: it made a TypeError of the whole query.
+        const objects: ElasticHit[] = [];
         for (const hit of pageHits) {
-          if (hit !== null && typeof hit === "object" && !Array.isArray(hit)) hits.push(hit as ElasticHit);
+          if (hit !== null && typeof hit === "object" && !Array.isArray(hit)) objects.push(hit as ElasticHit);
           else notObjects += 1;
         }
+        for (const h of objects) {
+          // `_source` is the document as indexed, an object: another value (text, a list) has no fields to read.
+          if (h._source !== undefined && (h._source === null || typeof h._source !== "object" || Array.isArray(h._source))) {
+            oddSources += 1;
+            if (oddIds.length < 3) oddIds.push(String(h._id ?? "?"));
+          }
+          if (bare && !(h._source === undefined && Object.keys(h.fields ?? {}).length === 0)) bare = false;
+        }
+        hits.add(objects);
         const last = pageHits.at(-1) as { sort?: unknown } | null | undefined;
         if (pageHits.length < want || !last || typeof last !== "object" || !Array.isArray(last.sort)) break;
         // Sort values on long fields beyond 2^53 are BigInts (http.ts), sent back as exact digits.
@@ -343,16 +358,14 @@ class ElasticsearchDriver implements LiveDriver {
     }
     if (timedOutPages) warnings.push(`${this.#flavor}: ${timedOutPages === 1 ? "a search page" : `${timedOutPages} search pages`} timed out on some shards; the results may be incomplete — narrow the query, or ${SPLIT_ADVICE}`);
     if (notObjects) warnings.push(`${this.#flavor}: ${notObjects} hit(s) of the answer are not objects (no _source, no _id) and are left out`);
-    // `_source` is the document as indexed, an object: another value (text, a list) has no fields to read.
-    const oddSources = hits.filter((h) => h._source !== undefined && (h._source === null || typeof h._source !== "object" || Array.isArray(h._source)));
-    if (oddSources.length) {
-      const ids = oddSources.slice(0, 3).map((h) => String(h._id ?? "?")).join(", ") + (oddSources.length > 3 ? ", …" : "");
-      warnings.push(`${this.#flavor}: ${oddSources.length} hit(s) have a _source that is not an object (${ids}); it is not read, only their _id and fields are kept`);
+    if (oddSources) {
+      const ids = oddIds.join(", ") + (oddSources > 3 ? ", …" : "");
+      warnings.push(`${this.#flavor}: ${oddSources} hit(s) have a _source that is not an object (${ids}); it is not read, only their _id and fields are kept`);
     }
-    const built = elasticTable(hits, fieldTypes, epochScales, datePatterns);
+    const built = hits.table();
     warnings.push(...built.warnings);
     const table: LiveTable = { ...built, warnings };
-    if (hits.length && hits.every((h) => h._source === undefined && Object.keys(h.fields ?? {}).length === 0)) {
+    if (hits.length && bare) {
       warnings.push(`${this.#flavor}: the hits carry neither _source nor fields (the query has "_source": false); only their _id is shown — add "fields": ["*"] or the fields you need`);
     }
     if (shardFailures.length) {
