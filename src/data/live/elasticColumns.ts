@@ -556,7 +556,7 @@ export class ElasticRecords {
 
   /** The typed columns and rows of every hit added; once (it lets the records go). */
   table(): { columns: LiveColumn[]; rows: unknown[][]; warnings: string[] } {
-    if (this.#done) throw new Error("ElasticRecords.table() runs once");
+    if (this.#done) throw new Error("internal error: ElasticRecords.table() runs once (it lets the records go)");
     const { fieldTypes, epochScales, datePatterns } = this;
     const flat = this.#flat;
     const hits = this.#hits;
