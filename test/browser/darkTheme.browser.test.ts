@@ -148,7 +148,7 @@ interface FocusRing {
  * element's own ground, else on its parent's; a ground is the first opaque background up the ancestors.
  */
 async function focusRing(page: Page): Promise<FocusRing | undefined> {
-  await page.evaluate(KEEP_NAMES);
+  // The page's document was given KEEP_NAMES before the Tab loop: once, not once per key (a round trip each).
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body || !el.closest(".output")) return undefined;
@@ -269,6 +269,7 @@ describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip
       // From the top of the page, by keyboard (rings are :focus-visible): every control of every view in turn.
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await page.locator("body").focus();
+      await page.evaluate(KEEP_NAMES);
       const rings: FocusRing[] = [];
       for (let k = 0; k < 150; k += 1) {
         await page.keyboard.press("Tab");
