@@ -34,6 +34,7 @@ import { EVTX_DOCS, isWinEventExport, markTimeCreatedWarned } from "./schemas/wi
 import { EvtxFileReader, isEvtx } from "./schemas/evtx";
 import { isEventXml } from "./schemas/eventXml";
 import { EventXmlFileReader } from "./schemas/eventXmlFile";
+import { isSyslogEventXml, SyslogEventXmlFileReader } from "./schemas/syslogEventXml";
 import { fileLines, isWevtutilText, MAX_DESCRIPTION_CHARS, readWevtutilText } from "./schemas/wevtutilText";
 import { eventViewerFrame, isEventViewerExport } from "./schemas/eventViewer";
 import { transcodeUtf16, type Utf16Encoding } from "./utf16";
@@ -137,7 +138,7 @@ export function dataFormat(file: string): DataFormat | undefined {
  * objects, or neither (an application's text log). An array needs `[{` or
  * `[]`: a text log's lines often start `[2026-11-01 …]`.
  */
-export function logFormat(file: string): "zeek" | "vpcflow" | "ndjson" | "json" | "syslog" | undefined {
+export function logFormat(file: string): LogForm | undefined {
   try {
     const compression = compressionOf(file);
     if (compression) return logFormatOfHead(decompressedHead(file, compression, 1 << 16));
@@ -147,19 +148,31 @@ export function logFormat(file: string): "zeek" | "vpcflow" | "ndjson" | "json" 
     if (isVpcFlowLog(head) || isHeaderlessVpcFlowLog(head)) return "vpcflow";
     // Past any white space (and a byte-order mark): JSON after 256 blank bytes was taken for a text log.
     const start = firstNonSpace(file, 2);
-    return start.startsWith("{") ? "ndjson" : start === "[{" || start === "[]" ? "json" : isSyslogText(head) ? "syslog" : undefined;
+    if (start.startsWith("{")) return "ndjson";
+    if (start === "[{" || start === "[]") return "json";
+    // Sysmon for Linux's syslog lines (`… sysmon: <Event><System>…`), after other programs' lines too: before plain syslog, which they also are.
+    if (isSyslogEventXml(readHead(file, SYSLOG_HEAD_BYTES))) return "eventxml";
+    return isSyslogText(head) ? "syslog" : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** The forms of a `.log` file huntlab reads ({@link logFormat}); `syslog`: syslog lines (auth.log); `eventxml`: syslog lines of `<Event>` XML (Sysmon for Linux). */
+export type LogForm = "zeek" | "vpcflow" | "ndjson" | "json" | "syslog" | "eventxml";
+/** The first bytes of a `.log` looked through for a syslog line of `<Event>` XML (other programs' lines may come first). */
+const SYSLOG_HEAD_BYTES = 1 << 16;
+
 /** {@link logFormat} of a file's first bytes (a compressed file's, decompressed): JSON after more blank bytes than these is not found. */
-function logFormatOfHead(bytes: Buffer): "zeek" | "vpcflow" | "ndjson" | "json" | "syslog" | undefined {
+function logFormatOfHead(bytes: Buffer): LogForm | undefined {
   const head = bytes.subarray(0, 4096).toString("utf8");
   if (isZeekTsv(head)) return "zeek";
   if (isVpcFlowLog(head) || isHeaderlessVpcFlowLog(head)) return "vpcflow";
   const start = bytes.toString("latin1").replace(/^\xEF\xBB\xBF/, "").replace(/[ \t\r\n]+/g, "").slice(0, 2);
-  return start.startsWith("{") ? "ndjson" : start === "[{" || start === "[]" ? "json" : isSyslogText(head) ? "syslog" : undefined;
+  if (start.startsWith("{")) return "ndjson";
+  if (start === "[{" || start === "[]") return "json";
+  if (isSyslogEventXml(bytes.toString("utf8"))) return "eventxml";
+  return isSyslogText(head) ? "syslog" : undefined;
 }
 
 /**
@@ -769,9 +782,23 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (form === "vpcflow") return yield* readVpcFlowLogFileSteps(file);
       if (form === "ndjson") return zeekJsonTimes(yield* readJsonLog(file, options));
       if (form === "json") return zeekJsonTimes(readJsonArray(file, options, format));
+      if (form === "eventxml") {
+        // Sysmon for Linux's syslog: one event per line, through the same record → row path as an .evtx file's.
+        const reader = new SyslogEventXmlFileReader(file);
+        let df: pl.DataFrame;
+        try {
+          yield readInTurns(reader, 4);
+          df = reader.frame();
+        } finally {
+          reader.close();
+        }
+        const { count, firstLine } = reader.malformed;
+        if (count) (options.warn ?? printWarning)(dataWarnings.syslogEventXmlMalformed(file, count, firstLine ?? 0));
+        return df;
+      }
       // A raw syslog file (auth.log): one row per line, its time parsed below as the readers parse times.
       if (form === "syslog") return readSyslogFile(file, options.warn);
-      throw new DataFileError(msg.fileInvalid(file, "log", "neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names), JSON lines (or an array of objects) nor syslog lines (RFC 3164 `Dec  7 08:15:00 host sshd[42]: …`, RFC 3339 or RFC 5424)"));
+      throw new DataFileError(msg.fileInvalid(file, "log", "neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names), JSON lines (or an array of objects), syslog lines (RFC 3164 `Dec  7 08:15:00 host sshd[42]: …`, RFC 3339 or RFC 5424) nor syslog lines of <Event> XML (Sysmon for Linux)"));
     }
     case "evtx": {
       const reader = new EvtxFileReader(file, (detail) => new DataFileError(msg.fileInvalid(file, format, detail)));

@@ -1,15 +1,20 @@
 /**
  * Sysmon for Linux's own output: `<Event>` XML with provider `Linux-Sysmon` (the same event ids and EventData names as
- * Windows' Sysmon), as event XML (`journalctl -o cat`, an `.xml`). Read into a Get-WinEvent export's
+ * Windows' Sysmon), as event XML (`journalctl -o cat`, an `.xml`) and as syslog lines in a `.log`
+ * (`Dec  7 08:15:00 web01 sysmon: <Event>…`, other programs' lines between them). Read into a Get-WinEvent export's
  * columns, mapped as Sysmon 1 (process) and 3 (networkFlow), and built into a tree linked by the GUIDs.
  */
 import assert from "node:assert/strict";
 import path from "node:path";
+import zlib from "node:zlib";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { buildProcessTree } from "../../../src/index";
-import { readDataFile } from "../../../src/data/readers";
+import { DataFileIndex } from "../../../src/data/dataSources";
+import { logFormat, readDataFile } from "../../../src/data/readers";
 import { normalizeEvents } from "../../../src/data/schemas/index";
+import { isSyslogEventXml } from "../../../src/data/schemas/syslogEventXml";
+import { assertLinear } from "../../helpers/linearTime";
 import { tempTree } from "../../helpers/tmp";
 
 const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
@@ -44,6 +49,14 @@ const EVENTS = [
   proc(14, "2026-12-07T08:15:05.000000000Z", 3, "/usr/bin/sh", "sh /tmp/a.sh", 1, "/usr/bin/bash"),
   event(5, 15, "2026-12-07T08:15:06.000000000Z", { ProcessGuid: GUID(2), ProcessId: 1232, Image: "/usr/bin/curl", User: "root" }),
 ];
+/** /var/log/syslog: rsyslog's prefix (a time without a year), another program's line between Sysmon's. */
+const SYSLOG =
+  [
+    `Dec  7 08:15:00 web01 sysmon: ${EVENTS[0]}`,
+    "Dec  7 08:15:01 web01 systemd[1]: Started Session 4 of user root <root@pts/0>.",
+    ...EVENTS.slice(1).map((e, i) => `Dec  7 08:15:0${i + 2} web01 sysmon: ${e}`),
+  ].join("\n") + "\n";
+
 function read(name: string, content: string | Buffer, warnings: string[] = []): pl.DataFrame {
   return readDataFile(path.join(tempTree({ [name]: content }), name), { warn: (m) => warnings.push(m) });
 }
@@ -86,5 +99,48 @@ describe("Sysmon for Linux events (provider Linux-Sysmon)", () => {
       .replace("<Computer>web01</Computer>", "<Computer>WS01</Computer>");
     const procs = normalizeEvents(read("both.xml", [...EVENTS, windows].join("\n")), "process", { warn: () => undefined });
     assert.deepEqual(col(procs, "Computer"), ["web01", "web01", "web01", "WS01"]);
+  });
+});
+
+describe("Sysmon for Linux's syslog lines in a .log", () => {
+  it("/var/log/syslog's lines: Sysmon's events read, other programs' lines skipped, the events' own times", () => {
+    const warnings: string[] = [];
+    checkEvents(read("syslog.log", SYSLOG, warnings));
+    assert.deepEqual(warnings, []);
+  });
+
+  it("journalctl's prefixes (short-iso, a pid), CRLF line ends, and gzip (syslog.log.gz)", () => {
+    const journal = EVENTS.map((e, i) => `2026-12-07T08:15:0${i}+0000 web01 sysmon[812]: ${e}`).join("\r\n");
+    checkEvents(read("journal.log", journal));
+    checkEvents(read("syslog.log.gz", zlib.gzipSync(SYSLOG)));
+  });
+
+  it("one cut or malformed line is left out, counted and named; the lines after it are read", () => {
+    const lines = SYSLOG.split("\n");
+    // rsyslog cuts a message past its size limit: the event's end is lost. And a line whose tags do not close in order.
+    lines.splice(3, 0, `Dec  7 08:15:02 web01 sysmon: ${EVENTS[1].slice(0, 900)}`, `Dec  7 08:15:02 web01 sysmon: <Event><System></Event>`);
+    // Another program's bytes that are not UTF-8.
+    const text = Buffer.concat([Buffer.from(lines.join("\n")), Buffer.from([0x0a, 0xff, 0xfe, 0x0a])]);
+    const warnings: string[] = [];
+    const df = read("cut.log", text, warnings);
+    checkEvents(df);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /^.*cut\.log: 2 line\(s\) with an <Event> could not be read \(the first: line 4;/);
+  });
+
+  it("a .log is known as such by its lines, after other programs' lines too; a data folder lists it", () => {
+    const other = "Dec  7 08:14:59 web01 kernel: [ 1.0] <4>usb 1-1: new device\n".repeat(200);
+    const dir = tempTree({ "d/syslog.log": other + SYSLOG, "d/app.log": other });
+    assert.equal(logFormat(path.join(dir, "d", "syslog.log")), "eventxml");
+    assert.equal(logFormat(path.join(dir, "d", "app.log")), undefined);
+    assert.deepEqual(new DataFileIndex([path.join(dir, "d")]).sources().map((s) => s.name), ["syslog.log"]);
+    assert.equal(readDataFile(path.join(dir, "d", "syslog.log")).height, 6);
+    // A .log of neither form still says what it is not, now naming this form too.
+    assert.throws(() => readDataFile(path.join(dir, "d", "app.log")), /nor syslog lines of <Event> XML \(Sysmon for Linux\)/);
+  });
+
+  it("detection is linear on hostile heads (many <Event tokens, no <System>)", () => {
+    assertLinear("isSyslogEventXml", (n) => "<Event ".repeat(n / 7), (s) => void isSyslogEventXml(s));
+    assertLinear("isSyslogEventXml lines", (n) => "x <Event>\n".repeat(n / 10), (s) => void isSyslogEventXml(s));
   });
 });
