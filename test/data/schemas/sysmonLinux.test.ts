@@ -11,6 +11,7 @@ import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { buildProcessTree } from "../../../src/index";
 import { DataFileIndex } from "../../../src/data/dataSources";
+import { QueryProvider } from "../../../src/data/queryProvider";
 import { logFormat, readDataFile } from "../../../src/data/readers";
 import { normalizeEvents } from "../../../src/data/schemas/index";
 import { isSyslogEventXml } from "../../../src/data/schemas/syslogEventXml";
@@ -142,5 +143,19 @@ describe("Sysmon for Linux's syslog lines in a .log", () => {
   it("detection is linear on hostile heads (many <Event tokens, no <System>)", () => {
     assertLinear("isSyslogEventXml", (n) => "<Event ".repeat(n / 7), (s) => void isSyslogEventXml(s));
     assertLinear("isSyslogEventXml lines", (n) => "x <Event>\n".repeat(n / 10), (s) => void isSyslogEventXml(s));
+  });
+
+  it("a LocalData query of the .log (process and networkFlow schemas, read asynchronously) maps it; start/end by the events' times", async () => {
+    const source = (name: string, schema: string) =>
+      `  ${name}:\n    description: ${name}\n    metadata: {schema: ${schema}}\n    args: {query: syslog.log}\n    parameters:\n      start: {description: s, type: datetime, default: null}\n      end: {description: e, type: datetime, default: null}\n`;
+    const dir = tempTree({
+      "q/linux.yaml": `metadata: {version: 1, description: linux, data_environments: [LocalData], data_families: [Linux]}\nsources:\n${source("processes", "process")}${source("flows", "networkFlow")}`,
+      "d/syslog.log": SYSLOG,
+    });
+    const qp = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "d")], queryPaths: [path.join(dir, "q")], readOptions: { warn: () => undefined } }) as unknown as Record<string, Record<string, (p?: object) => Promise<pl.DataFrame>>>;
+    const procs = await qp.Linux.processes({ start: new Date("2026-12-07T08:15:01Z") });
+    assert.deepEqual(col(procs, "NewProcessName"), ["/usr/bin/curl", "/usr/bin/sh"]);
+    const flows = await qp.Linux.flows();
+    assert.deepEqual(col(flows, "DestIP"), ["203.0.113.9"]);
   });
 });
