@@ -5,7 +5,7 @@
  * record → row path (evtx.ts), so its events are a Get-WinEvent export's columns as an `.xml` file's are. A line
  * is one event: one cut (syslog's message size limit) or malformed spoils only itself (counted, its line named),
  * where a stream reader would have read the next lines into the cut event. Lines without an event (other programs'
- * syslog lines) are skipped. The syslog prefix's time has no year; the event's own `TimeCreated` (SystemTime) has.
+ * syslog lines, `<Event` without its `<System>` after it) are skipped. The syslog prefix's time has no year; the event's own `TimeCreated` (SystemTime) has.
  */
 import fs from "node:fs";
 import pl from "nodejs-polars";
@@ -101,8 +101,9 @@ export class SyslogEventXmlFileReader {
     this.pending = "";
     this.long = false;
     this.line++;
+    // Only a line with the event's System element is Sysmon's: another program's `<Event>` in its text is not counted as cut.
+    if (!hasEvent(line)) return;
     const at = eventStart(line);
-    if (at < 0) return;
     const read = long ? undefined : readEventXml(line.slice(at));
     if (!read || read.malformed || !read.events.length) {
       if (!this.malformed.count) this.malformed.firstLine = this.line;

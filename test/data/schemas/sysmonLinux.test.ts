@@ -55,6 +55,7 @@ const SYSLOG =
   [
     `Dec  7 08:15:00 web01 sysmon: ${EVENTS[0]}`,
     "Dec  7 08:15:01 web01 systemd[1]: Started Session 4 of user root <root@pts/0>.",
+    "Dec  7 08:15:01 web01 app[77]: queued <Event> 5 for <user>",
     ...EVENTS.slice(1).map((e, i) => `Dec  7 08:15:0${i + 2} web01 sysmon: ${e}`),
   ].join("\n") + "\n";
 
