@@ -794,6 +794,8 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
         }
         const { count, firstLine } = reader.malformed;
         if (count) (options.warn ?? printWarning)(dataWarnings.syslogEventXmlMalformed(file, count, firstLine ?? 0));
+        const other = reader.otherLines;
+        if (other.count) (options.warn ?? printWarning)(dataWarnings.syslogEventXmlOtherLines(file, other.count, other.firstLine ?? 0));
         return df;
       }
       // A raw syslog file (auth.log): one row per line, its time parsed below as the readers parse times.

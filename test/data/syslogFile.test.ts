@@ -107,7 +107,7 @@ test("a long line of no syslog form is one row (no header looked for past its st
   assert.throws(() => readSyslogFile(file, undefined, 1000), { code: "data/file-invalid", message: /auth\.log: .*a syslog file of \d+ bytes is more than the 1000 read whole: split it by lines \(split -C 200m/ });
   const text = path.join(dir, "app.log");
   fs.writeFileSync(text, "[2026-11-01 10:00:00] INFO started\n");
-  assert.throws(() => readDataFile(text), { code: "data/file-invalid", message: /app\.log: .*nor syslog lines \(RFC 3164 `Dec {2}7 08:15:00 host sshd\[42\]: …`, RFC 3339 or RFC 5424\)/ });
+  assert.throws(() => readDataFile(text), { code: "data/file-invalid", message: /app\.log: .*syslog lines \(RFC 3164 `Dec {2}7 08:15:00 host sshd\[42\]: …`, RFC 3339 or RFC 5424\) nor syslog lines of <Event> XML \(Sysmon for Linux\)/ });
   fs.rmSync(text);
   fs.writeFileSync(file, AUTH_LOG + "\n");
   const written = new Date("2027-01-02T00:00:00Z");

@@ -58,6 +58,8 @@ export interface SyslogEventXmlMalformed {
  */
 export class SyslogEventXmlFileReader {
   readonly malformed: SyslogEventXmlMalformed = { count: 0 };
+  /** Lines with no event (other programs' syslog lines) left out: said, since one forged event line in an auth.log would otherwise drop all of its lines in silence. */
+  readonly otherLines: SyslogEventXmlMalformed = { count: 0 };
   private readonly fd: number;
   private readonly decoder = new TextDecoder("utf-8");
   private readonly block: Buffer;
@@ -102,7 +104,13 @@ export class SyslogEventXmlFileReader {
     this.long = false;
     this.line++;
     // Only a line with the event's System element is Sysmon's: another program's `<Event>` in its text is not counted as cut.
-    if (!hasEvent(line)) return;
+    if (!hasEvent(line)) {
+      if (line.trim()) {
+        if (!this.otherLines.count) this.otherLines.firstLine = this.line;
+        this.otherLines.count++;
+      }
+      return;
+    }
     const at = eventStart(line);
     const read = long ? undefined : readEventXml(line.slice(at));
     if (!read || read.malformed || !read.events.length) {
