@@ -646,7 +646,7 @@ export function cityFields(entry: Record<string, unknown>): CityFields {
     return names ? str(names.en) : null;
   };
   if ("country_code" in entry || "latitude" in entry) {
-    return { CountryCode: str(entry.country_code), CountryName: null, State: str(entry.state1), City: str(entry.city), Latitude: num(entry.latitude), Longitude: num(entry.longitude) };
+    return { CountryCode: str(entry.country_code), CountryName: null, State: str(entry.state1), City: str(entry.city), ...latLon(num(entry.latitude), num(entry.longitude)) };
   }
   const country = (entry.country ?? entry.registered_country) as { iso_code?: unknown } | undefined;
   const subdivisions = entry.subdivisions;
@@ -656,9 +656,16 @@ export function cityFields(entry: Record<string, unknown>): CityFields {
     CountryName: en(country),
     State: Array.isArray(subdivisions) && subdivisions.length ? en(subdivisions[0]) : null,
     City: en(entry.city),
-    Latitude: num(location?.latitude),
-    Longitude: num(location?.longitude),
+    ...latLon(num(location?.latitude), num(location?.longitude)),
   };
+}
+
+/**
+ * Latitude and longitude, both null at 0, 0: that is how IP2Location's LITE files (and conversions of them) write a
+ * range they cannot place, and "not in database" says so better than a point in the Gulf of Guinea.
+ */
+function latLon(lat: number | null, lon: number | null): { Latitude: number | null; Longitude: number | null } {
+  return lat === 0 && lon === 0 ? { Latitude: null, Longitude: null } : { Latitude: lat, Longitude: lon };
 }
 
 const REGION_NAMES = new Intl.DisplayNames(["en"], { type: "region" });
@@ -876,7 +883,8 @@ export function geoLookupRecords(ips: readonly string[], options: GeoLookupOptio
  */
 export function geolocateIps<T extends Ip>(ips: T[], options: GeoLookupOptions = {}): T[] {
   checkGeoOptions("geolocateIps", options);
-  const missing = ips.filter((ip) => !hasCoordinates(ip.Location) && ip.Address);
+  // 0, 0 is a placeholder for no location in exports (see cityFields): such an Ip is located too.
+  const missing = ips.filter((ip) => (!hasCoordinates(ip.Location) || (ip.Location!.Latitude === 0 && ip.Location!.Longitude === 0)) && ip.Address);
   if (missing.length === 0) return ips;
   const db = GeoIpDatabase.open(options);
   const cache = new Map<string, GeoLocation | undefined>();

@@ -138,7 +138,15 @@ function coordinatesOf(loc: GeoLocation | undefined): [number, number] | undefin
   if (!loc) return undefined;
   const lat = coordinate(loc.Latitude);
   const lon = coordinate(loc.Longitude);
+  // 0, 0 ("Null Island", in the Gulf of Guinea) is what exports and some databases write for no location: a pile of
+  // points there was drawn as if hosts were in the sea. It is no location (an Ip there is located offline first).
+  if (lat === 0 && lon === 0) return undefined;
   return Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? [lat, lon] : undefined;
+}
+
+/** True when `loc` is at 0, 0 exactly (numbers or numeric text): a placeholder, not a place. */
+function atNullIsland(loc: GeoLocation | undefined): boolean {
+  return loc !== undefined && coordinate(loc.Latitude) === 0 && coordinate(loc.Longitude) === 0;
 }
 
 
@@ -397,8 +405,10 @@ export class GeoMap implements Displayable {
   readonly options: Readonly<GeoMapOptions>;
   private readonly layers: MapLayer[] = [];
   private center: [number, number];
-  /** Entities the `add…` calls could not place (no valid coordinates). */
+  /** Entities the `add…` calls could not place (no valid coordinates, or 0, 0). */
   skipped = 0;
+  /** Of those, the ones at 0, 0 (counted apart in the summary: the data has a placeholder there, not nothing). */
+  private skippedAtZero = 0;
   private view?: HtmlView;
 
   constructor(options: GeoMapOptions = {}) {
@@ -472,6 +482,7 @@ export class GeoMap implements Displayable {
       const at = coordinatesOf(ip.Location);
       if (!at) {
         this.skipped += 1;
+        if (atNullIsland(ip.Location)) this.skippedAtZero += 1;
         continue;
       }
       const loc = ip.Location!;
@@ -524,6 +535,7 @@ export class GeoMap implements Displayable {
       const at = coordinatesOf(loc);
       if (!at) {
         this.skipped += 1;
+        if (atNullIsland(loc)) this.skippedAtZero += 1;
         continue;
       }
       this.addPlacePoint(layer, at[0], at[1], placeRow(loc, { Name: loc.nameStr }));
@@ -553,6 +565,7 @@ export class GeoMap implements Displayable {
       const at = coordinatesOf(loc);
       if (!at) {
         this.skipped += 1;
+        if (atNullIsland(loc)) this.skippedAtZero += 1;
         continue;
       }
       const [lat, lon] = at;
@@ -647,7 +660,7 @@ export class GeoMap implements Displayable {
 
   private summary(): string {
     const n = this.markerCount;
-    return `${n} point${n === 1 ? "" : "s"} in ${this.layers.length} layer${this.layers.length === 1 ? "" : "s"}${this.skipped ? `; ${this.skipped} without coordinates not shown` : ""}`;
+    return `${n} point${n === 1 ? "" : "s"} in ${this.layers.length} layer${this.layers.length === 1 ? "" : "s"}${this.skipped ? `; ${this.skipped} without coordinates not shown${this.skippedAtZero ? ` (${this.skippedAtZero} at 0, 0, a placeholder for none)` : ""}` : ""}`;
   }
 
   /** The map as text: points, layers, centre and zoom (what a plain-text output shows). */

@@ -501,6 +501,20 @@ describe("GeoLite2 editions: Country, City and ASN files where a hunter has them
   });
 });
 
+describe("a database record at 0, 0", () => {
+  // IP2Location's LITE files (and their MMDB conversions) write 0, 0 for a range they cannot place: it was a location.
+  it("is no location: the coordinates are null, the country kept, and a record with nothing else is not in database", () => {
+    assert.deepEqual(cityFields({ country_code: "US", city: "", latitude: 0, longitude: 0 }), { CountryCode: "US", CountryName: null, State: null, City: null, Latitude: null, Longitude: null });
+    assert.deepEqual(cityFields({ location: { latitude: 0, longitude: 0 } }), { CountryCode: null, CountryName: null, State: null, City: null, Latitude: null, Longitude: null });
+    assert.deepEqual(cityFields({ latitude: 0, longitude: 12.5 }).Latitude, 0, "one coordinate at 0 is a place");
+    const file = join(mkdtempSync(join(tmpdir(), "hl-geo-zero-")), "zero.mmdb");
+    const zero = (n: "latitude" | "longitude") => Buffer.concat([mmdbText(n), Buffer.from([0x68, 0, 0, 0, 0, 0, 0, 0, 0])]);
+    writeFileSync(file, editionMmdb("IP2LOCATION-LITE-DB5", Buffer.concat([Buffer.from([0xe2]), zero("latitude"), zero("longitude")])));
+    const [r] = geoLookupRecords(["1.2.3.4"], { cityDbPath: file });
+    assert.deepEqual([r.Latitude, r.Longitude, r.GeoSource, r.GeoNote], [null, null, null, "not in database"]);
+  });
+});
+
 describe("geoLookup of IPv4 addresses stored as integers", () => {
   // An integer column (or floats, as pandas writes an integer column with nulls) was "invalid IP address" on every row.
   it("a numeric column's whole numbers from 0 to 2^32 - 1 are IPv4 addresses; the column keeps its values", () => {

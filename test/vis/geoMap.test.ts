@@ -73,6 +73,23 @@ describe("GeoMap", async () => {
     assert.equal(noLookup.skipped, 1);
   });
 
+  // 0, 0 is what exports and IP2Location-style databases write for no location: such points were drawn as a pile in
+  // the Gulf of Guinea ("Null Island"), an Ip there kept that place rather than being located, and the count said nothing.
+  it("a point at 0, 0 is no location: an Ip there is located offline, the others counted and named in the summary", () => {
+    const zero = () => new GeoLocation({ Latitude: 0, Longitude: 0, City: "Unknown" });
+    const map = new GeoMap()
+      .addIpCluster([new Ip({ Address: "148.251.12.164", Location: zero() }), new Ip({ Address: "10.0.0.1", Location: zero() }), new Ip({ Address: "8.8.8.8" })])
+      .addGeoLocations([zero(), new GeoLocation({ Latitude: "0", Longitude: "0.0" } as never), new GeoLocation({ Latitude: 0, Longitude: 0.5 })])
+      .addHeatmap([zero(), new GeoLocation({ Latitude: 0.5, Longitude: 0 })]);
+    assert.deepEqual(map.layerSummary.map((l) => l.points), [2, 1, 1], "148.251.12.164 located, 8.8.8.8 located; one point just off 0, 0 each");
+    const ips = map.toView().toHtml();
+    assert.ok(ips.includes("https://db-ip.com"), "the 0, 0 Ip was located by DB-IP");
+    assert.equal(map.skipped, 4);
+    assert.match(map.toText(), /^GeoMap: 4 points in 3 layers; 4 without coordinates not shown \(4 at 0, 0, a placeholder for none\);/);
+    map.centerMap();
+    assert.notDeepEqual(map.location, [0, 0]);
+  });
+
   it("does not credit DB-IP when every location came from the data", () => {
     const map = new GeoMap().addIpCluster(ipsFromDataFrame(logons));
     assert.ok(!map.attributions().some((a) => a.includes("DB-IP")));
@@ -185,7 +202,8 @@ describe("GeoMap", async () => {
 
   it("builds a map of 200 000 points (no argument spreads over the data: they overflow the stack)", () => {
     // 50 shared locations keep the entities cheap and the static map's places few.
-    const places = Array.from({ length: 50 }, (_, i) => new GeoLocation({ Latitude: i * 3 - 75, Longitude: i * 7 - 175, City: "c", CountryCode: "ZZ" }));
+    // None at 0, 0 (place 25 was), which is no location.
+    const places = Array.from({ length: 50 }, (_, i) => new GeoLocation({ Latitude: i * 3 - 74, Longitude: i * 7 - 175, City: "c", CountryCode: "ZZ" }));
     const ips: Ip[] = new Array(200_000);
     for (let i = 0; i < ips.length; i += 1) ips[i] = new Ip({ Address: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, Location: places[i % 50] });
     const map = new GeoMap().addIpCluster(ips, { geolocate: false }).addGeoLocations(places).centerMap();
@@ -287,7 +305,7 @@ describe("GeoMap", async () => {
 
   it("keeps any text intact in joined columns (lengths, not separators)", () => {
     const weird = ["", "a\u0000b", "\u{1F600}", "\uDC00x", `"\\,`, "\n\r\u2028"];
-    const ips = weird.map((w, i) => new Ip({ Address: w, Location: new GeoLocation({ Latitude: i, Longitude: i }) }));
+    const ips = weird.map((w, i) => new Ip({ Address: w, Location: new GeoLocation({ Latitude: i + 1, Longitude: i + 1 }) }));
     ips.push(new Ip({ Location: new GeoLocation({ Latitude: 9, Longitude: 9 }) }));
     const data = JSON.parse(JSON.stringify(new GeoMap().addIpCluster(ips, { geolocate: false }).toView().spec.data)) as GeoMapData;
     const layer = data.layers[0];
