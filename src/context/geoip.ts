@@ -118,10 +118,13 @@ interface ParsedAddress {
 
 /**
  * Parses an address strictly (dotted quad without leading zeros, or IPv6); IPv4-mapped IPv6 becomes IPv4. A port
- * (`45.83.66.10:443`, `[2001:db8::1]:443`, as firewall and proxy logs write addresses) is dropped, as TI lookups do.
+ * (`45.83.66.10:443`, `[2001:db8::1]:443`, as firewall and proxy logs write addresses) is dropped, as TI lookups do,
+ * and so are the brackets of `[2001:db8::1]`.
  */
 function parseAddress(raw: string): ParsedAddress | undefined {
-  const s = withoutPort(raw.trim());
+  const unported = withoutPort(raw.trim());
+  // `[2001:db8::1]` without a port, as URLs and some proxy logs write an IPv6 host, is the address (TI lookups read it so).
+  const s = unported[0] === "[" && unported[unported.length - 1] === "]" && unported.includes(":") ? unported.slice(1, -1) : unported;
   const m = DOTTED_QUAD.exec(s);
   if (m) {
     let value = 0;

@@ -89,6 +89,16 @@ describe("geoLookup with the shipped DB-IP database", () => {
     assert.deepEqual(rows.slice(2).map((r) => r.IpType), ["Private", "Invalid", "Invalid", "Invalid"], "a private address stays private; no port past 65535, none on an unbracketed IPv6 address, none on a name");
   });
 
+  // `[2001:4860:4860::8888]` (an IPv6 host as URLs write it, without a port) was "invalid IP address"; TI lookups read it.
+  it("locates a bracketed IPv6 address without a port as the address; brackets around anything else stay invalid", () => {
+    const rows = geoLookupRecords(["[2001:4860:4860::8888]", "[fe80::1%eth0]", "[8.8.8.8]", "[]", "[2001:4860:4860::8888"]);
+    const [plain] = geoLookupRecords(["2001:4860:4860::8888"]);
+    assert.deepEqual([rows[0].IpType, rows[0].CountryCode, rows[0].Latitude], [plain.IpType, plain.CountryCode, plain.Latitude]);
+    assert.ok(plain.CountryCode);
+    assert.equal(rows[0].IpAddress, "[2001:4860:4860::8888]", "the input as written");
+    assert.deepEqual(rows.slice(1).map((r) => r.IpType), ["Link Local", "Invalid", "Invalid", "Invalid"], "brackets are IPv6's only");
+  });
+
   it("agrees with ipType on every special range (the bulk fast path stays in step)", () => {
     for (const [cidr] of IPV4_RANGES) assert.ok(SPECIAL_FIRST_OCTETS.has(Number(cidr.split(".")[0])) || Number(cidr.split(".")[0]) >= 224, cidr);
     const sample = ["0.1.2.3", "9.9.9.9", "11.0.0.1", "100.64.0.1", "100.63.0.1", "172.15.0.1", "172.31.255.255", "192.0.2.5", "192.52.193.1", "198.19.1.1", "203.0.114.1", "223.255.255.255", "224.0.0.1", "255.255.255.255"];
