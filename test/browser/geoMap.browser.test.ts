@@ -431,6 +431,12 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
       await o.page.waitForTimeout(300);
       assert.ok(o.blocked.some((u) => u.startsWith("https://tile.example.test/")), `tile requests: ${o.blocked.join(", ")}`);
       assert.ok(o.blocked.every((u) => u.startsWith("https://tile.example.test/")));
+      // Every tile failed, offline: the map says so (its squares were left empty without a word), once.
+      const note = o.page.locator(".hl-view-geo-map .hl-geo-tile-note");
+      await note.waitFor({ timeout: 5000 });
+      assert.equal(await note.count(), 1);
+      assert.equal(await note.getAttribute("role"), "status");
+      assert.equal(await note.textContent(), "Map tiles could not be loaded from tile.example.test (no network?): the country outlines are shown instead.");
     } finally {
       await o.close();
     }

@@ -51,8 +51,28 @@ function createMap(L: typeof Leaflet, container: HTMLElement, data: GeoMapData, 
     container.style.background = colors.sea;
     L.geoJSON(data.basemap, { interactive: false, style: () => ({ color: colors.border, weight: 0.6, fillColor: colors.land, fillOpacity: 1 }) }).addTo(map);
   }
-  if (data.tiles) L.tileLayer(data.tiles.url, { maxZoom: data.tiles.maxZoom }).addTo(map);
+  if (data.tiles) noteTileErrors(L, map, L.tileLayer(data.tiles.url, { maxZoom: data.tiles.maxZoom }).addTo(map), data);
   return map;
+}
+
+/**
+ * Offline (no network, a blocked or misspelt tile server), every tile fails and Leaflet leaves its square empty
+ * without a word: the first failure puts a note on the map saying so, and what is shown instead.
+ */
+function noteTileErrors(L: typeof Leaflet, map: Leaflet.Map, tiles: Leaflet.TileLayer, data: GeoMapData): void {
+  const host = /^https?:\/\/([^/]+)/.exec(data.tiles?.url ?? "")?.[1] ?? "the tile server";
+  tiles.once("tileerror", () => {
+    const note = new L.Control({ position: "bottomleft" });
+    note.onAdd = () => {
+      const div = document.createElement("div");
+      div.className = "hl-geo-tile-note";
+      div.setAttribute("role", "status");
+      div.style.cssText = "background:#fff;color:#222;padding:2px 6px;font:12px/1.4 sans-serif;border-radius:3px;max-width:40em";
+      div.textContent = `Map tiles could not be loaded from ${host} (no network?)${data.basemap ? ": the country outlines are shown instead" : ""}.`;
+      return div;
+    };
+    note.addTo(map);
+  });
 }
 
 /** A marker of one spot; its tooltip and popup are bound on first use. */
