@@ -11,7 +11,7 @@ import path from "node:path";
 import { HuntlabError } from "../../src/common/errors";
 import { printWarning, setWarningHandler } from "../../src/common/messages";
 import { readDataFile } from "../../src/data/readers";
-import { SRC_DIR } from "../helpers/child";
+import { childLibrary } from "../helpers/child";
 import { tempTree } from "../helpers/tmp";
 
 // Slash dates whose day and month are all 12 or less: read month first, with a warning (no `warn` option given).
@@ -20,13 +20,15 @@ const AMBIGUOUS = "TimeGenerated,Account\n01/02/2024 10:00,a\n03/04/2024 11:00,b
 describe("warnings outside a notebook", () => {
   test("a plain Node script's stdout holds its own output; the warning is on stderr", () => {
     const dir = tempTree({ "logons.csv": AMBIGUOUS });
-    const script = path.join(dir, "hunt.ts");
+    // huntlab from a current dist/ with plain Node, else src/ through tsx.
+    const lib = childLibrary();
+    const script = path.join(dir, "hunt.js");
     fs.writeFileSync(
       script,
-      `import { readDataFile } from ${JSON.stringify(path.join(SRC_DIR, "data", "readers"))};\n` +
+      `const { readDataFile } = require(${JSON.stringify(lib.module("data/readers"))});\n` +
         `process.stdout.write(JSON.stringify({ rows: readDataFile(${JSON.stringify(path.join(dir, "logons.csv"))}).height }) + "\\n");\n`,
     );
-    const r = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, [...lib.args, script], { encoding: "utf8", timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { rows: 2 });
     assert.match(r.stderr, /^Warning: .*logons\.csv: column "TimeGenerated" holds slash dates/m);

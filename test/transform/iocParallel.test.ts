@@ -15,6 +15,7 @@ import { BUILTIN_IOC_TYPES, IoCExtract } from "../../src/transform/iocExtract";
 import { ChunkError, chunkRanges, poolTestHooks, runChunked, stopWorkers, warmUpWorkers, workerStats } from "../../src/transform/workers/pool";
 import { iocChunkInput } from "../../src/transform/workers/tasks";
 import { seededRandom } from "../helpers/random";
+import { childLibrary } from "../helpers/child";
 
 const ROOT = path.join(__dirname, "..", "..");
 const iocs = new IoCExtract();
@@ -171,10 +172,12 @@ test("parallel: the compiled package (dist/) loads its worker and gives the in-t
 });
 
 test("parallel: where worker threads are not Node's (Deno), extraction runs in-thread", () => {
+  // huntlab from a current dist/ with plain Node, else src/ through tsx.
+  const lib = childLibrary();
   const script = `
     globalThis.Deno = {};
-    const { IoCExtract } = require(${JSON.stringify(path.join(ROOT, "src", "transform", "iocExtract.ts"))});
-    const pool = require(${JSON.stringify(path.join(ROOT, "src", "transform", "workers", "pool.ts"))});
+    const { IoCExtract } = require(${JSON.stringify(lib.module("transform/iocExtract"))});
+    const pool = require(${JSON.stringify(lib.module("transform/workers/pool"))});
     const pl = require("nodejs-polars");
     (async () => {
       const ok = await pool.warmUpWorkers(1);
@@ -182,7 +185,7 @@ test("parallel: where worker threads are not Node's (Deno), extraction runs in-t
       const out = new IoCExtract().extract(df, { columns: ["T"], parallel: { workers: 1, minRows: 0, chunkRows: 10 } });
       console.log(JSON.stringify({ ok, rows: out.height, jobs: pool.workerStats.jobs }));
     })();`;
-  const res = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8" });
+  const res = spawnSync(process.execPath, [...lib.args, "-e", script], { cwd: ROOT, encoding: "utf8" });
   assert.equal(res.status, 0, res.stderr);
   assert.deepEqual(JSON.parse(res.stdout.trim().split("\n").pop() ?? "{}"), { ok: false, rows: 100, jobs: 0 });
 });

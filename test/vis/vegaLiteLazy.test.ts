@@ -6,12 +6,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { childLibrary } from "../helpers/child";
 
 const ROOT = path.resolve(__dirname, "..", "..");
+const lib = childLibrary();
 
-/** Runs `code` in a fresh Node with tsx; returns its stdout as JSON. */
+/** Runs `code` in a fresh Node (huntlab from a current dist/, else src/ through tsx); returns its stdout as JSON. */
 function inFreshNode(code: string): unknown {
-  const out = execFileSync(process.execPath, ["--import", "tsx", "-e", code], { cwd: ROOT, encoding: "utf8" });
+  const out = execFileSync(process.execPath, [...lib.args, "-e", code], { cwd: ROOT, encoding: "utf8" });
   return JSON.parse(out.trim().split("\n").pop() ?? "null");
 }
 
@@ -20,7 +22,7 @@ const LOADED = `(name) => Object.keys(require.cache).some((k) => k.split(/[\\\\/
 test("vega and vega-lite are not loaded until the first chart", () => {
   const result = inFreshNode(`
     const loaded = ${LOADED};
-    const vl = require("./src/vis/vegaLite.ts");
+    const vl = require(${JSON.stringify(lib.module("vis/vegaLite"))});
     const before = { vega: loaded("vega"), vegaLite: loaded("vega-lite") };
     const { warnings } = vl.compileVegaLite({ data: { values: [{ a: 1 }] }, mark: "point", encoding: { x: { field: "a", type: "quantitative" } } });
     vl.renderVegaLiteSvg({ data: { values: [{ a: 1 }] }, mark: "point" }).then((svg) => {
