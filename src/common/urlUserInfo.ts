@@ -17,7 +17,12 @@ export const HIDDEN_USER_INFO = "***";
 const SCHEME_SEPARATOR = new RegExp(`(?:${bracketedFormOf("://")}|(?::|${bracketedFormOf(":")})(?:\\/\\/|${bracketedFormOf("//")}))`, "g");
 /** The `@` ending the user info, also defanged (`[at]`, `(@)`, `{ at }`). */
 const USER_INFO_END = new RegExp(`@|${bracketedFormOf("@")}`, "gi");
-const AUTHORITY_END = /[/?#\\\s]/;
+/**
+ * Where a URL's authority ends: / ? #, a backslash (read as /), white space, and what no URL holds unencoded and
+ * parseUrlAt (IoC extraction) ends a URL at: " < > | ^ and the backquote. Without them the user info of compact JSON
+ * (`{"Url":"http://evil.com","Upn":"bob@corp.com"}`, an entity's value) ran to the e-mail's `@` and hid the host.
+ */
+const AUTHORITY_END = /[/?#\\\s"<>|`^]/;
 
 /** A space inside a defanged form's brackets (`[ at ]`, `( . )`): part of the authority, not its end. */
 function bracketSpace(text: string, i: number): boolean {
@@ -28,7 +33,7 @@ function bracketSpace(text: string, i: number): boolean {
  * `text` with the user info of every `scheme://user:pw@host` in it written
  * `***` (`http://***@host/x`), defanged forms too (`hxxp[:]//***[at]host`).
  * The user info runs to the last `@` before the end of the authority (`/`,
- * `?`, `#`, white space or the end), as the WHATWG parser reads
+ * `?`, `#`, white space, `"`, `<`, `>`, `|`, `^`, a backquote or the end), as the WHATWG parser reads
  * `http://a:p@ss@host/`.
  */
 export function hideUrlUserInfo(text: string): string {

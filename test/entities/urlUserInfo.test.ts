@@ -11,6 +11,8 @@ import { IoCExtract } from "../../src/transform/iocExtract";
 import { Process, Url } from "../../src/entities/types";
 import { EntityGraph } from "../../src/vis/entityGraph";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import { hideUrlUserInfo } from "../../src/common/urlUserInfo";
+import { formatEntityValue } from "../../src/entities/entity";
 
 const SECRET = "Secr3t";
 const leaks = (text: string) => text.includes(SECRET) || text.includes("admin:");
@@ -46,4 +48,18 @@ test("entities and the entity graph: an Url's name, card, text and graph HTML hi
   const html = String(bundle["text/html"]);
   assert.match(html, /\*\*\*@files\.example\.com/);
   assert.ok(!leaks(html) && !leaks(String(bundle["text/plain"])), "the graph's HTML and text");
+});
+
+test("user info ends where a URL does: a quote, < > | ` ^ end it, so compact JSON with a URL and an e-mail address keeps both", () => {
+  // An entity's value shown as JSON (no spaces), an NDJSON cell quoted by IoC extraction: the `"` after the host ends
+  // the URL. Before, the user info ran to the e-mail's `@`: `{"Url":"http://***@corp.com"}`, evil.com and Upn gone.
+  const json = JSON.stringify({ Url: "http://evil.example/x", Upn: "bob@corp.example" });
+  assert.equal(hideUrlUserInfo(json), json);
+  assert.equal(formatEntityValue({ Url: "http://evil.example", Upn: "bob@corp.example" }), '{"Url":"http://evil.example","Upn":"bob@corp.example"}');
+  for (const sep of ['"', "<", ">", "|", "`", "^"]) assert.equal(hideUrlUserInfo(`http://evil.example${sep}bob@corp.example`), `http://evil.example${sep}bob@corp.example`, sep);
+  // Still hidden inside such text.
+  assert.equal(hideUrlUserInfo(`{"u":"https://admin:${SECRET}@files.example.com","m":"bob@corp.example"}`), '{"u":"https://***@files.example.com","m":"bob@corp.example"}');
+  const df = new IoCExtract().extract(pl.DataFrame({ AdditionalFields: [json] }), { columns: ["AdditionalFields"] });
+  const inputs = df.getColumn("Input").toArray() as string[];
+  assert.ok(inputs.length > 0 && inputs.every((v) => v === json), inputs.join(" | "));
 });
