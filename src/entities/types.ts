@@ -553,7 +553,8 @@ export class Url extends Entity {
     // Scheme and host in lower case, as they compare (`HTTP://Evil.COM/x` is `http://evil.com/x`).
     if (url === undefined) return this.uniqueKey();
     // User info (a password is case-sensitive) and the rest as written (a graph's view hides it in node ids: viewIds).
-    return `url:${url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*@)?([^/?#]*)/i, (_all, scheme: string, user = "", host: string) => `${scheme.toLowerCase()}${user}${urlHostIdentity(host)}`)}`;
+    // The user info runs to the authority's last `@`, as IoCExtract and browsers read it (`http://u@bank.com@evil.com`).
+    return `url:${url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*@)?([^/?#]*)/i, (_all, scheme: string, user = "", host: string) => `${scheme.toLowerCase()}${user}${urlHostIdentity(host)}`)}`;
   }
 }
 

@@ -106,6 +106,10 @@ describe("entity keys", () => {
     same(new Url({ Url: "https://b\u00fccher.example:8443/Path" }), new Url({ Url: "https://xn--bcher-kva.example:8443/Path" }), "URL host");
     differ(new Url({ Url: "https://b\u00fccher.example/Path" }), new Url({ Url: "https://xn--bcher-kva.example/path" }), "the path stays case-sensitive");
     assert.equal(new Url({ Url: "http://[2001:DB8::1]:80/x" }).key, "url:http://[2001:db8::1]:80/x");
+    // User info runs to the authority's last `@` (the host is after it, as IoCExtract and browsers read it): a
+    // password holding an `@` keeps its case, the host after it is folded.
+    differ(new Url({ Url: "http://u@Pw@evil.example/x" }), new Url({ Url: "http://u@pw@evil.example/x" }), "a password with an @ is case-sensitive");
+    assert.equal(new Url({ Url: "HTTP://u@Bank.example@EVIL.example:8080/x" }).key, "url:http://u@Bank.example@evil.example:8080/x");
   });
 
   it("IP addresses: one notation per address", () => {
