@@ -191,7 +191,52 @@ function zlibHeader(b: Uint8Array): boolean {
  */
 export function inflateWhole(bytes: Uint8Array, cap: number, limitName: string): Inflated | undefined {
   if (cap < 1 || bytes.length < 2) return undefined;
-  const kinds: Inflated["kind"][] = zlibHeader(bytes) ? ["zlib", "deflate"] : ["deflate"];
+  const kinds: Inflated["kind"][] = [...(zlibHeader(bytes) ? ["zlib" as const] : []), ...(firstBlockValid(bytes) ? ["deflate" as const] : [])];
+  if (!kinds.length) return undefined;
+  // Most blobs tried are no stream (a hash's or a token's bytes): zlib's error for each, with its stack, was most of
+  // the cost (unpackDf's CPU ×3 on 100k command lines). The error is not read: no stack captured.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return inflateKinds(bytes, kinds, cap, limitName);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/** Order of the code length code lengths in a dynamic block's header (RFC 1951 §3.2.7). */
+const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+/**
+ * False when a raw deflate stream's first block header is one zlib refuses: block type 3 (reserved), a stored block
+ * whose length's complement is wrong, a dynamic block with more than 286 literal or 30 distance codes, or whose code
+ * length code is not a complete prefix code (RFC 1951 §3.2.3–7; zlib's "invalid code lengths set"). Most random
+ * blobs fail it without a zlib call; fixed-code blocks are left to zlib.
+ */
+function firstBlockValid(b: Uint8Array): boolean {
+  let bit = 0;
+  const bits = (n: number): number => {
+    let v = 0;
+    for (let k = 0; k < n; k += 1, bit += 1) v |= ((b[bit >> 3] >> (bit & 7)) & 1) << k;
+    return v;
+  };
+  bits(1);
+  const type = bits(2);
+  if (type === 3) return false;
+  if (type === 0) return b.length >= 5 && (b[1] ^ b[3]) === 0xff && (b[2] ^ b[4]) === 0xff;
+  if (type === 1) return true;
+  if (b.length < 10) return false;
+  if (bits(5) > 29 || bits(5) > 29) return false;
+  const count = bits(4) + 4;
+  const lengths = new Array<number>(19).fill(0);
+  for (let k = 0; k < count; k += 1) lengths[CODE_LENGTH_ORDER[k]] = bits(3);
+  // Kraft sum in units of 2^-7: a complete code sums to 2^7 exactly.
+  let sum = 0;
+  for (const length of lengths) if (length) sum += 1 << (7 - length);
+  return sum === 128;
+}
+
+function inflateKinds(bytes: Uint8Array, kinds: readonly Inflated["kind"][], cap: number, limitName: string): Inflated | undefined {
   for (const kind of kinds) {
     try {
       const inflate = kind === "zlib" ? zlib.inflateSync : zlib.inflateRawSync;
