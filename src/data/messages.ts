@@ -252,11 +252,11 @@ export const dataWarnings = {
   /** wevtutil's XML output: `count` `<Event>` elements cut or malformed, skipped. */
   eventXmlMalformed: (file: string, count: number) =>
     `${file}: ${count} <Event> element(s) of this XML could not be read (cut, tags that do not close in order, or an event of more than 4 Mi characters) and are left out; every other event was read`,
-  /** Sysmon for Linux's syslog: `count` lines with an `<Event>` that could not be read (cut, malformed), skipped. */
   /** Sysmon for Linux's syslog: the lines that carry no event (other programs') are left out, and said. */
   syslogEventXmlOtherLines: (file: string, count: number, firstLine: number) =>
     `${file}: read as Sysmon for Linux's syslog (lines of <Event> XML); ${count} other line(s) carry no event (the first: line ${firstLine}) and are left out. ` +
-    `To read those as syslog rows (time, host, program, message), put them in a file of their own (grep -v '<Event' ${file})`,
+    `To read those as syslog rows (time, host, program, message), put them in a file of their own (grep -v '<Event' "${file}")`,
+  /** Sysmon for Linux's syslog: `count` lines with an `<Event>` that could not be read (cut, malformed), skipped. */
   syslogEventXmlMalformed: (file: string, count: number, firstLine: number) =>
     `${file}: ${count} line(s) with an <Event> could not be read (the first: line ${firstLine}; cut, as syslog cuts a message longer than its limit, tags that do not close in order, or a line of more than 1 Mi characters) and are left out; every other line's event was read`,
   /** An EVTX file: chunks whose CRC32 checksums do not match their bytes; read anyway. */

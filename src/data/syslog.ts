@@ -157,7 +157,7 @@ export const SYSLOG_MAX_BYTES = 256 * 1024 * 1024;
 export function readSyslogFile(file: string, warn?: (message: string) => void, maxBytes = SYSLOG_MAX_BYTES): pl.DataFrame {
   const size = fs.statSync(file).size;
   if (size > maxBytes) {
-    throw new DataFileError(msg.fileInvalid(file, "log", `a syslog file of ${size} bytes is more than the ${maxBytes} read whole: split it by lines (split -C 200m ${JSON.stringify(file)} part_ and name the parts .log) and read the parts`));
+    throw new DataFileError(msg.fileInvalid(file, "log", `a syslog file of ${size} bytes is more than the ${maxBytes} read whole: split it by lines (split -C 200m "${file}" part_ and name the parts .log) and read the parts`));
   }
   return syslogFrame(fs.readFileSync(file, "utf8"), file, warn);
 }

@@ -110,7 +110,7 @@ describe("Sysmon for Linux's syslog lines in a .log", () => {
     checkEvents(read("syslog.log", SYSLOG, warnings));
     // The other lines are said, not dropped in silence: one forged event line in an auth.log would otherwise hide all of it.
     assert.equal(warnings.length, 1, warnings.join("\n"));
-    assert.match(warnings[0], /syslog\.log: read as Sysmon for Linux's syslog \(lines of <Event> XML\); 2 other line\(s\) carry no event \(the first: line 2\) and are left out\. .*grep -v '<Event'/);
+    assert.match(warnings[0], /syslog\.log: read as Sysmon for Linux's syslog \(lines of <Event> XML\); 2 other line\(s\) carry no event \(the first: line 2\) and are left out\. .*grep -v '<Event' ".*syslog\.log"\)$/);
   });
 
   it("journalctl's prefixes (short-iso, a pid), CRLF line ends, and gzip (syslog.log.gz)", () => {
