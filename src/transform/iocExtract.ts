@@ -420,16 +420,16 @@ function dropUndefined<T extends object>(o: T): Partial<T> {
 /** `{ type: [observables] }`, types in order of first appearance. */
 function groupByType(found: Found): Record<string, string[]> {
   // Through a Map: a type may be named `__proto__` or `constructor`.
-  const out = new Map<string, string[]>();
+  const out = new Map<string, Set<string>>();
   for (const [found_, { type }] of found) {
     // A URL's user name and password (`https://admin:pw@host/`) are a victim's secret: shown as `***`, as TI lookups
-    // show them; two URLs that differ only there are one observable.
+    // show them; two URLs that differ only there are one observable (a Set: a list searched per URL was quadratic).
     const value = hideUrlUserInfo(found_);
-    const list = out.get(type);
-    if (!list) out.set(type, [value]);
-    else if (value === found_ || !list.includes(value)) list.push(value);
+    const set = out.get(type);
+    if (set) set.add(value);
+    else out.set(type, new Set([value]));
   }
-  return Object.fromEntries(out);
+  return Object.fromEntries([...out].map(([type, values]) => [type, [...values]]));
 }
 
 /** A text column with each URL's user info shown as `***` ({@link hideUrlUserInfo}); the column itself when none has any. */

@@ -13,6 +13,7 @@ import { EntityGraph } from "../../src/vis/entityGraph";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { hideUrlUserInfo } from "../../src/common/urlUserInfo";
 import { formatEntityValue } from "../../src/entities/entity";
+import { assertLinear } from "../helpers/linearTime";
 
 const SECRET = "Secr3t";
 const leaks = (text: string) => text.includes(SECRET) || text.includes("admin:");
@@ -62,4 +63,24 @@ test("user info ends where a URL does: a quote, < > | ` ^ end it, so compact JSO
   const df = new IoCExtract().extract(pl.DataFrame({ AdditionalFields: [json] }), { columns: ["AdditionalFields"] });
   const inputs = df.getColumn("Input").toArray() as string[];
   assert.ok(inputs.length > 0 && inputs.every((v) => v === json), inputs.join(" | "));
+});
+
+test("extractText stays linear with many URLs holding user info (the merge of masked URLs is no list search)", () => {
+  // Each masked URL was looked for in its type's list before it was added: 40,000 distinct credentialed URLs
+  // (u1:p@h1.example.com, …) took 17.5 s against 0.25 s without user info.
+  const ex = new IoCExtract();
+  let i = 0;
+  const make = (size: number) => {
+    const parts: string[] = [];
+    for (let n = 0; n < size; ) {
+      const url = `http://u${i}:p@h${i}.example.com/x `;
+      i += 1;
+      parts.push(url);
+      n += url.length;
+    }
+    return parts.join("");
+  };
+  assertLinear("credentialed URLs", make, (s) => ex.extractText(s));
+  // Masked URLs equal to one written with *** are one observable too.
+  assert.deepEqual(ex.extractText("http://a:1@h.example.com/x http://b:2@h.example.com/x http://***@h.example.com/x").url, ["http://***@h.example.com/x"]);
 });
