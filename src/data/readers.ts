@@ -785,13 +785,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (form === "eventxml") {
         // Sysmon for Linux's syslog: one event per line, through the same record → row path as an .evtx file's.
         const reader = new SyslogEventXmlFileReader(file);
-        let df: pl.DataFrame;
-        try {
-          yield readInTurns(reader, 4);
-          df = reader.frame();
-        } finally {
-          reader.close();
-        }
+        const df = yield* framesInTurns(reader, 4);
         const { count, firstLine } = reader.malformed;
         if (count) (options.warn ?? printWarning)(dataWarnings.syslogEventXmlMalformed(file, count, firstLine ?? 0));
         const other = reader.otherLines;
@@ -823,13 +817,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (!isEventXmlFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's XML output (it does not start with <Event): an .xml is read only as `wevtutil qe <log> /f:xml` writes it"));
       // The same record → row path as an .evtx file's (evtx.ts), from the XML's elements, read in blocks: any size.
       const reader = new EventXmlFileReader(file);
-      let df: pl.DataFrame;
-      try {
-        yield readInTurns(reader, 4);
-        df = reader.frame();
-      } finally {
-        reader.close();
-      }
+      const df = yield* framesInTurns(reader, 4);
       if (reader.malformed) (options.warn ?? printWarning)(dataWarnings.eventXmlMalformed(file, reader.malformed));
       return df;
     }
@@ -1164,6 +1152,16 @@ function readInTurns(reader: { read(units: number): boolean }, perTurn: number):
       while (!signal?.aborted && !reader.read(perTurn)) await new Promise((resolve) => setImmediate(resolve));
     },
   );
+}
+
+/** A block reader's frame, read a few blocks per turn of the event loop ({@link readInTurns}); the reader closed either way. */
+function* framesInTurns(reader: { read(units: number): boolean; frame(): pl.DataFrame; close(): void }, perTurn: number): ReadSteps<pl.DataFrame> {
+  try {
+    yield readInTurns(reader, perTurn);
+    return reader.frame();
+  } finally {
+    reader.close();
+  }
 }
 
 /** Why a file (or a dataset's first part) whose every column nests too deep is refused: `data/file-invalid`'s detail. */
