@@ -224,7 +224,7 @@ function firstBlockValid(b: Uint8Array): boolean {
   const type = bits(2);
   if (type === 3) return false;
   if (type === 0) return b.length >= 5 && (b[1] ^ b[3]) === 0xff && (b[2] ^ b[4]) === 0xff;
-  if (type === 1) return true;
+  if (type === 1) return fixedBlockStarts(b, bits);
   if (b.length < 10) return false;
   if (bits(5) > 29 || bits(5) > 29) return false;
   const count = bits(4) + 4;
@@ -234,6 +234,64 @@ function firstBlockValid(b: Uint8Array): boolean {
   let sum = 0;
   for (const length of lengths) if (length) sum += 1 << (7 - length);
   return sum === 128;
+}
+
+/** Length codes 257–285: base lengths and extra bits (RFC 1951 §3.2.5). */
+const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+/** Distance codes 0–29: base distances and extra bits. */
+const DISTANCE_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+const DISTANCE_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+/** Symbols of a fixed-code first block walked before zlib is left to decide. */
+const FIXED_SYMBOLS_CHECKED = 64;
+
+/**
+ * False when a raw deflate stream's first block, of fixed codes, fails where zlib would: a length code 286/287 or a
+ * distance code 30/31 (invalid codes), a distance back past the start of the output (no dictionary: "invalid distance
+ * too far back"), or the bytes ending inside the block. A random blob read so hits a length code within a few symbols
+ * and its distance is almost never within the few bytes written: a quarter of the blobs tried (block type 1) went to
+ * zlib, most of unpackDf's extra cost. Walks at most {@link FIXED_SYMBOLS_CHECKED} symbols; `bits` reads on after the
+ * block header.
+ */
+function fixedBlockStarts(b: Uint8Array, bits: (n: number) => number): boolean {
+  const total = b.length * 8;
+  let read = 3;
+  // Huffman codes are packed from their first bit on (RFC 1951 §3.1.1): most significant first.
+  const code = (n: number, from: number): number => {
+    let v = from;
+    for (let k = 0; k < n; k += 1) v = (v << 1) | bits(1);
+    read += n;
+    return v;
+  };
+  const extra = (n: number): number => {
+    read += n;
+    return bits(n);
+  };
+  let out = 0;
+  for (let k = 0; k < FIXED_SYMBOLS_CHECKED; k += 1) {
+    if (read + 9 + 5 + 13 + 5 > total) return read < total; // too few bits left to judge: zlib decides
+    let symbol: number;
+    const c7 = code(7, 0);
+    if (c7 <= 0b0010111) symbol = 256 + c7;
+    else {
+      const c8 = code(1, c7);
+      if (c8 >= 0b00110000 && c8 <= 0b10111111) symbol = c8 - 0b00110000;
+      else if (c8 >= 0b11000000 && c8 <= 0b11000111) symbol = 280 + (c8 - 0b11000000);
+      else symbol = 144 + (code(1, c8) - 0b110010000);
+    }
+    if (symbol < 256) {
+      out += 1;
+      continue;
+    }
+    if (symbol === 256) return true;
+    if (symbol > 285) return false;
+    const length = LENGTH_BASE[symbol - 257] + extra(LENGTH_EXTRA[symbol - 257]);
+    const d = code(5, 0);
+    if (d > 29) return false;
+    if (DISTANCE_BASE[d] + extra(DISTANCE_EXTRA[d]) > out) return false;
+    out += length;
+  }
+  return true;
 }
 
 function inflateKinds(bytes: Uint8Array, kinds: readonly Inflated["kind"][], cap: number, limitName: string): Inflated | undefined {
