@@ -18,6 +18,11 @@ const SCHEME_SEPARATOR = new RegExp(`(?:${bracketedFormOf("://")}|(?::|${bracket
 /** The `@` ending the user info, also defanged (`[at]`, `(@)`, `{ at }`). */
 const USER_INFO_END = new RegExp(`@|${bracketedFormOf("@")}`, "gi");
 /**
+ * A polars (Rust regex) pattern every text with user info to hide matches (an `@` or its defanged forms): a column is
+ * screened with it, so that only those cells are read into JavaScript.
+ */
+export const USER_INFO_SCREEN = `(?i)${USER_INFO_END.source}`;
+/**
  * Where a URL's authority ends: / ? #, a backslash (read as /), white space, and what no URL holds unencoded and
  * parseUrlAt (IoC extraction) ends a URL at: " < > | ^ and the backquote. Without them the user info of compact JSON
  * (`{"Url":"http://evil.com","Upn":"bob@corp.com"}`, an entity's value) ran to the e-mail's `@` and hid the host.
