@@ -27,7 +27,7 @@ import { expandHome, pathSettingProblem } from "../config/pathSetting";
 import { parseYamlText, readYamlText } from "../config/yamlFile";
 import { findUnknownOption } from "../common/errors";
 import { isDataFrame } from "../common/frames";
-import { HOST_IP_COLUMNS, ipSeries, pickIpColumn, SCHEMA_IP_COLUMNS } from "../common/ipColumns";
+import { HOST_IP_COLUMNS, ipSeries, jsonTextKeys, pickIpColumn, SCHEMA_IP_COLUMNS } from "../common/ipColumns";
 import { fileProblemText } from "../common/messages";
 import { openRegularFile } from "../common/regularFile";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
@@ -848,6 +848,9 @@ export function geoLookup(ips: readonly string[] | DataFrame, options: GeoLookup
     if (options.ipColumn) {
       // A struct column's field (`source.ip` in nested ECS) is named as ECS writes it.
       if (!columns.includes(options.ipColumn) && !ipSeries(df, options.ipColumn)) {
+        // A field of JSON text no row holds (a misspelt `AdditionalFields.SrcIP`): its keys, as ipsFromDataFrame says.
+        const json = options.ipColumn.includes(".") ? jsonTextKeys(df, options.ipColumn) : undefined;
+        if (json) throw new GeoIpError(msg.geoJsonFieldMissing(options.ipColumn, json.column, json.keys));
         throw new GeoIpError(msg.geoIpColumnMissing(options.ipColumn, columns));
       }
       ipColumn = options.ipColumn;

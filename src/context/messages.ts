@@ -238,6 +238,13 @@ export const contextMessages = {
     errorMessage("context/geo-option", `database: "${choice}" is not one of ${choices.join(", ")}.${didYouMean(choice, choices)}`),
   geoIpColumnMissing: (name: string, columns: readonly string[]) =>
     errorMessage("context/geo-column-missing", `geoLookup: ipColumn ${quotedName(name)} is not a column.${closeNames(name, columns)} Columns: ${nameList(columns)}`),
+  /** ipColumn names a field of JSON text (`AdditionalFields.DestIP`) that no row holds; `keys`: those of its first rows. */
+  geoJsonFieldMissing: (name: string, column: string, keys: readonly string[]) =>
+    errorMessage(
+      "context/geo-column-missing",
+      `geoLookup: ipColumn ${quotedName(name)}: column ${quotedName(column)} holds JSON text, and no row has the field ${quotedName(name.slice(column.length + 1))}` +
+        (keys.length ? ` (keys in its first rows: ${nameList(keys)})` : " (its first rows hold no keys)"),
+    ),
   geoNoIpColumn: (lookedFor: readonly string[], columns: readonly string[]) =>
     errorMessage("context/geo-column-missing", `geoLookup: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${nameList(columns)}`),
   /** `candidates`: the event-schema address columns the frame has (both ends of a connection). */

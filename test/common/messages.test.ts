@@ -326,6 +326,7 @@ const SAMPLES: Record<string, Sample> = {
   "contextMessages.geoConfigInvalid": () => [context.geoConfigInvalid("cfg.yaml", "bad YAML"), ["cfg.yaml", "OtherProviders.GeoIPLite"]],
   "contextMessages.geoEnvVarUnset": () => [context.geoEnvVarUnset("cfg.yaml", "GEO_DIR"), ["cfg.yaml", "DBFolder", "GEO_DIR"]],
   "contextMessages.geoDatabaseChoice": () => [context.geoDatabaseChoice("maxmind", ["auto", "dbip", "geolite"]), ['"maxmind"', "auto, dbip, geolite"]],
+  "contextMessages.geoJsonFieldMissing": () => [context.geoJsonFieldMissing("AdditionalFields.DestIP", "AdditionalFields", ["SourceIP", "Port"]), ['geoLookup', '"AdditionalFields.DestIP"', 'column "AdditionalFields" holds JSON text', 'the field "DestIP"', "SourceIP, Port"]],
   "contextMessages.geoIpColumnMissing": () => [context.geoIpColumnMissing("IpAddres", ["IPAddress"]), ['ipColumn "IpAddres"', "IPAddress"]],
   "contextMessages.geoNoIpColumn": () => [context.geoNoIpColumn(["IPAddress"], ["x"]), ["IPAddress", "Columns: x"]],
   "contextMessages.geoIpColumnAmbiguous": () => [context.geoIpColumnAmbiguous(["id.orig_h", "id.resp_h"], ["ts", "id.orig_h", "id.resp_h"]), ["geoLookup", "2 IP address columns", "id.orig_h, id.resp_h", "pass ipColumn"]],

@@ -138,6 +138,14 @@ describe("geoLookup with the shipped DB-IP database", () => {
       (e: Error) => e instanceof GeoIpError && e.code === "context/geo-column-missing" && /ipColumn "IpAddres".*Did you mean IPAddress/.test(e.message),
     );
     assert.throws(() => geoLookup(pl.DataFrame({ x: ["8.8.8.8"] })), { name: "GeoIpError", code: "context/geo-column-missing", message: /Columns: x$/ });
+    // A field of JSON text no row holds: named with the keys the rows have, as ipsFromDataFrame says (it was "not a column").
+    const extra = pl.DataFrame({ AdditionalFields: ['{"SourceIP":"8.8.8.8","Port":53}', "not json"] });
+    assert.deepEqual(geoLookup(extra, { ipColumn: "AdditionalFields.SourceIP" }).getColumn("CountryCode").toArray(), ["US", null]);
+    assert.throws(() => geoLookup(extra, { ipColumn: "AdditionalFields.DestIP" }), {
+      name: "GeoIpError",
+      code: "context/geo-column-missing",
+      message: 'geoLookup: ipColumn "AdditionalFields.DestIP": column "AdditionalFields" holds JSON text, and no row has the field "DestIP" (keys in its first rows: SourceIP, Port)',
+    });
   });
 
   it("looks up the address column of an event schema (ECS, Zeek, Defender), one end only", () => {
