@@ -94,6 +94,16 @@ export const JSON_CELL_MAX_DEPTH = 64;
 /** Elements of a JSON array looked through for the field (an alert's `Entities` list). */
 const JSON_ARRAY_MAX_ITEMS = 1000;
 
+/** A cell's JSON object or array; undefined when it is no text, no JSON object or array, longer than {@link JSON_CELL_MAX_CHARS} or nested deeper than {@link JSON_CELL_MAX_DEPTH}. */
+function jsonCell(cell: unknown): unknown {
+  if (typeof cell !== "string" || cell.length > JSON_CELL_MAX_CHARS || !/^\s*[[{]/.test(cell)) return undefined;
+  try {
+    return jsonDeeperThan(cell, JSON_CELL_MAX_DEPTH) ? undefined : (JSON.parse(cell) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The field at `path` in each cell's JSON text, as text; undefined when no cell has it (so the column is not an
  * address column). Cells that are not JSON objects or arrays, too long or too deep, or invalid give null: one bad
@@ -103,16 +113,8 @@ const JSON_ARRAY_MAX_ITEMS = 1000;
 function jsonTextField(cells: readonly (string | null)[], path: readonly string[]): (string | null)[] | undefined {
   let any = false;
   const values = cells.map((cell) => {
-    if (typeof cell !== "string" || cell.length > JSON_CELL_MAX_CHARS) return null;
-    const start = cell.trimStart()[0];
-    if (start !== "{" && start !== "[") return null;
-    let parsed: unknown;
-    try {
-      if (jsonDeeperThan(cell, JSON_CELL_MAX_DEPTH)) return null;
-      parsed = JSON.parse(cell);
-    } catch {
-      return null;
-    }
+    const parsed = jsonCell(cell);
+    if (parsed === undefined) return null;
     const value = fieldAt(parsed, path);
     if (value !== undefined) any = true;
     return value ?? null;
@@ -164,14 +166,8 @@ export function jsonTextKeys(df: pl.DataFrame, name: string): { column: string; 
     const keys = new Set<string>();
     let json = false;
     for (const cell of series.head(100).toArray() as (string | null)[]) {
-      if (typeof cell !== "string" || cell.length > JSON_CELL_MAX_CHARS || !/^\s*[[{]/.test(cell)) continue;
-      let parsed: unknown;
-      try {
-        if (jsonDeeperThan(cell, JSON_CELL_MAX_DEPTH)) continue;
-        parsed = JSON.parse(cell);
-      } catch {
-        continue;
-      }
+      const parsed = jsonCell(cell);
+      if (parsed === undefined) continue;
       json = true;
       for (const item of Array.isArray(parsed) ? parsed.slice(0, JSON_ARRAY_MAX_ITEMS) : [parsed]) {
         if (typeof item === "object" && item !== null && !Array.isArray(item)) for (const k of Object.keys(item)) if (keys.size < 20) keys.add(k);
