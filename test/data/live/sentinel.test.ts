@@ -54,6 +54,21 @@ function errorTexts(e: unknown): string {
   return [String(e), (e as Error).stack ?? "", JSON.stringify(e), inspect(e, { depth: 5 })].join("\n");
 }
 
+/**
+ * A sign-in slower than timeoutMs (the token endpoint answers at 6 s) is its own timeout, named as the sign-in:
+ * settled within 2.5 s of the token request reaching the twin, a race (settledWithin), not wall time.
+ */
+async function signInTimesOut(qp: Awaited<ReturnType<typeof connected>>): Promise<void> {
+  let arrive!: () => void;
+  const reached = new Promise<void>((resolve) => (arrive = resolve));
+  twins.ad.tokenDelayMs = 6000;
+  twins.ad.onTokenDelay = arrive;
+  twins.logAnalytics.faults = {};
+  const outcome = await settledWithin(qp.SecurityAlert.list_alerts().then(() => "answered", (error: unknown) => error), 2500, reached);
+  assert.notEqual(outcome, "late", "did not give up before the slow sign-in");
+  await assert.rejects(Promise.reject(outcome), isCode("data/live-timeout", "SecurityAlert.list_alerts (sign-in)", "timeoutMs"));
+}
+
 describe("MSSentinel provider against the Log Analytics twin", () => {
   it("lists the lab's families and queries, and offers connect/setTimeRange", () => {
     const qp = new QueryProvider("MSSentinel", { configPath: twins.configPath });
@@ -216,14 +231,7 @@ describe("MSSentinel provider against the Log Analytics twin", () => {
       assert.equal(grants(), before + 1, "renewed once, before the query");
       // A sign-in slower than timeoutMs is its own timeout, named as the sign-in: settled within 2.5 s of the token
       // request reaching the twin (its answer comes at 6 s), a race (settledWithin), not wall time.
-      let arrive!: () => void;
-      const reached = new Promise<void>((resolve) => (arrive = resolve));
-      twins.ad.tokenDelayMs = 6000;
-      twins.ad.onTokenDelay = arrive;
-      twins.logAnalytics.faults = {};
-      const outcome = await settledWithin(qp.SecurityAlert.list_alerts().then(() => "answered", (error: unknown) => error), 2500, reached);
-      assert.notEqual(outcome, "late", "did not give up before the slow sign-in");
-      await assert.rejects(Promise.reject(outcome), isCode("data/live-timeout", "SecurityAlert.list_alerts (sign-in)", "timeoutMs"));
+      await signInTimesOut(qp);
     } finally {
       twins.ad.options.expiresIn = undefined;
       twins.ad.tokenDelayMs = 0;
@@ -248,15 +256,8 @@ describe("MSSentinel provider against the Log Analytics twin", () => {
       assert.equal(grants(), before + 1, "renewed once, after the 401");
       // A renewal slower than timeoutMs is a sign-in timeout, named so: settled within 2.5 s of the token request
       // reaching the twin (its answer comes at 6 s), a race (settledWithin), not wall time.
-      let arrive!: () => void;
-      const reached = new Promise<void>((resolve) => (arrive = resolve));
       twins.ad.expireAll();
-      twins.ad.tokenDelayMs = 6000;
-      twins.ad.onTokenDelay = arrive;
-      twins.logAnalytics.faults = {};
-      const outcome = await settledWithin(qp.SecurityAlert.list_alerts().then(() => "answered", (error: unknown) => error), 2500, reached);
-      assert.notEqual(outcome, "late", "did not give up before the slow sign-in");
-      await assert.rejects(Promise.reject(outcome), isCode("data/live-timeout", "SecurityAlert.list_alerts (sign-in)", "timeoutMs"));
+      await signInTimesOut(qp);
     } finally {
       twins.ad.tokenDelayMs = 0;
       twins.ad.onTokenDelay = undefined;
