@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
+import ts from "typescript";
 import {
   buildNotebook,
   carryOutputs,
@@ -26,6 +27,67 @@ import type { NotebookJson } from "../../scripts/hunt-params";
 import { tempDir } from "../helpers/tmp";
 
 const FENCE = "````";
+const SETUP_IMPORTS = 'import pl from "nodejs-polars";\nimport { QueryProvider, display, entities, checkResult, checkAnswers } from "huntlab";';
+/** The sections every other one may build on: a learner runs them first whatever else they skip. */
+const BASE_SECTIONS = new Set(["How to use this lab", "Setting up", "Data acquisition"]);
+
+/**
+ * Each name a code cell reads that a cell of another `##` section declares at top level (other than the base
+ * sections), unless the Markdown of the reader's section, before it, names it in backticks and says where it is
+ * made (the title of that section or of its subsection): `cell N (Section): name, from Other`.
+ */
+function crossSectionNames(nb: NotebookJson): string[] {
+  const declaredIn = new Map<string, { section: string; sub: string }>();
+  const problems: string[] = [];
+  let section = "";
+  let sub = "";
+  let said = "";
+  for (const [i, cell] of nb.cells.entries()) {
+    const text = cellText(cell.source);
+    if (cell.cell_type === "markdown") {
+      const heading = /^(#{2,6}) +(.+)$/m.exec(text);
+      if (heading) {
+        sub = heading[2].trim();
+        if (heading[1] === "##") {
+          section = sub;
+          said = "";
+        }
+      }
+      said += text;
+      continue;
+    }
+    if (cell.cell_type !== "code") continue;
+    const sf = ts.createSourceFile(`cell${i}.ts`, text, ts.ScriptTarget.Latest, true);
+    const own = new Set<string>();
+    const read = new Set<string>();
+    const visit = (node: ts.Node): void => {
+      const p = node.parent;
+      if (ts.isIdentifier(node)) {
+        if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isBindingElement(p) || ts.isImportSpecifier(p) || ts.isImportClause(p)) && p.name === node) own.add(node.text);
+        else if (!((ts.isPropertyAccessExpression(p) || ts.isPropertyAssignment(p) || ts.isPropertySignature(p)) && p.name === node) && !(ts.isQualifiedName(p) && p.right === node)) read.add(node.text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+    for (const name of read) {
+      const from = declaredIn.get(name);
+      if (from === undefined || own.has(name) || from.section === section || BASE_SECTIONS.has(from.section)) continue;
+      if (said.includes(`\`${name}\``) && (said.includes(from.section) || said.includes(from.sub))) continue;
+      problems.push(`cell ${i} (${section}): ${name}, from ${from.sub}`);
+    }
+    for (const st of sf.statements) {
+      const names = ts.isImportDeclaration(st)
+        ? [st.importClause?.name, ...(st.importClause?.namedBindings && ts.isNamedImports(st.importClause.namedBindings) ? st.importClause.namedBindings.elements.map((e) => e.name) : [])]
+        : ts.isVariableStatement(st)
+          ? st.declarationList.declarations.map((d) => (ts.isIdentifier(d.name) ? d.name : undefined))
+          : ts.isFunctionDeclaration(st)
+            ? [st.name]
+            : [];
+      for (const n of names) if (n && !declaredIn.has(n.text)) declaredIn.set(n.text, { section, sub });
+    }
+  }
+  return problems;
+}
 
 describe("the source format", () => {
   test("markdown and code cells with tags; the file name gives the section", () => {
@@ -189,7 +251,7 @@ describe("the committed lab notebooks", () => {
     for (const file of [EXERCISES_NOTEBOOK, COMPLETED_NOTEBOOK]) {
       const code = read(file).cells.filter((c) => c.cell_type === "code");
       assert.deepEqual(code[1].metadata.tags, ["parameters"], path.basename(file));
-      assert.equal(cellText(code[0].source).trim(), 'import pl from "nodejs-polars";\nimport { QueryProvider, display } from "huntlab";');
+      assert.equal(cellText(code[0].source).trim(), SETUP_IMPORTS);
     }
   });
 
@@ -213,6 +275,17 @@ describe("the committed lab notebooks", () => {
       for (const s of scaffolds.filter((c) => !c.tags.includes("check"))) assert.match(s.source, /^\/\/ /m, `exercise ${m[1]}: the exercise cell has comments saying where to write`);
     }
     assert.deepEqual(numbers, ["1", "2", "6", "4", "4b", "5", "7"]);
+  });
+
+  test("a section skipped leaves the later ones working: what a section takes from another (but Setting up and Data acquisition) its text names", () => {
+    // A learner skipping a section (or an instructor dropping one) ran into tslab's "Cannot find name 'displayTimeline'"
+    // (imported by the process trees, used by the timelines), 'checkResult' / 'checkAnswers' (imported by exercises 1
+    // and 2's checks, used by every later one), 'entities' (imported by the pivots, used by the maps and alert graphs),
+    // 'ti' and 'hostLogons', with nothing in the notebook saying where they came from.
+    for (const file of [EXERCISES_NOTEBOOK, COMPLETED_NOTEBOOK]) {
+      const problems = crossSectionNames(read(file));
+      assert.deepEqual(problems, [], `${path.basename(file)}: import such a name in Setting up, or name it in the section's text`);
+    }
   });
 
   test("every self-check passes the notebook's dataPaths, so a hunt on other data (npm run hunt -- --data) is not held to the lab's answers", () => {

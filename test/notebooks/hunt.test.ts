@@ -35,7 +35,7 @@ describe("the parameters cell", () => {
     const at = findParametersCell(nb);
     assert.ok(at >= 0, "no code cell tagged parameters");
     const codeBefore = nb.cells.slice(0, at).filter((c) => c.cell_type === "code");
-    assert.deepEqual(codeBefore.map((c) => cellText(c.source).trim()), ['import pl from "nodejs-polars";\nimport { QueryProvider, display } from "huntlab";'], "the parameters cell should come right after the imports");
+    assert.deepEqual(codeBefore.map((c) => cellText(c.source).trim()), ['import pl from "nodejs-polars";\nimport { QueryProvider, display, entities, checkResult, checkAnswers } from "huntlab";'], "the parameters cell should come right after the imports");
     const decls = parseParameters(cellText(nb.cells[at].source));
     const byName = Object.fromEntries(decls.map((d) => [d.name, d]));
     for (const name of ["dataPaths", "queryPaths", "start", "end", "hostName", "accountName", "ipAddress"]) {
