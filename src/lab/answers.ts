@@ -160,21 +160,71 @@ function localMidnightDay(value: Date): string | undefined {
   return `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, "0")}-${String(value.getDate()).padStart(2, "0")}`;
 }
 
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTH_NAME = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
+/** `10 July 2020`, `10-Jul-2020`, `10th of July, 2020` (day, month name, year). Anchored, no nested repeats: linear. */
+const DAY_MONTH_YEAR = new RegExp(String.raw`^(\d{1,2})(?:st|nd|rd|th)?(?: of)?[ -]${MONTH_NAME},?[ -](\d{4})$`);
+/** `July 10, 2020`, `Jul 10 2020`, `July 10th, 2020` (month name, day, year). */
+const MONTH_DAY_YEAR = new RegExp(String.raw`^${MONTH_NAME} (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$`);
+/** `2020/07/10`, `2020.07.10` (year first is always year, month, day). */
+const YEAR_FIRST = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$/;
+/** `10/07/2020`, `7.10.2020`, `10-07-2020`: day and month in an order only a part past 12 tells. */
+const SLASH_DATE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/;
+
+/** YYYY-MM-DD of a year, month and day, or undefined when they name no day (2021-02-30). */
+function isoDay(year: number, month: number, day: number): string | undefined {
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
 /**
- * Comparable form of an answer: trimmed, lower case; a date or date-time → its
- * day (YYYY-MM-DD; with a zone, the UTC day of that instant); a Date → its UTC
- * day; a number → its digits without thousands separators. Date-like text
- * naming no date or time (`2020-07-10T25:00Z`) stays as it is (no answer's form).
+ * The day of a date written in another form than YYYY-MM-DD, when it names one day (`10 July 2020`, `July 10, 2020`,
+ * `2020/07/10`, `13/07/2020`, `07/13/2020`), or the two days a slash date reads as (`10/07/2020`: 10 July or
+ * 7 October); undefined for other text. Lower-case text.
+ */
+function otherDateForm(text: string): { day: string } | { either: [string, string] } | undefined {
+  const named = DAY_MONTH_YEAR.exec(text);
+  const named2 = named ? undefined : MONTH_DAY_YEAR.exec(text);
+  if (named || named2) {
+    const [d, m, y] = named ? [named[1], named[2], named[3]] : [named2![2], named2![1], named2![3]];
+    const day = isoDay(Number(y), MONTHS.indexOf(m.slice(0, 3)) + 1, Number(d));
+    return day === undefined ? undefined : { day };
+  }
+  const yearFirst = YEAR_FIRST.exec(text);
+  if (yearFirst) {
+    const day = isoDay(Number(yearFirst[1]), Number(yearFirst[2]), Number(yearFirst[3]));
+    return day === undefined ? undefined : { day };
+  }
+  const slash = SLASH_DATE.exec(text);
+  if (!slash) return undefined;
+  const [a, b, year] = [Number(slash[1]), Number(slash[3]), Number(slash[4])];
+  const dayFirst = isoDay(year, b, a);
+  const monthFirst = isoDay(year, a, b);
+  if (dayFirst && monthFirst && dayFirst !== monthFirst) return { either: [dayFirst, monthFirst] };
+  const day = dayFirst ?? monthFirst;
+  return day === undefined ? undefined : { day };
+}
+
+/**
+ * Comparable form of an answer: trimmed, lower case, runs of spaces as one; a date
+ * or date-time → its day (YYYY-MM-DD; with a zone, the UTC day of that instant),
+ * as is a date in another form that names one day (`July 10, 2020`, `13/07/2020`);
+ * a Date → its UTC day; a number → its digits without thousands separators.
+ * Date-like text naming no date or time (`2020-07-10T25:00Z`) or two
+ * (`10/07/2020`) stays as it is (no answer's form).
  */
 function normalise(value: Answer): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) return dateDay(value);
-  const text = answerText(value).trim().toLowerCase();
+  // "United  States" (a doubled space, a tab from a copied cell) is "United States".
+  const text = answerText(value).trim().toLowerCase().replace(/\s+/g, " ");
   const date = DATE_ANSWER.exec(text);
   if (date) {
     const day = answerDay(date);
     return "day" in day ? day.day : text;
   }
+  const other = otherDateForm(text);
+  if (other && "day" in other) return other.day;
   if (/^[+-]?\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?$/.test(text)) return canonicalDecimal(text.replace(/[,_ ]/g, ""));
   if (/^[+-]?\d+(?:\.\d+)?$/.test(text)) return canonicalDecimal(text);
   return text;
@@ -203,6 +253,35 @@ function dateProblem(value: Answer): string | undefined {
   const date = DATE_ANSWER.exec(value.trim().toLowerCase());
   const day = date ? answerDay(date) : undefined;
   return day && "problem" in day ? day.problem : undefined;
+}
+
+/**
+ * What to write instead, for a wrong one-value answer in a form the question's answer is not in (said whether or
+ * not the value is right, so it tells nothing of the answer): a slash date that reads two ways, a number with a
+ * unit, several values in one text where a list is wanted. Undefined when none applies.
+ */
+function formHint(given: unknown, want: ExpectedAnswer): string | undefined {
+  if (typeof given !== "string") return undefined;
+  const text = given.trim().toLowerCase().replace(/\s+/g, " ");
+  if (Array.isArray(want)) {
+    // Several values in one text: split on commas, semicolons and spaces (every value of a list answer is one word).
+    const parts = text.split(/[,; ]+/).filter((p) => p !== "");
+    return want.length > 1 && parts.length > 1 ? say.oneTextForList(parts.length) : undefined;
+  }
+  const wanted = comparable(want);
+  if (DATE_ANSWER.test(wanted)) {
+    const other = otherDateForm(text);
+    if (other) return "either" in other ? say.dateReadsTwoWays(shownText(given.trim(), 40), other.either[0], other.either[1]) : undefined;
+    // Other date-like text (`10 Julio 2020`, `2020 July 10`): a month's name or two separators between digits.
+    if (!DATE_ANSWER.test(text) && (new RegExp(MONTH_NAME).test(text) || /\d[/.-]\d{1,2}[/.-]\d/.test(text)) && /\d/.test(text)) return say.dateForm();
+    return undefined;
+  }
+  if (/^[+-]?\d+(?:\.\d+)?$/.test(wanted)) {
+    // A number and a unit or a word: `29670 bytes`, `5 (service)`. The number is the learner's own.
+    const number = /^([+-]?\d[\d,_]*(?:\.\d+)?) ?[a-z(%]/.exec(text);
+    if (number) return say.numberAlone(number[1]);
+  }
+  return undefined;
 }
 
 /** Comparable form of one value: a URL as {@link urlForm} writes it, anything else as {@link normalise} does. */
@@ -430,7 +509,9 @@ function checkOne(question: string, given: unknown, want: ExpectedAnswer): Answe
     result.correct = mine ? mine.size === 1 && mine.has(comparable(want)) : comparable(given) === comparable(want);
     if (result.correct) return result;
     const problem = dateProblem(given as Answer);
+    const hint = problem ? undefined : formHint(given, want);
     if (problem) result.detail = say.notADateTime(problem);
+    else if (hint) result.detail = hint;
     // A Date at local midnight whose local day is the answer: the learner's `new Date(2020, 6, 10)` east of UTC.
     const local = given instanceof Date ? localMidnightDay(given) : undefined;
     if (local !== undefined && local === comparable(want)) result.detail = say.dateIsUtcDay(dateDay(given as Date), local);
@@ -440,7 +521,10 @@ function checkOne(question: string, given: unknown, want: ExpectedAnswer): Answe
   const own = mine ?? normaliseList([given]);
   const found = foundIn(own, wanted);
   result.correct = found === wanted.size && own.size === wanted.size;
-  if (!result.correct) result.detail = say.listPartlyRight(found, wanted.size, own.size - found);
+  if (!result.correct) {
+    const hint = mine ? undefined : formHint(given, want);
+    result.detail = say.listPartlyRight(found, wanted.size, own.size - found) + (hint ? `; ${hint}` : "");
+  }
   return result;
 }
 

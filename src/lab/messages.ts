@@ -58,6 +58,11 @@ export const labFeedback = {
   lazyAnswer: () => "collect it first: await lf.collect()",
   objectAnswer: () => "put the value itself in the answer (row.Ioc, not the row)",
   notADateTime: (problem: string) => `not a date and time: ${problem}`,
+  /** A day-month date both ways round (its own two readings are named: they say nothing of the answer). */
+  dateReadsTwoWays: (given: string, dayFirst: string, monthFirst: string) => `${given} reads as ${dayFirst} or ${monthFirst}: write the date as YYYY-MM-DD`,
+  dateForm: () => "write the date as YYYY-MM-DD",
+  numberAlone: (number: string) => `write the number alone: ${number}`,
+  oneTextForList: (count: number) => `that is one text holding ${count} values: write them as a list, ["…", "…"]`,
   dateIsUtcDay: (utcDay: string, localDay: string) =>
     `a Date counts by its UTC day, ${utcDay}, in every time zone; yours is local midnight of ${localDay}: write that day as text, "${localDay}"`,
   /** The notebook reads other data than the lab's, and its folders hold no answer file of this name: the check is skipped. */

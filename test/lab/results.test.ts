@@ -307,6 +307,59 @@ describe("checkAnswers and checkResult given what learners write", () => {
     assert.ok(result("2020-02-29").answered && !result("2020-02-29").correct && result("2020-02-29").detail === undefined, "a real date, only not the answer");
   });
 
+  test("a date written another way that names one day is that day; a day-month date that reads two ways, or a date form not read, says to write YYYY-MM-DD", () => {
+    const result = (answer: unknown) => checkAnswers({ day: answer as string }, { answersPath: answersFile }).results[1];
+    // A learner's "4 March 2021" or "2021/03/04" was "not quite right, try again", as if the day were wrong.
+    for (const right of ["4 March 2021", "4th of March, 2021", "04-Mar-2021", "March 4, 2021", "Mar. 4th 2021", "2021/03/04", "2021.3.4"]) {
+      assert.ok(result(right).correct, right);
+    }
+    const past12 = path.join(dir, "answers-past12.json");
+    fs.writeFileSync(past12, JSON.stringify({ day: "2021-03-14" }));
+    for (const right of ["14/03/2021", "03/14/2021", "14.3.2021", "3-14-2021"]) assert.ok(checkAnswers({ day: right }, { answersPath: past12 }).results[0].correct, right);
+    // Both readings are days: the verdict names the two (the learner's own), right or wrong, and the form to use.
+    for (const [given, said] of [
+      ["04/03/2021", /^04\/03\/2021 reads as 2021-03-04 or 2021-04-03: write the date as YYYY-MM-DD$/],
+      ["03/04/2021", /^03\/04\/2021 reads as 2021-04-03 or 2021-03-04: write the date as YYYY-MM-DD$/],
+      ["05/06/2021", /^05\/06\/2021 reads as 2021-06-05 or 2021-05-06: write the date as YYYY-MM-DD$/],
+      ["2021 March 4", /^write the date as YYYY-MM-DD$/],
+      ["31/02/2021", /^write the date as YYYY-MM-DD$/],
+    ] as const) {
+      const r = result(given);
+      assert.ok(r.answered && !r.correct, given);
+      assert.match(r.detail ?? "", said, given);
+    }
+    // A wrong day in a form that is read is just wrong: no form to correct.
+    for (const wrong of ["5 March 2021", "2021/03/05", "14/03/2021"]) assert.equal(result(wrong).correct, false, wrong);
+    for (const wrong of ["5 March 2021", "2021/03/05", "14/03/2021"]) assert.equal(result(wrong).detail, undefined, wrong);
+  });
+
+  test("text answers: runs of spaces are one space; a number with a unit, or a list written as one text, says what to write", () => {
+    const file = path.join(dir, "answers-forms.json");
+    fs.writeFileSync(file, JSON.stringify({ country: "United States", bytes: "29670", links: ["http://a.example/x", "http://b.example"] }));
+    const r = (answers: Record<string, Answer>) => checkAnswers(answers, { answersPath: file }).results;
+    for (const right of ["United  States", " united\tstates ", "United\u00a0States"]) assert.ok(r({ country: right })[0].correct, JSON.stringify(right));
+    assert.equal(r({ country: "UnitedStates" })[0].correct, false);
+    // "29670 bytes" was "not quite right, try again" with no word on why; the number shown is the learner's own.
+    for (const [given, said] of [
+      ["29670 bytes", "write the number alone: 29670"],
+      ["1,234 bytes", "write the number alone: 1,234"],
+      ["5 (service)", "write the number alone: 5"],
+    ] as const) {
+      const one = r({ bytes: given })[1];
+      assert.ok(one.answered && !one.correct, given);
+      assert.equal(one.detail, said);
+    }
+    assert.equal(r({ bytes: "29671" })[1].detail, undefined, "a wrong number written alone has nothing to correct");
+    // Several values in one text where a list is wanted (the cell asks for a list): the count and how to write one.
+    for (const given of ["http://a.example/x, http://b.example", "http://a.example/x http://b.example", "http://a.example/x;http://c.example"]) {
+      const links = r({ links: given })[2];
+      assert.equal(links.correct, false, given);
+      assert.match(links.detail ?? "", /^you have 0 of the 2 values and 1 that is not in the answer; that is one text holding 2 values: write them as a list, \["…", "…"\]$/, given);
+    }
+    assert.equal(r({ links: "http://a.example/x" })[2].detail, "you have 1 of the 2 values", "one value: no list hint");
+    assert.equal(r({ links: ["http://a.example/x, http://b.example"] })[2].detail, "you have 0 of the 2 values and 1 that is not in the answer", "a list already: no list hint");
+  });
+
   test("a Date counts by its UTC day in every time zone: one from the data at 19:00 UTC is graded alike at +05:00 (local midnight there) and elsewhere", () => {
     const tz = process.env.TZ;
     try {
