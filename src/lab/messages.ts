@@ -52,8 +52,9 @@ export const labFeedback = {
     `\`${column}\` also has ${values.slice(0, 3).map(quotedValue).join(", ")}${values.length > 3 ? ", …" : ""}: ${hint}`,
   correct: (variable: string, task: string) => `\`${variable}\` is right: ${task}.`,
   allAnswersRight: (n: number) => (n === 2 ? "Both answers are right, well done!" : `All ${n} answers are right, well done!`),
+  /** Every column is named (the first was given as the example, and IoCExtract's first is IoCType, not the answer). */
   frameAnswer: (columns: readonly string[]) =>
-    `it has ${columns.length} columns: pass the column of the answer, df.getColumn(${JSON.stringify((columns[0] ?? "Name").slice(0, 40))})`,
+    `it has ${columns.length} columns (${columns.slice(0, 6).map((c) => quotedValue(c.slice(0, 40))).join(", ")}${columns.length > 6 ? ", …" : ""}): pass the one that holds the answer, df.getColumn(name)`,
   promiseAnswer: () => "did you forget `await`?",
   lazyAnswer: () => "collect it first: await lf.collect()",
   objectAnswer: () => "put the value itself in the answer (row.Ioc, not the row)",

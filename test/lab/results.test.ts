@@ -555,7 +555,12 @@ describe("checkAnswers given lists of other kinds", () => {
     const verdict = (links: unknown) => checkAnswers({ links: links as Answer }, { answersPath: answersFile }).toText().split("\n")[0];
     assert.equal(verdict(Promise.resolve(["http://b.example"])), "✗ links: a Promise is not quite right (did you forget `await`?), try again.");
     assert.equal(verdict(pl.DataFrame({ Observable: ["http://b.example"] }).lazy()), "✗ links: a LazyDataFrame is not quite right (collect it first: await lf.collect()), try again.");
-    assert.equal(verdict(pl.DataFrame({ Observable: ["http://b.example"], IoCType: ["url"] })), '✗ links: a DataFrame is not quite right (it has 2 columns: pass the column of the answer, df.getColumn("Observable")), try again.');
+    assert.equal(verdict(pl.DataFrame({ Observable: ["http://b.example"], IoCType: ["url"] })), '✗ links: a DataFrame is not quite right (it has 2 columns ("Observable", "IoCType"): pass the one that holds the answer, df.getColumn(name)), try again.');
+    // IoCExtract's frame, as exercise 4's learner passes it: its first column is IoCType, which the verdict gave as the one to pass.
+    const iocs = pl.DataFrame({ IoCType: ["url"], Observable: ["http://b.example"], SourceIndex: [0], Input: ["see http://b.example"] });
+    assert.equal(verdict(iocs), '✗ links: a DataFrame is not quite right (it has 4 columns ("IoCType", "Observable", "SourceIndex", "Input"): pass the one that holds the answer, df.getColumn(name)), try again.');
+    const wide = verdict(pl.DataFrame(Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`c${i}`, [i]]))));
+    assert.match(wide, /it has 9 columns \("c0", "c1", "c2", "c3", "c4", "c5", …\)/);
     assert.equal(verdict({ Ioc: "http://b.example" }), '✗ links: {"Ioc":"http://b.example"} is not quite right (put the value itself in the answer (row.Ioc, not the row)), try again.');
   });
 
