@@ -261,7 +261,7 @@ export class DataFileIndex {
     this.warn = options.warn ?? printWarning;
     const missing = dataPaths.filter((p) => !fs.existsSync(p));
     if (missing.length) {
-      throw new DataFileError(msg.pathsMissing(missing.map((p) => path.resolve(p))));
+      throw new DataFileError(msg.pathsMissing(missing.map((p) => path.resolve(p)), missing.some((p) => !path.isAbsolute(p)) ? process.cwd() : undefined));
     }
   }
 

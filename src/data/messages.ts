@@ -3,6 +3,7 @@ import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOf
 import { optionTypeText, shortValue } from "../common/options";
 import { closeNames, listedName, nameList, quotedName } from "../common/shownText";
 import { ENV_IN_URL, type YamlProblem } from "../config/messages";
+import { LAB_DATA_DIR } from "../common/paths";
 
 /** Every code of src/data, with what docs/errors.md says of it. */
 export const DATA_ERRORS = {
@@ -147,9 +148,13 @@ export class DataColumnError extends HuntlabError<CodesOfClass<typeof DATA_ERROR
   override name = "DataColumnError";
 }
 
-/** "path" or "paths". */
-function paths(what: string, list: readonly string[]): string {
-  return `${what} path${list.length > 1 ? "s" : ""} not found: ${list.join(", ")}`;
+/**
+ * "path" or "paths"; with `relativeFrom`, the folder a relative one was read from and where the lab's own data is:
+ * a learner's notebook copied out of notebooks/ keeps `"../data"`, which said only "not found: /home/maya/data".
+ */
+function paths(what: string, list: readonly string[], relativeFrom?: string): string {
+  const note = relativeFrom === undefined ? "" : ` (a relative path is read from the current folder, ${relativeFrom}: in a notebook, the folder its kernel started in, the notebook's own; the lab's own data and queries are in ${LAB_DATA_DIR})`;
+  return `${what} path${list.length > 1 ? "s" : ""} not found: ${list.join(", ")}${note}`;
 }
 
 /** A value as the user wrote it, for messages. */
@@ -372,7 +377,8 @@ export const SPLIT_ADVICE = 'split the query into shorter time ranges: pass spli
 /** Message builders of src/data. `where` names the query (`Family.query` or `query Family.query`). */
 export const dataMessages = {
   // Data files (DataFileError).
-  pathsMissing: (resolved: readonly string[]) => errorMessage("data/path-missing", paths("data", resolved)),
+  /** `relativeFrom`: the current folder, when a missing path was given relative. */
+  pathsMissing: (resolved: readonly string[], relativeFrom?: string) => errorMessage("data/path-missing", paths("data", resolved, relativeFrom)),
   /** `name` as the query wrote it; `close` the indexed file names nearest to it. */
   fileNotFound: (where: string, name: string, dataPaths: readonly string[], close: readonly string[]) =>
     errorMessage(
@@ -589,7 +595,7 @@ export const dataMessages = {
     errorMessage("data/no-query-browser", 'browseQueries: no query browser is registered; import huntlab from its package entry ("huntlab")'),
 
   // Query files (QueryDefinitionError).
-  queryPathsMissing: (resolved: readonly string[]) => errorMessage("data/query-path-missing", paths("query", resolved)),
+  queryPathsMissing: (resolved: readonly string[], relativeFrom?: string) => errorMessage("data/query-path-missing", paths("query", resolved, relativeFrom)),
   notAQueryFile: (file: string) => errorMessage("data/query-file-invalid", `${file}: not a query file (expected a map with metadata and sources)`),
   /** `problem`: `missing "metadata" section`, `metadata.data_families is missing or empty`… */
   queryFileSection: (file: string, problem: string) => errorMessage("data/query-file-invalid", `${file}: ${problem}`),

@@ -81,7 +81,7 @@ export function findQueryFiles(queryPaths: string[], options: LoadQueriesOptions
   const warn = options.warn ?? printWarning;
   const missing = queryPaths.filter((p) => !fs.existsSync(p));
   if (missing.length) {
-    throw new QueryDefinitionError(msg.queryPathsMissing(missing.map((p) => path.resolve(p))));
+    throw new QueryDefinitionError(msg.queryPathsMissing(missing.map((p) => path.resolve(p)), missing.some((p) => !path.isAbsolute(p)) ? process.cwd() : undefined));
   }
   const files: string[] = [];
   // Real paths of the folders walked: a link back up (`q/up -> ..`) is walked once, not until ELOOP.

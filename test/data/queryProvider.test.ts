@@ -6,6 +6,7 @@ import pl from "nodejs-polars";
 import { DataFileError, QueryDefinitionError, QueryError } from "../../src/data/messages";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { tempTree } from "../helpers/tmp";
+import { LAB_DATA_DIR } from "../../src/common/paths";
 
 const qp = new QueryProvider("LocalData");
 
@@ -277,7 +278,14 @@ sources:
   const events = await mine.Mine.events({ start: "2020-01-01" });
   assert.deepEqual(events.getColumn("Host").toArray(), ["b"]);
   await assert.rejects(() => mine.Mine.ghost(), { code: "data/file-missing", message: /query Mine\.ghost: .*"ghost\.csv"/ });
-  assert.throws(() => new QueryProvider("LocalData", { dataPaths: ["/no/data"], queryPaths: [path.join(dir, "q")] }), { code: "data/path-missing", message: /\/no\/data/ });
+  assert.throws(() => new QueryProvider("LocalData", { dataPaths: ["/no/data"], queryPaths: [path.join(dir, "q")] }), (err: Error & { code?: string }) => err.code === "data/path-missing" && /\/no\/data$/.test(err.message));
+  // A notebook copied out of notebooks/ keeps "../data": the message said only "data path not found: /home/maya/data".
+  const relative = path.join("..", `huntlab-no-data-${process.pid}`);
+  const from = `read from the current folder, ${process.cwd()}`;
+  const lab = `the lab's own data and queries are in ${LAB_DATA_DIR})`;
+  for (const options of [{ dataPaths: [relative], queryPaths: [path.join(dir, "q")] }, { dataPaths: [dir], queryPaths: [relative] }]) {
+    assert.throws(() => new QueryProvider("LocalData", options), (err: Error) => err.message.includes(path.resolve(relative)) && err.message.includes(from) && err.message.endsWith(lab));
+  }
   assert.throws(() => new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: ["/no/q1", "/no/q2"] }), { code: "data/query-path-missing", message: /\/no\/q1, \/no\/q2/ });
   const bad = tempTree({ "q.yaml": "metadata: [\n" });
   assert.throws(
