@@ -60,7 +60,7 @@ export type HttpOutcome =
 /** Responses above this size are refused (a TI answer is a few kB; the Tor list ~100 kB). */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-/** After this many connection-level failures (or 429s after retries) in a row, the rest of a batch skips the provider. */
+/** After this many connection-level failures (or 429s or 5xx after retries) in a row, the rest of a batch skips the provider. */
 export const MAX_CONSECUTIVE_FAILURES = 3;
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -294,9 +294,9 @@ export abstract class HttpTIProvider extends TIProvider {
 
   /**
    * Circuit breaking, decided while the request still holds its slot (so that
-   * queued requests see it): after a 401/403, a 429 with a too-long
-   * Retry-After, or {@link MAX_CONSECUTIVE_FAILURES} connection failures or
-   * 429s after retries in a row, the rest of the batch is skipped with the reason.
+   * queued requests see it): after a 401/403, a 429 or 5xx with a too-long
+   * Retry-After, or {@link MAX_CONSECUTIVE_FAILURES} connection failures,
+   * 429s or 5xx after retries in a row, the rest of the batch is skipped with the reason.
    */
   private noteOutcome(outcome: HttpOutcome, context: LookupContext): void {
     if (outcome.kind === "error") {
@@ -308,18 +308,28 @@ export abstract class HttpTIProvider extends TIProvider {
       return;
     }
     const { status } = outcome;
-    // A 429 here has used every retry. Several in a row mean the quota is spent for now (VirusTotal's public key:
-    // 4 a minute, no Retry-After): asking about the rest of a long batch would only burn it further, slowly.
-    if (status === 429 && !outcome.note) {
+    // A 429 or 5xx here has used every retry. Several in a row mean the quota is spent for now (VirusTotal's public
+    // key: 4 a minute, no Retry-After), or the service is down (a 502/503 from its gateway): asking about the rest of
+    // a long batch would only burn the quota further, or wait out retries for every indicator (a service down midway
+    // through 50,000 indicators took hours to fail them one by one).
+    const serverError = status >= 500 && status < 600;
+    if ((status === 429 || serverError) && !outcome.note) {
       context.consecutiveFailures += 1;
       if (context.consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
         const message = this.httpFailureMessage(status, outcome.statusText, this.masker.mask(outcome.text), outcome);
-        context.abandoned = skippedResult(this.name, `${MAX_CONSECUTIVE_FAILURES} lookups in a row were rate limited (last: ${message}) Try later, or lower Concurrency.`, this.baseUrl);
+        context.abandoned = skippedResult(
+          this.name,
+          status === 429
+            ? `${MAX_CONSECUTIVE_FAILURES} lookups in a row were rate limited (last: ${message}) Try later, or lower Concurrency.`
+            : `${MAX_CONSECUTIVE_FAILURES} lookups in a row failed with a server error (last: ${message}) Try later.`,
+          this.baseUrl,
+        );
       }
       return;
     }
     context.consecutiveFailures = 0;
-    if (status === 401 || status === 403 || (status === 429 && outcome.note)) {
+    // A Retry-After longer than MaxRetryAfterSeconds (a spent daily quota, maintenance) holds for the rest of the batch too.
+    if (status === 401 || status === 403 || ((status === 429 || serverError) && outcome.note)) {
       const message = this.httpFailureMessage(status, outcome.statusText, this.masker.mask(outcome.text), outcome);
       context.abandoned = skippedResult(this.name, message, this.baseUrl);
     }

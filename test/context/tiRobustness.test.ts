@@ -601,6 +601,54 @@ test("429 after every retry, 3 lookups in a row: the rest of the batch is skippe
   }
 });
 
+test("a service down midway (5xx after every retry, 3 lookups in a row): the rest of the batch is skipped, the answers before kept", async () => {
+  // A gateway's 503 once the service falls over: every later lookup waited out its retries (1 s, 2 s) and failed in
+  // turn, some three hours for 15,000 indicators at the default Concurrency.
+  let calls = 0;
+  const handler: Handler = (req) => (++calls <= 2 ? svc.virusTotal(req) : { status: 503, text: "<html><body>503 Service Temporarily Unavailable</body></html>" });
+  const h = await harness("VirusTotal", handler, { Concurrency: 1, Retries: 1 });
+  try {
+    const rows = rowsOf(await h.ti.lookupIocs(["45.83.66.10", "8.8.8.8", ...ips(10)]));
+    assert.equal(h.twin.requests.length, 2 + 3 * 2, "2 answers, then 3 lookups × 2 attempts");
+    assert.deepEqual(rows.slice(0, 2).map((r) => [r.Status, r.Result]), [[0, true], [0, true]]);
+    assert.ok(rows.slice(2, 5).every((r) => r.Status === 503 && r.Details.startsWith("HTTP 503 Service Unavailable after 1 retry: <html>")), rows[2].Details);
+    const skipped = rows.slice(5);
+    assert.equal(skipped.length, 7);
+    for (const r of skipped) {
+      assert.equal(r.Status, 3);
+      assert.match(r.Details, /^Skipped, not looked up: VirusTotal is switched off for the rest of this batch: 3 lookups in a row failed with a server error \(last: HTTP 503 Service Unavailable after 1 retry: .*\) Try later\.$/);
+    }
+  } finally {
+    await h.close();
+  }
+});
+
+test("5xx between answers (one indicator the service chokes on) is only that row: the rest of the batch is still asked", async () => {
+  const handler: Handler = (req) => (req.path.endsWith(".9") && Number(req.path.split(".")[2]) % 2 === 1 ? { status: 500, text: "internal error" } : svc.virusTotal(req));
+  const h = await harness("VirusTotal", handler, { Concurrency: 1, Retries: 0 });
+  try {
+    const rows = rowsOf(await h.ti.lookupIocs(ips(12)));
+    assert.equal(h.twin.requests.length, 12);
+    assert.deepEqual(rows.map((r) => r.Status), Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? 500 : 404)));
+    assert.ok(!rows.some((r) => r.Details.startsWith("Skipped")));
+  } finally {
+    await h.close();
+  }
+});
+
+test("a 5xx whose Retry-After exceeds MaxRetryAfterSeconds (maintenance) skips the rest of the batch at once", async () => {
+  const handler: Handler = () => ({ status: 503, headers: { "Retry-After": "3600" }, json: { error: { code: "TransientError", message: "down for maintenance" } } });
+  const h = await harness("VirusTotal", handler, { Concurrency: 1, MaxRetryAfterSeconds: MAX_RETRY_AFTER_S });
+  try {
+    const rows = rowsOf(await h.ti.lookupIocs(ips(5)));
+    assert.equal(h.twin.requests.length, 1);
+    assert.equal(rows[0].Status, 503);
+    assert.ok(rows.slice(1).every((r) => r.Status === 3 && r.Details === `Skipped, not looked up: VirusTotal is switched off for the rest of this batch: ${rows[0].Details}`), rows[1].Details);
+  } finally {
+    await h.close();
+  }
+});
+
 test("TimeoutSeconds is the service's time: loading the HTTP library on the first request does not count", () => {
   // A fresh process, whose first request loads axios; the load is made to take 5 s (longer than the 4 s
   // timeout; it took over 1 s on the shared test machine), sleeping without CPU. The loopback twin answers
