@@ -62,6 +62,9 @@ export const yamlMessages = {
   /** A tag YAML does not define (`!vault`); not shown: an unquoted value starting with `!` (a key) is read as one. */
   unknownTag: (where: string): YamlProblem =>
     errorMessage("yaml-syntax", `${where}: YAML syntax error: a tag (!name) that huntlab does not read (only YAML's own, such as !!str); a value that starts with ! must be quoted`),
+  /** A YAML tag that makes no text, number, list or mapping (`!!binary` bytes, `!!timestamp` a date, `!!set`, `!!omap`): no setting reads one. Not echoed: the value may be a key. */
+  valueTag: (where: string, tag: string, makes: string): YamlProblem =>
+    errorMessage("yaml-syntax", `${where}: a !!${tag} value (${makes}), which no setting reads: write the value itself, as text (quoted when it starts with !)`),
   /** The path is a folder, a FIFO, a socket or a device (`kind` from fileKind, src/common/regularFile.ts): refused before it is opened (a FIFO blocks the open until a writer comes). */
   notAFile: (file: string, kind: string): YamlProblem =>
     errorMessage("yaml-limit", `${file}: YAML cannot be read: ${fileProblemText({ problem: "not-a-file", kind })}`),

@@ -183,6 +183,14 @@ function keyIdentity(key: unknown): string | undefined {
  * duplicate keys in a map, the number of keys, the nesting depth, aliases that
  * name no anchor. Throws the first problem found.
  */
+/** YAML 1.1 tags the yaml package reads into values no setting is (bytes, a Date, a Set, a Map): the tag's name and what it makes. */
+const VALUE_TAGS: ReadonlyMap<string, readonly [string, string]> = new Map([
+  ["tag:yaml.org,2002:binary", ["binary", "bytes"]],
+  ["tag:yaml.org,2002:timestamp", ["timestamp", "a date"]],
+  ["tag:yaml.org,2002:set", ["set", "a set"]],
+  ["tag:yaml.org,2002:omap", ["omap", "an ordered mapping"]],
+]);
+
 function checkDocument(file: string, root: Node | null, lines: LineCounter, limits: YamlLimits, fail: YamlErrorFactory, options: YamlReadOptions): void {
   let keys = 0;
   // `value`: a map value or sequence item (not a key). `keep`: the value of a key whose numbers keep their text, or an item of a list of them.
@@ -195,6 +203,9 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
   while (stack.length) {
     const { node, depth, value, keep } = stack.pop()!;
     if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchors.set(node.anchor, node);
+    // `AuthKey: !!binary …` made bytes, which the secret handling walked as an object and failed on (a TypeError naming nothing).
+    const tag = (isScalar(node) || isMap(node) || isSeq(node)) && node.tag ? VALUE_TAGS.get(node.tag) : undefined;
+    if (tag) throw fail(msg.valueTag(where(file, lines, (node as { range?: [number, number, number] }).range?.[0]), tag[0], tag[1]));
     if (isMap(node) || isSeq(node)) {
       if (depth >= limits.maxDepth) throw fail(msg.tooDeep(where(file, lines, node.range?.[0]), limits.maxDepth, limits.what));
     }

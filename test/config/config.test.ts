@@ -491,6 +491,26 @@ test("a tag YAML does not define (!vault, !<x>, or an unquoted value starting wi
   assert.equal(loadConfig(file).tiProviders[0].args.AuthKey, "0123");
 });
 
+test("a YAML tag that makes bytes, a date, a set or an ordered mapping (!!binary, !!timestamp, !!set, !!omap) is an error at its line, without the value", () => {
+  // `AuthKey: !!binary …` was a TypeError ("Cannot delete property '0' of [object Uint8Array]") naming no file or setting.
+  const cases = [
+    ["AuthKey: !!binary c2VjcmV0S2V5OTk5OTk=", 4, "!!binary value (bytes)"],
+    ["AuthKey: !!timestamp 2001-12-14", 4, "!!timestamp value (a date)"],
+    ["AuthKey: !!set {c2VjcmV0S2V5OTk5OTk: null}", 4, "!!set value (a set)"],
+    ["AuthKey: !!omap [c2VjcmV0S2V5OTk5OTk: 1]", 4, "!!omap value (an ordered mapping)"],
+  ] as const;
+  for (const [line, at, what] of cases) {
+    for (const [setting, lineNo] of [[line, at], [`AuthKey: abcdef123456\n    TimeoutSeconds: ${line.slice("AuthKey: ".length)}`, at + 1]] as const) {
+      const file = configFile(`TIProviders:\n  OTX:\n    Args:\n      ${setting}\n`);
+      assert.throws(
+        () => loadConfig(file),
+        (err: Error) => err instanceof ConfigError && err.code === "config/yaml-syntax" && err.message.startsWith(`${file}:${lineNo}:`) && err.message.includes(what) && !err.message.includes("c2VjcmV0S2V5OTk5OTk"),
+        setting,
+      );
+    }
+  }
+});
+
 test("an empty QueryDefinitions.Custom or Primary: ~ is left unset, as MSTICPy skips None", () => {
   const file = configFile("QueryDefinitions:\n  Custom:\nTIProviders:\n  OTX:\n    Primary: ~\n    Args: {AuthKey: abcdef123456}\n");
   const config = loadConfig(file);
