@@ -261,4 +261,10 @@ export const contextNotes = {
   cacheFileUnwritable: (file: string, reason: string) => `cannot write the TI cache file ${file} (in the Cache.Path folder): ${reason}; answers are cached in memory only from now on`,
   /** The warning, once per provider, when its cache turns memory-only; `why` is one of the two texts above. */
   cacheDiskOff: (provider: string, why: string) => `TI provider ${provider}: ${why}`,
+  /**
+   * The warning of `new TILookup()` (and `reloadProviders()`) for a configured provider whose class huntlab does not
+   * have (MSTICPy's RiskIQ, IPQualityScore, a misspelt VirusTotal): only the status table said so, and lookups went on without it.
+   */
+  providerUnknown: (name: string, provider: string, suggestion: string, available: readonly string[]) =>
+    `TIProviders.${name}: Provider ${provider} is not one huntlab has, so it is not loaded and lookups do not ask it.${suggestion} Available: ${available.join(", ")}.`,
 };

@@ -50,8 +50,9 @@ export interface TILookupOptions {
   /** On-disk result cache folder for every provider, overriding each provider's `Cache.Path`. Default: none. */
   cacheDir?: string;
   /**
-   * Where warnings go: a provider's disk cache that turned memory-only (its
-   * file unreadable, its folder unwritable), once per provider. Default: printed.
+   * Where warnings go: a configured provider huntlab does not have (`Provider: RiskIQ`), when the config is read;
+   * a provider's disk cache that turned memory-only (its file unreadable, its folder unwritable), once per
+   * provider. Default: printed.
    */
   warn?: (message: string) => void;
 }
@@ -297,6 +298,13 @@ export class TILookup {
     this.#statuses = built.statuses;
     this.#primaryUnread = new Set(config.tiProviders.filter((p) => p.missing.some((m) => m.arg === "Primary")).map((p) => p.name));
     for (const l of old.values()) l.provider.close();
+    // A provider huntlab does not have is said at once (MSTICPy warns too): otherwise only the status table said so.
+    const wanted = this.#options.providers;
+    for (const p of config.tiProviders) {
+      if ((wanted && !wanted.includes(p.name)) || p.missing.some((m) => m.arg === `TIProviders.${p.name}`) || providerClass(p.provider)) continue;
+      const available = Object.keys(PROVIDER_CLASSES);
+      (this.#options.warn ?? printWarning)(this.#masker.mask(contextNotes.providerUnknown(p.name, p.provider, didYouMean(p.provider, available), available)));
+    }
     loadedHook?.(this);
   }
 

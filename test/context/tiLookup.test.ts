@@ -13,7 +13,7 @@ import { byIoc, rowsOf } from "./tiHelpers";
 import * as svc from "./tiServices";
 import { FAKE_KEY, startTwin, tempDir, writeConfig } from "./tiTwins";
 
-function lookupOver(providers: Record<string, unknown>, options: { providers?: string[] } = {}): TILookup {
+function lookupOver(providers: Record<string, unknown>, options: { providers?: string[]; warn?: (message: string) => void } = {}): TILookup {
   return new TILookup({ configPath: writeConfig(tempDir(), providers), ...options });
 }
 
@@ -30,12 +30,33 @@ test("result columns and types, also for an empty input", async () => {
   }
 });
 
-test("unknown configured provider class: listed as not loaded, with a suggestion", () => {
-  const ti = lookupOver({ LocalTI: LOCAL, GN: { Provider: "GreyNose", Args: { AuthKey: "" } } });
+test("unknown configured provider class: listed as not loaded, with a suggestion, and warned of when the config is read", () => {
+  const warnings: string[] = [];
+  const ti = lookupOver(
+    {
+      LocalTI: LOCAL,
+      GN: { Provider: "GreyNose", Args: { AuthKey: "" } },
+      // MSTICPy's providers huntlab does not have, one primary; a known one not loaded (a KeyVault key) is no warning.
+      RiskIQ: { Provider: "RiskIQ", Primary: true, Args: { ApiID: "x", AuthKey: FAKE_KEY } },
+      VT: { Provider: "VirusTotal", Args: { AuthKey: { KeyVault: { VaultName: "v" } } } },
+    },
+    { warn: (m) => warnings.push(m) },
+  );
   const gn = ti.providerStatus.find((s) => s.name === "GN")!;
   assert.equal(gn.loaded, false);
   assert.match(gn.detail, /^Unknown provider class "GreyNose"\. Did you mean GreyNoise\? Available: AbuseIPDB, GreyNoise, LocalTI/);
   assert.deepEqual(Object.keys(ti.loadedProviders), ["LocalTI"]);
+  // Only the status table said so: lookups went on without RiskIQ, a primary, and printed nothing.
+  assert.deepEqual(warnings, [
+    "TIProviders.GN: Provider GreyNose is not one huntlab has, so it is not loaded and lookups do not ask it. Did you mean GreyNoise? Available: AbuseIPDB, GreyNoise, LocalTI, OPR, OTX, Tor, VirusTotal, XForce.",
+    "TIProviders.RiskIQ: Provider RiskIQ is not one huntlab has, so it is not loaded and lookups do not ask it. Available: AbuseIPDB, GreyNoise, LocalTI, OPR, OTX, Tor, VirusTotal, XForce.",
+  ]);
+  ti.reloadProviders();
+  assert.equal(warnings.length, 4, "said again when the config is read again");
+  // Not loading it, not warned of it.
+  const only: string[] = [];
+  lookupOver({ LocalTI: LOCAL, RiskIQ: { Provider: "RiskIQ" } }, { providers: ["LocalTI"], warn: (m) => only.push(m) });
+  assert.deepEqual(only, []);
 });
 
 test("a KeyVault secret: the provider is not loaded, the others are", () => {
