@@ -93,8 +93,8 @@ function excerpt(text: string, max = 300): string {
 /** Longest quote of a service's own message in a row's Details. */
 const SERVICE_SAID_MAX = 200;
 
-/** Fields services put their message in (`{"message"}`, `{"detail"}`, `{"error": "…"}`, `{"error": {"message"}}`, `{"errors": [{…}]}`). */
-const MESSAGE_KEYS = ["message", "detail", "error_description", "error", "errors", "verbose_msg", "msg"] as const;
+/** Fields services put their message in (`{"message"}`, `{"detail"}`, `{"error": "…"}`, `{"error": {"message"}}`, `{"errors": [{…}]}`), else VirusTotal's `{"error": {"code"}}`. */
+const MESSAGE_KEYS = ["message", "detail", "error_description", "error", "errors", "verbose_msg", "msg", "code"] as const;
 
 /**
  * The message a service's error body carries (or its text), masked, controls removed, cut to
@@ -118,7 +118,7 @@ function serviceMessage(text: string, mask: (text: string) => string): string | 
   // (ESC sequences, BEL) and bidi/zero-width marks go, which would reorder or hide the text shown.
   const clean = mask(typeof said === "string" ? said : (JSON.stringify(said) ?? "")).replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g, " ");
   const quoted = excerpt(clean, SERVICE_SAID_MAX);
-  return quoted === "" ? undefined : quoted;
+  return quoted === "" || quoted === "{}" || quoted === "[]" ? undefined : quoted;
 }
 
 function seconds(ms: number): string {
@@ -354,8 +354,12 @@ export abstract class HttpTIProvider extends TIProvider {
         const said = serviceMessage(text, (t) => this.masker.mask(t));
         return `Request forbidden (HTTP 403). The key may not have access to this endpoint, or its quota is used up.${said ? ` The answer said: "${said}"` : ""}`;
       }
-      case 429:
-        return `Rate limited (HTTP 429)${retried}${outcome.note ? `; ${outcome.note}` : ""}.`;
+      case 429: {
+        // The service's reason (a daily cap: GreyNoise's 100 lookups a day, AbuseIPDB's 1,000) says whether waiting a
+        // minute or lowering Concurrency helps; it was only in RawResult.
+        const said = serviceMessage(text, (t) => this.masker.mask(t));
+        return `Rate limited (HTTP 429)${retried}${outcome.note ? `; ${outcome.note}` : ""}.${said ? ` The answer said: "${said}"` : ""}`;
+      }
       case 301:
       case 302:
       case 303:

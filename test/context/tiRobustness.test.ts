@@ -60,7 +60,7 @@ test("429 every time: gives up after the configured retries with a readable row"
     assert.equal(h.twin.requests.length, 2);
     assert.ok(Date.now() - t0 >= 950, "honoured Retry-After: 1");
     assert.deepEqual([row.Status, row.Result, row.Severity], [429, false, "unknown"]);
-    assert.equal(row.Details, "Rate limited (HTTP 429) after 1 retry.");
+    assert.equal(row.Details, 'Rate limited (HTTP 429) after 1 retry. The answer said: "Too many requests"');
     assert.equal(JSON.parse(row.RawResult).status, 429);
   } finally {
     await h.close();
@@ -379,7 +379,7 @@ test("concurrent lookups answered 429 share the answer, which is not cached", as
     const [a, b] = await Promise.all([h.ti.lookupIoc("5.5.5.29"), h.ti.lookupIoc("5.5.5.29")]);
     assert.equal(h.twin.requests.length, 1);
     assert.deepEqual(rowsOf(b), rowsOf(a));
-    assert.deepEqual([rowsOf(a)[0].Status, rowsOf(a)[0].Details], [429, "Rate limited (HTTP 429)."]);
+    assert.deepEqual([rowsOf(a)[0].Status, rowsOf(a)[0].Details], [429, 'Rate limited (HTTP 429). The answer said: "QuotaExceededError"']);
     await h.ti.lookupIoc("5.5.5.29");
     assert.equal(h.twin.requests.length, 2, "a throttled answer is asked again");
   } finally {
@@ -594,10 +594,39 @@ test("429 after every retry, 3 lookups in a row: the rest of the batch is skippe
   try {
     const rows = rowsOf(await h.ti.lookupIocs(ips(10)));
     assert.equal(h.twin.requests.length, 6, "3 lookups × 2 attempts");
-    assert.ok(rows.slice(0, 3).every((r) => r.Status === 429 && r.Details === "Rate limited (HTTP 429) after 1 retry."));
+    assert.ok(rows.slice(0, 3).every((r) => r.Status === 429 && r.Details === 'Rate limited (HTTP 429) after 1 retry. The answer said: "Quota exceeded"'));
     assert.ok(rows.slice(3).every((r) => r.Status === 3 && r.Details.startsWith("Skipped, not looked up: VirusTotal is switched off for the rest of this batch: 3 lookups in a row were rate limited")));
   } finally {
     await h.close();
+  }
+});
+
+test("a daily cap's 429 (GreyNoise, AbuseIPDB): the row and the batch's skip quote the service's reason, masked", async () => {
+  // Only RawResult said it was a daily cap; the skip advised lowering Concurrency, which does not help.
+  const caps: [string, Handler, string][] = [
+    [
+      "GreyNoise",
+      () => ({ status: 429, json: { plan: "unauthenticated", "rate-limit": "100-lookups/day", message: `You have hit your daily rate limit of 100 requests per day (key ${FAKE_KEY}).` } }),
+      `You have hit your daily rate limit of 100 requests per day (key ****).`,
+    ],
+    [
+      "AbuseIPDB",
+      () => ({ status: 429, headers: { "Retry-After": "3600" }, json: { errors: [{ detail: "Daily rate limit of 1000 requests exceeded for this endpoint. See headers for additional details.", status: 429 }] } }),
+      "Daily rate limit of 1000 requests exceeded for this endpoint. See headers for additional details.",
+    ],
+  ];
+  for (const [provider, handler, said] of caps) {
+    const h = await harness(provider, handler, { Concurrency: 1, Retries: 1, MaxRetryAfterSeconds: MAX_RETRY_AFTER_S });
+    try {
+      const rows = rowsOf(await h.ti.lookupIocs(ips(5)));
+      // GreyNoise's cap has no Retry-After: 3 lookups in a row; AbuseIPDB's Retry-After is past MaxRetryAfterSeconds: the first.
+      const limited = provider === "GreyNoise" ? 3 : 1;
+      for (const r of rows.slice(0, limited)) assert.ok(r.Status === 429 && r.Details.startsWith("Rate limited (HTTP 429)") && r.Details.endsWith(` The answer said: "${said}"`), `${provider}: ${r.Details}`);
+      assert.ok(rows.slice(limited).every((r) => r.Status === 3 && r.Details.startsWith(`Skipped, not looked up: ${provider} is switched off`) && r.Details.includes(said)), `${provider}: ${rows.at(-1)!.Details}`);
+      assert.ok(!JSON.stringify(rows.map((r) => r.Details)).includes(FAKE_KEY));
+    } finally {
+      await h.close();
+    }
   }
 });
 
