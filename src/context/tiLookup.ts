@@ -163,6 +163,9 @@ export const TI_RESULT_COLUMNS = ["Ioc", "IocType", "SafeIoc", "QuerySubtype", "
 /** polars' number types: their cells are read as numbers, not as text. */
 const NUMERIC_VARIANTS: ReadonlySet<string> = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64"]);
 
+/** IoCExtract's types that are no TI type: no provider (nor LocalTI feed) looks them up. */
+const PATH_TYPES: ReadonlySet<string> = new Set(["windows_path", "linux_path"]);
+
 /** Keys huntlab reads beside Args (any provider). */
 const COMMON_SETTING_KEYS = ["Args", "Primary", "Provider", "BaseUrl", "Enabled", "TimeoutSeconds", "Concurrency", "Retries", "RetryBackoffSeconds", "MaxRetryAfterSeconds", "Cache"];
 
@@ -494,6 +497,9 @@ export class TILookup {
     }
     if (given !== undefined) {
       const type = normalizeIocType(given);
+      // IoCExtract's path types (its IoCType column given as iocTypeCol): types no provider looks up, not misspelt names.
+      const path = given.trim().toLowerCase();
+      if (!type && PATH_TYPES.has(path)) return { ioc: o.value, type: path, safeIoc: o.value.trim() };
       if (!type) return { ioc: o.value, type: "unknown", safeIoc: "", typeError: `Unknown IoC type "${given}".` };
       return classifyIoc(o.value, type);
     }

