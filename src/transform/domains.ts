@@ -60,6 +60,22 @@ export function isNameRunChar(c: number): boolean {
   return isHostRunChar(c) || isIdnChar(c);
 }
 
+/** A letter, digit or mark of any script, the spaceless ones included. */
+const ANY_IDN_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
+const anyIdnCharKnown = new Uint8Array(0x10000); // 0 not yet tested, 1 yes, 2 no
+
+/**
+ * {@link isNameRunChar}, or a letter, digit or mark of a spaceless script: a character of a name given whole
+ * (`例え.jp`, `한국.kr`, `ไทย.com`), where no text runs into it (in text, such letters glue to the words around). BMP only.
+ */
+export function isWholeNameChar(c: number): boolean {
+  if (isNameRunChar(c)) return true;
+  if (c < 128 || (c >= 0xd800 && c <= 0xdfff) || c > 0xffff) return false;
+  let known = anyIdnCharKnown[c];
+  if (known === 0) anyIdnCharKnown[c] = known = ANY_IDN_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+  return known === 1;
+}
+
 /** UTS #46 with the checks a registrable name passes (not the hyphen rule: MSTICPy takes `ab--c.com`). */
 const IDNA_STRICT = { checkBidi: true, checkHyphens: false, checkJoiners: true, useSTD3ASCIIRules: true, transitionalProcessing: false, verifyDNSLength: true } as const;
 

@@ -16,7 +16,7 @@
  */
 import ipaddr from "ipaddr.js";
 import { refang } from "./defang";
-import { domainsInRun, idnaLabel, isIdnChar, isLabelChar, isNameRunChar, isValidDomain, isValidIdnName, scanDomains, WORD_GLUE } from "./domains";
+import { domainsInRun, idnaLabel, isIdnChar, isLabelChar, isNameRunChar, isValidDomain, isValidIdnName, isWholeNameChar, scanDomains, WORD_GLUE } from "./domains";
 
 /** The indicator types huntlab knows, in MSTICPy's scan order. */
 export const BUILTIN_IOC_TYPES = [
@@ -863,11 +863,14 @@ function isHashOf(length: number): (value: string) => boolean {
   return (value) => value.length === length && HEX_ONLY.test(value);
 }
 
-/** A host name, with an optional root dot (isValidDomain checks labels, not their characters). */
+/**
+ * A host name, with an optional root dot (isValidDomain checks labels, not their characters). Given whole, a name
+ * may be in any script: `例え.jp`, `한국.kr` (TILookup said "not an indicator type"), which text scanning leaves out.
+ */
 function isDomainName(value: string, ignoreTlds: boolean): boolean {
   const name = value.endsWith(".") ? value.slice(0, -1) : value;
   if (name.length > 253) return false;
-  for (let i = 0; i < name.length; i++) if (!isNameRunChar(name.charCodeAt(i))) return false;
+  for (let i = 0; i < name.length; i++) if (!isWholeNameChar(name.charCodeAt(i))) return false;
   return isValidDomain(name, ignoreTlds);
 }
 

@@ -22,6 +22,23 @@ test("detects each type", () => {
   for (const [value, type] of cases) assert.equal(detectIocType(value), type, value);
 });
 
+test("an internationalised name in any script is a dns observable given whole, in IDNA's ASCII form", () => {
+  // Han, kana, Hangul and Thai names said "not an indicator type" (text scanning leaves those scripts out: there they
+  // glue to the words around), while Greek, Arabic or Latin with accents were names.
+  const cases: [string, string][] = [
+    ["例え.jp", "xn--r8jz45g.jp"],
+    ["中国.cn", "xn--fiqs8s.cn"],
+    ["한국.kr", "xn--3e0b707e.kr"],
+    ["ไทย.com", "xn--o3cw4h.com"],
+    ["MAIL.例え.JP.", "mail.xn--r8jz45g.jp"],
+    ["例え[.]jp", "xn--r8jz45g.jp"],
+    ["ελληνικά.gr", "xn--hxargifdar.gr"],
+  ];
+  for (const [value, safe] of cases) assert.deepEqual(classifyIoc(value), { ioc: value, type: "dns", safeIoc: safe }, value);
+  // Still no name: spaces, punctuation, a made-up top-level domain.
+  for (const value of ["例え .jp", "例え、.jp", "例え.jpx"]) assert.equal(detectIocType(value), "unknown", value);
+});
+
 test("rejects what is not an observable", () => {
   for (const value of ["-", "", "   ", "MSTICAlertsWin1", "1.2.3", "256.1.1.1", "01.2.3.4", "not a domain.com", "host.invalidtld", "12345", "g".repeat(32), "x@y", "http://", "C:\\Windows\\cmd.exe"]) {
     assert.equal(detectIocType(value), "unknown", JSON.stringify(value));

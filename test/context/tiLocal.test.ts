@@ -221,3 +221,20 @@ test("parseCsv: quotes, escaped quotes, CRLF, blank lines, BOM", () => {
     [["a", "b"], ["x, y", 'say "hi"'], ["1", ""]],
   );
 });
+
+test("a feed listing a name in Han, kana or Hangul loads, and matches the name in either form", async () => {
+  // One such row ("例え.jp" is not a recognised dns) kept the whole feed from loading.
+  const feed = feedFile("cjk.csv", "observable,type,severity,description\n45.83.66.10,ipv4,high,scanner\n例え.jp,dns,high,phishing\n한국.kr,,warning,look-alike\n");
+  const ti = new TILookup({ configPath: localConfig(feed) });
+  assert.match(ti.providerStatus[0].detail, /^Loaded \(primary\): offline; 3 indicators\.$/);
+  const rows = byIoc(rowsOf(await ti.lookupIocs(["例え.jp", "XN--R8JZ45G.JP", "한국.kr", "45.83.66.10"])));
+  assert.deepEqual(
+    Object.values(rows).map((r) => [r.Ioc, r.IocType, r.SafeIoc, r.Result, r.Severity]),
+    [
+      ["例え.jp", "dns", "xn--r8jz45g.jp", true, "high"],
+      ["XN--R8JZ45G.JP", "dns", "xn--r8jz45g.jp", true, "high"],
+      ["한국.kr", "dns", "xn--3e0b707e.kr", true, "warning"],
+      ["45.83.66.10", "ipv4", "45.83.66.10", true, "high"],
+    ],
+  );
+});
