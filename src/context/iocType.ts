@@ -149,8 +149,19 @@ export function withoutPort(text: string): string {
  * hash type (a custom type matching `ip:port`, registered with `addIocType`,
  * keeps it).
  */
+/**
+ * IDNA's other dots (ideographic `。`, full-width `．`, half-width `｡`) between letters or digits of any script: in a
+ * value given whole they part labels (`例え。jp`, `пример。рф`), as a browser reads them. (Refanging turns only those
+ * between ASCII letters or digits: in free text `。` ends a sentence.) Lookarounds of one character: linear.
+ */
+const WHOLE_WIDE_DOTS = /(?<=[\p{L}\p{N}\p{M}])[\u3002\uff0e\uff61](?=[\p{L}\p{N}])/gu;
+
+/** The types whose values hold a host name (a custom type's value is kept as written, refanged). */
+const NAMED_TYPES: ReadonlySet<string> = new Set(["dns", "url", "email"]);
+
 function observableText(value: string, type?: IocType): string {
-  const text = refang(value.trim());
+  const refanged = refang(value.trim());
+  const text = type === undefined || NAMED_TYPES.has(type) ? refanged.replace(WHOLE_WIDE_DOTS, ".") : refanged;
   if (type === undefined) return unbracket(classifyObservable(unbracket(text)) !== undefined ? text : ungroupedHash(withoutPort(text)));
   if (type === "ipv4" || type === "ipv6") return unbracket(withoutPort(text));
   return unbracket(HASH_TYPES.has(type) ? ungroupedHash(text) : text);

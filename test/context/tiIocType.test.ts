@@ -33,8 +33,15 @@ test("an internationalised name in any script is a dns observable given whole, i
     ["MAIL.例え.JP.", "mail.xn--r8jz45g.jp"],
     ["例え[.]jp", "xn--r8jz45g.jp"],
     ["ελληνικά.gr", "xn--hxargifdar.gr"],
+    // IDNA's other dots part labels of a value given whole, also next to non-ASCII letters (only ASCII ones before).
+    ["例え。jp", "xn--r8jz45g.jp"],
+    ["пример。рф", "xn--e1afmkfd.xn--p1ai"],
+    ["ｂüｃｈｅｒ．ｄｅ", "xn--bcher-kva.de"],
   ];
   for (const [value, safe] of cases) assert.deepEqual(classifyIoc(value), { ioc: value, type: "dns", safeIoc: safe }, value);
+  assert.deepEqual(classifyIoc("http://пример。рф/x"), { ioc: "http://пример。рф/x", type: "url", safeIoc: "http://xn--e1afmkfd.xn--p1ai/x" });
+  assert.deepEqual(classifyIoc("user@пример。рф", "email"), { ioc: "user@пример。рф", type: "email", safeIoc: "user@xn--e1afmkfd.xn--p1ai" });
+  assert.equal(detectIocType("evil.com。"), "unknown", "a sentence's full stop after a name is no dot of it");
   // Still no name: spaces, punctuation, a made-up top-level domain.
   for (const value of ["例え .jp", "例え、.jp", "例え.jpx"]) assert.equal(detectIocType(value), "unknown", value);
 });
