@@ -209,9 +209,10 @@ const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2
 
 /**
  * False when a raw deflate stream's first block header is one zlib refuses: block type 3 (reserved), a stored block
- * whose length's complement is wrong, a dynamic block with more than 286 literal or 30 distance codes, or whose code
- * length code is not a complete prefix code (RFC 1951 §3.2.3–7; zlib's "invalid code lengths set"). Most random
- * blobs fail it without a zlib call; fixed-code blocks are left to zlib.
+ * whose length's complement is wrong, a dynamic block with more than 286 literal or 30 distance codes, whose code
+ * length code is not a complete prefix code (RFC 1951 §3.2.3–7; zlib's "invalid code lengths set") or whose code
+ * lengths zlib refuses ({@link dynamicCodesValid}), a fixed-code block whose first symbols fail ({@link fixedBlockStarts}).
+ * Most random blobs fail it without a zlib call.
  */
 function firstBlockValid(b: Uint8Array): boolean {
   let bit = 0;
@@ -226,14 +227,87 @@ function firstBlockValid(b: Uint8Array): boolean {
   if (type === 0) return b.length >= 5 && (b[1] ^ b[3]) === 0xff && (b[2] ^ b[4]) === 0xff;
   if (type === 1) return fixedBlockStarts(b, bits);
   if (b.length < 10) return false;
-  if (bits(5) > 29 || bits(5) > 29) return false;
+  const hlit = bits(5);
+  const hdist = bits(5);
+  if (hlit > 29 || hdist > 29) return false;
   const count = bits(4) + 4;
   const lengths = new Array<number>(19).fill(0);
   for (let k = 0; k < count; k += 1) lengths[CODE_LENGTH_ORDER[k]] = bits(3);
   // Kraft sum in units of 2^-7: a complete code sums to 2^7 exactly.
   let sum = 0;
   for (const length of lengths) if (length) sum += 1 << (7 - length);
-  return sum === 128;
+  if (sum !== 128) return false;
+  return dynamicCodesValid(b, () => bit, bits, lengths, hlit + 257, hdist + 1);
+}
+
+/**
+ * False when a dynamic block's code lengths (after its code length code, which the caller found complete) fail as
+ * zlib's inflate fails them (inflate.c, CODELENS; inftrees.c): a repeat of the previous length with none before it,
+ * a repeat past the last length, no code for end-of-block (256), a literal/length or distance code over-subscribed
+ * or incomplete (a lone code of one bit excepted; no distance codes at all is allowed). Random blobs that pass the
+ * code length code's check went to zlib: ~500 calls of 30–60 µs per 1M command lines. True when the bytes end
+ * before the lengths do (zlib decides).
+ */
+function dynamicCodesValid(b: Uint8Array, at: () => number, bits: (n: number) => number, codeLengths: readonly number[], nlen: number, ndist: number): boolean {
+  const total = b.length * 8;
+  // The code length code, canonical (RFC 1951 §3.2.2): codes per length, symbols by length then value.
+  const counts = new Array<number>(8).fill(0);
+  for (const length of codeLengths) counts[length] += 1;
+  const symbols: number[] = [];
+  for (let length = 1; length <= 7; length += 1) for (let s = 0; s < 19; s += 1) if (codeLengths[s] === length) symbols.push(s);
+  // One symbol, read a bit at a time, most significant first (as puff.c decodes).
+  const symbol = (): number => {
+    let code = 0;
+    let first = 0;
+    let index = 0;
+    for (let length = 1; length <= 7; length += 1) {
+      code |= bits(1);
+      const n = counts[length];
+      if (code - n < first) return symbols[index + (code - first)];
+      index += n;
+      first = (first + n) << 1;
+      code <<= 1;
+    }
+    return -1; // not reached: the code is complete
+  };
+  const lens = new Uint8Array(nlen + ndist);
+  let have = 0;
+  while (have < lens.length) {
+    const s = symbol();
+    if (at() > total) return true;
+    if (s < 16) {
+      lens[have++] = s;
+      continue;
+    }
+    let copy: number;
+    let length = 0;
+    if (s === 16) {
+      if (have === 0) return false;
+      length = lens[have - 1];
+      copy = 3 + bits(2);
+    } else copy = s === 17 ? 3 + bits(3) : 11 + bits(7);
+    if (at() > total) return true;
+    if (have + copy > lens.length) return false;
+    lens.fill(length, have, have + copy);
+    have += copy;
+  }
+  if (lens[256] === 0) return false;
+  return codeValid(lens.subarray(0, nlen)) && codeValid(lens.subarray(nlen));
+}
+
+/** inftrees.c's test of a literal/length or distance code: not over-subscribed; complete unless empty or one 1-bit code. */
+function codeValid(lens: Uint8Array): boolean {
+  const counts = new Array<number>(16).fill(0);
+  for (const length of lens) counts[length] += 1;
+  let max = 15;
+  while (max >= 1 && counts[max] === 0) max -= 1;
+  if (max === 0) return true;
+  let left = 1;
+  for (let length = 1; length <= 15; length += 1) {
+    left = (left << 1) - counts[length];
+    if (left < 0) return false;
+  }
+  return left === 0 || max === 1;
 }
 
 /** Length codes 257–285: base lengths and extra bits (RFC 1951 §3.2.5). */
@@ -243,15 +317,15 @@ const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3
 const DISTANCE_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
 const DISTANCE_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
 /** Symbols of a fixed-code first block walked before zlib is left to decide. */
-const FIXED_SYMBOLS_CHECKED = 64;
+const FIXED_SYMBOLS_CHECKED = 128;
 
 /**
  * False when a raw deflate stream's first block, of fixed codes, fails where zlib would: a length code 286/287 or a
  * distance code 30/31 (invalid codes), a distance back past the start of the output (no dictionary: "invalid distance
  * too far back"), or the bytes ending inside the block. A random blob read so hits a length code within a few symbols
  * and its distance is almost never within the few bytes written: a quarter of the blobs tried (block type 1) went to
- * zlib, most of unpackDf's extra cost. Walks at most {@link FIXED_SYMBOLS_CHECKED} symbols; `bits` reads on after the
- * block header.
+ * zlib, most of unpackDf's extra cost. Walks at most {@link FIXED_SYMBOLS_CHECKED} symbols (enough to reach the end
+ * of a blob of ~100 bytes); `bits` reads on after the block header.
  */
 function fixedBlockStarts(b: Uint8Array, bits: (n: number) => number): boolean {
   const total = b.length * 8;
@@ -269,7 +343,6 @@ function fixedBlockStarts(b: Uint8Array, bits: (n: number) => number): boolean {
   };
   let out = 0;
   for (let k = 0; k < FIXED_SYMBOLS_CHECKED; k += 1) {
-    if (read + 9 + 5 + 13 + 5 > total) return read < total; // too few bits left to judge: zlib decides
     let symbol: number;
     const c7 = code(7, 0);
     if (c7 <= 0b0010111) symbol = 256 + c7;
@@ -279,6 +352,9 @@ function fixedBlockStarts(b: Uint8Array, bits: (n: number) => number): boolean {
       else if (c8 >= 0b11000000 && c8 <= 0b11000111) symbol = 280 + (c8 - 0b11000000);
       else symbol = 144 + (code(1, c8) - 0b110010000);
     }
+    // The bytes end inside the block (`bits` reads zeros past the end): zlib's "unexpected end of file" (its sync
+    // calls finish the stream). Short blobs of fixed codes (a hash's 32–64 bytes) mostly end so, most of the zlib calls left.
+    if (read > total) return false;
     if (symbol < 256) {
       out += 1;
       continue;
@@ -288,7 +364,9 @@ function fixedBlockStarts(b: Uint8Array, bits: (n: number) => number): boolean {
     const length = LENGTH_BASE[symbol - 257] + extra(LENGTH_EXTRA[symbol - 257]);
     const d = code(5, 0);
     if (d > 29) return false;
-    if (DISTANCE_BASE[d] + extra(DISTANCE_EXTRA[d]) > out) return false;
+    const distance = DISTANCE_BASE[d] + extra(DISTANCE_EXTRA[d]);
+    if (read > total) return false;
+    if (distance > out) return false;
     out += length;
   }
   return true;
