@@ -580,8 +580,10 @@ function* localQuerySteps(
   let df: pl.DataFrame;
   // Filters on lab columns that the export only gets from the schema mapping run after it.
   const afterMapping: [QueryParameter, unknown][] = [];
+  let writtenBy: Date | undefined;
   try {
     let scanned = yield* scanSource(source, source.real, readOptions);
+    writtenBy = scanned.years?.writtenBy;
     // A plain Get-WinEvent export read whole (CSV, JSON) whose TimeCreated the reader left as text (a de-DE one, PowerShell 5's
     // `/Date(ms)/`): its fields and times read first, so that the window applies to that TimeGenerated. Where the reader
     // read TimeCreated as times the window works on it as it is, and the mapping (every Message parsed) waits until
@@ -610,8 +612,7 @@ function* localQuerySteps(
     throw new DataFileError(msg.queryFileRead(where, err), { cause: err });
   }
   if (!kind) return df;
-  // Times without a year the reader left as text (a Parquet file's): years by the file's date, as the readers give them.
-  const writtenBy = readOptions.writtenBy ?? (readOptions.year === undefined ? fs.statSync(source.path, { throwIfNoEntry: false })?.mtime : undefined);
+  // Times without a year the reader left as text (a Parquet file's): years by the file's date the scan read (one read of it).
   df = normalizeEvents(df, kind, { source: `${query.family}.${query.name} (${path.basename(source.path)})`, file: path.basename(source.path), warn: readOptions.warn, year: readOptions.year, writtenBy });
   for (const [param] of afterMapping) {
     if (!hasColumn(df, param.column as string)) throw new QueryError(msg.filterColumnMissing(where, param.name, param.column as string, path.basename(source.path)));

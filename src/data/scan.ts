@@ -57,6 +57,9 @@ export const plainName = (index: number): string => `col_${index}`;
 /** The lazy frame of a source at `real` (its checked real path), as read steps (collect.ts). */
 export function* scanSource(source: DataSource, real: string, options: ReadOptions = {}): ReadSteps<ScannedSource> {
   const format = source.kind === "foreign" ? "unknown" : source.format;
+  // The file's date is read once, here: the reader, a window on text times and the schema mapping (localData) all take
+  // this one (read again, a file written to between the reads could have its times given two different years).
+  if (options.writtenBy === undefined && options.year === undefined) options = { ...options, writtenBy: modifiedAt(source.path) };
   try {
     let lf: pl.LazyDataFrame | undefined;
     // A compressed file is decompressed and read whole (readers.ts).
@@ -246,7 +249,7 @@ function wholeSource(eager: pl.DataFrame, source: DataSource, format: string, op
 
 /** A scan's record: the types are read from `plain` (the frame with plain names, in the order of `names`). */
 function scanned(lf: pl.LazyDataFrame, plain: pl.DataFrame, names: string[], source: DataSource, format: string, whole: boolean, options: ReadOptions): ScannedSource {
-  return { lf, schema: schemaOf(plain, names), partitionKeys: source.kind === "dataset" ? source.partitionKeys : [], file: source.path, format, whole, dayFirst: options.dayFirst === true, years: { year: options.year, writtenBy: options.writtenBy ?? modifiedAt(source.path), warn: options.warn } };
+  return { lf, schema: schemaOf(plain, names), partitionKeys: source.kind === "dataset" ? source.partitionKeys : [], file: source.path, format, whole, dayFirst: options.dayFirst === true, years: { year: options.year, writtenBy: options.writtenBy, warn: options.warn } };
 }
 
 /** When `file` was last written (a folder's: a dataset's), or undefined when it cannot be read: the year rule then goes by now. */

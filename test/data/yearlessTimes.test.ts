@@ -145,3 +145,35 @@ test("LocalData's start/end window on a Parquet text column without years: by th
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("LocalData with a schema reads the file's date once: the window and the mapped times take the same year (a file written to between two reads had two)", async () => {
+  const dir = tempDir();
+  try {
+    fs.mkdirSync(path.join(dir, "pq"));
+    const file = path.join(dir, "pq", "auth.parquet");
+    pl.DataFrame({ TimeGenerated: ["Dec 30 10:00:00", "Dec 31 23:59:59", "Jan  1 00:00:03", "Jan  7 08:15:00"], EventID: [4624, 4624, 4624, 4624], Computer: ["web1", "web1", "web1", "web1"], TargetUserName: ["a", "b", "c", "d"], TargetDomainName: ["CORP", "CORP", "CORP", "CORP"], LogonType: [3, 3, 10, 3], IpAddress: ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"] }).writeParquet(file);
+    const param = (n: string) => `      ${n}: {description: ${n}, type: datetime, default: null}`;
+    fs.writeFileSync(path.join(dir, "q.yaml"), `metadata:\n  version: 1\n  description: auth\n  data_environments: [LocalData]\n  data_families: [Syslog]\nsources:\n  auth:\n    description: auth\n    metadata: {schema: logon}\n    args: {query: auth.parquet}\n    parameters:\n${param("start")}\n${param("end")}\n`);
+    const warnings: string[] = [];
+    const qp = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "pq")], queryPaths: [path.join(dir, "q.yaml")], readOptions: { warn: (m: string) => warnings.push(m) } });
+    // The file is "written to" between reads of its date: each stat of it whose mtime is read says a year later than the one before.
+    const realStat = fs.statSync;
+    let reads = 0;
+    const statMock = test.mock.method(fs, "statSync", ((p: fs.PathLike, o?: fs.StatSyncOptions) => {
+      const st = realStat(p, o as never);
+      if (st && path.resolve(String(p)) === path.resolve(file)) Object.defineProperty(st, "mtime", { get: () => new Date(Date.UTC(2027 + reads++, 0, 8)) });
+      return st;
+    }) as typeof fs.statSync);
+    let df: pl.DataFrame;
+    try {
+      df = await qp.execQuery("Syslog.auth", { start: "2026-12-31T00:00:00Z", end: "2027-01-02T00:00:00Z" });
+    } finally {
+      statMock.mock.restore();
+    }
+    assert.deepEqual(df.getColumn("TargetUserName").toArray(), ["b", "c"], "the two rows around New Year 2027");
+    assert.deepEqual(iso(df.getColumn("TimeGenerated")), ["2026-12-31T23:59:59.000Z", "2027-01-01T00:00:03.000Z"], "the mapped times in the year the window read them in");
+    assert.ok(warnings.length >= 1 && warnings.every((w) => /read as 2026–2027.*2027-01-08 00:00 UTC/.test(w)), warnings.join("\n"));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
