@@ -11,6 +11,7 @@ import { parseReadTimes, type TimeParseResult } from "../data/timeParsing";
 import { printWarning } from "../common/messages";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
+import { numericMagnitude } from "../common/epoch";
 
 export { quoteValue } from "./messages";
 
@@ -153,7 +154,7 @@ export function timeValues(df: pl.DataFrame, name: string, fn: string, options: 
     column = parsed.series;
     unparsed = parsed.unparsed;
   } else if (!isTemporalType(column.dtype)) {
-    throw new AnalysisError(msg.timeColumnType(fn, name, column.dtype.variant));
+    throw new AnalysisError(msg.timeColumnType(fn, name, column.dtype.variant, numericMagnitude(column)));
   }
   const timeZone = (column.dtype as unknown as { timeZone?: string }).timeZone || undefined;
   const ms = column.cast(pl.Datetime("ms")).cast(pl.Float64).toArray() as unknown as (number | null)[];

@@ -1,7 +1,7 @@
 /** The error class, codes and message builders of src/analysis (STL, anomalies, clustering, features). */
 import { errorMessage, HuntlabError, unknownOptionText, type ErrorCatalog, type ErrorMessage, type UnknownOption } from "../common/errors";
 import { closeNames, nameList, quotedName, quotedText } from "../common/shownText";
-import { epochConversion, epochTypeHint, looksLikeEpochText } from "../common/epoch";
+import { epochConversion, epochMagnitude, epochTypeHint, looksLikeEpochText } from "../common/epoch";
 
 /** Every code of src/analysis, with what docs/errors.md says of it. */
 export const ANALYSIS_ERRORS = {
@@ -87,16 +87,17 @@ export const analysisMessages = {
       "analysis/time-column-not-time",
       `${fn}: time column ${quotedName(column)} is text that does not parse as times (${failures} values).` +
         (examples.length ? ` Values that are not times: ${examples.map(quoteValue).join(", ")}.` : "") +
-        (looksLikeEpochText(examples) ? ` They look like epoch times: convert them first, ${epochConversion(column, true)}.` : ""),
+        (looksLikeEpochText(examples) ? ` They look like epoch times: convert them first, ${epochConversion(column, true, epochMagnitude(examples))}.` : ""),
     ),
   timeTextEmpty: (fn: string, column: string) =>
     errorMessage("analysis/time-column-not-time", `${fn}: time column ${quotedName(column)} holds no times at all (every value is empty or null); pass the timeColumn that has them.`),
-  timeColumnType: (fn: string, column: string, dtype: string) =>
+  /** `magnitude`: the column's typical value (common/epoch.ts epochMagnitude), for the epoch unit it looks like. */
+  timeColumnType: (fn: string, column: string, dtype: string, magnitude?: number) =>
     errorMessage(
       "analysis/time-column-not-time",
       // Epoch numbers (a SIEM's `_time`): how to make them times, as the timeline's message says.
       `${fn}: time column ${quotedName(column)} must hold times (Datetime, Date or time text); it is ${dtype}` +
-        epochTypeHint(column, dtype) +
+        epochTypeHint(column, dtype, magnitude) +
         ".",
     ),
   timeColumnUnknown: (fn: string, temporal: readonly string[], columns: readonly string[]) =>

@@ -4,7 +4,7 @@
  */
 import pl from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
-import { EPOCH_MIN, epochUnit, type EpochUnit } from "../common/epoch";
+import { epochStatExprs, epochUnitOfStats, type EpochUnit } from "../common/epoch";
 import { realDateTime } from "../common/calendar";
 import { slashOrder, slashOrderSettled, type SlashOrder } from "../common/slashDates";
 
@@ -968,19 +968,5 @@ export function epochUnitOfSeries(series: pl.Series): EpochUnit | undefined {
   return epochUnitOfStats(pl.DataFrame([series.rename("v")]).select(...epochStatExprs(pl.col("v")))).unit;
 }
 
-/**
- * What an epoch column's unit is told from, as expressions (a scan collects
- * them in one pass): `max`, its largest magnitude, and `median`, the median
- * of its magnitudes from 10^8 up.
- */
-export function epochStatExprs(column: pl.Expr): pl.Expr[] {
-  const abs = column.cast(pl.Float64).abs();
-  return [abs.max().alias("max"), abs.filter(abs.gtEq(pl.lit(EPOCH_MIN))).median().alias("median")];
-}
-
-/** The unit ({@link epochUnit} of the median, else of the largest) and the largest magnitude (NaN: no value) from {@link epochStatExprs}' frame. */
-export function epochUnitOfStats(stats: pl.DataFrame): { unit: EpochUnit | undefined; max: number } {
-  const max = Number(stats.getColumn("max").get(0) ?? NaN);
-  const median = Number(stats.getColumn("median").get(0) ?? NaN);
-  return { unit: epochUnit(Number.isNaN(median) ? max : median), max };
-}
+// epochStatExprs and epochUnitOfStats live in common/epoch.ts (the timeline's and the analyses' messages tell units by them too).
+export { epochStatExprs, epochUnitOfStats } from "../common/epoch";

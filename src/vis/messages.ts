@@ -3,7 +3,7 @@ import { closestNames, didYouMean, errorMessage, HuntlabError, unknownOptionText
 import { revealHidden } from "../common/hiddenChars";
 import { closeNames, listedName, nameList, quotedName, quotedText } from "../common/shownText";
 import { optionTypeText, shortValue } from "../common/options";
-import { epochConversion, epochTypeHint, looksLikeEpochText } from "../common/epoch";
+import { epochConversion, epochMagnitude, epochTypeHint, looksLikeEpochText } from "../common/epoch";
 
 /** Every code of src/vis, with what docs/errors.md says of it. */
 export const VIS_ERRORS = {
@@ -139,14 +139,15 @@ export const visMessages = {
     errorMessage(
       "vis/timeline-time-not-time",
       `The time column ${quotedName(column)} holds text that is not a time (${failures} value(s), e.g. ${examples(values)})${given ? "" : "; pass timeColumn to use another column"}.` +
-        (looksLikeEpochText(values) ? ` They look like epoch times: convert them first, ${epochConversion(column, true)}.` : ""),
+        (looksLikeEpochText(values) ? ` They look like epoch times: convert them first, ${epochConversion(column, true, epochMagnitude(values))}.` : ""),
     ),
-  timelineTimeType: (column: string, dtype: string, given = false) =>
+  /** `magnitude`: the column's typical value (common/epoch.ts epochMagnitude), for the epoch unit it looks like. */
+  timelineTimeType: (column: string, dtype: string, given = false, magnitude?: number) =>
     errorMessage(
       "vis/timeline-time-not-time",
       `The time column ${quotedName(column)} must hold times, not ${dtype}` +
         // Epoch numbers: how to make them times (seconds ×1000 → ms).
-        epochTypeHint(column, dtype) +
+        epochTypeHint(column, dtype, magnitude) +
         `${given ? "" : "; pass timeColumn to use another column"}.`,
     ),
   timelineRefTime: (raw: unknown) => errorMessage("vis/timeline-ref-time", `refEvent time ${typeof raw === "string" ? quotedName(raw) : shortValue(raw)} is not a time.`),
@@ -229,13 +230,14 @@ export const visMessages = {
     errorMessage(
       "vis/chart-time-not-time",
       `${fn}: time column ${quotedName(column)} does not parse as times (e.g. ${quotedText(example, MAX_NAME)}).` +
-        (looksLikeEpochText([example]) ? ` They look like epoch times: convert them first, ${epochConversion(column, true)}.` : ""),
+        (looksLikeEpochText([example]) ? ` They look like epoch times: convert them first, ${epochConversion(column, true, epochMagnitude([example]))}.` : ""),
     ),
-  chartTimeType: (fn: string, column: string, dtype: string) =>
+  /** `magnitude`: the column's typical value (common/epoch.ts epochMagnitude), for the epoch unit it looks like. */
+  chartTimeType: (fn: string, column: string, dtype: string, magnitude?: number) =>
     errorMessage(
       "vis/chart-time-not-time",
       `${fn}: time column ${quotedName(column)} must hold times; it is ${dtype}` +
-        epochTypeHint(column, dtype) +
+        epochTypeHint(column, dtype, magnitude) +
         ".",
     ),
   chartTooManyPoints: (fn: string, points: number, max: number, from: string, to: string) => {

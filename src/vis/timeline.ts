@@ -29,7 +29,7 @@ import { display, flushDisplays } from "../display/display";
 import { isolateRtl, revealHidden } from "../common/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
-import { epochMillis as epochValueMillis, epochUnit } from "../common/epoch";
+import { epochMillis as epochValueMillis, epochUnit, numericMagnitude } from "../common/epoch";
 import { quotedText, shownText } from "../common/shownText";
 import { cellTexts } from "../display/dataframe";
 import { wideIntsAsText } from "../common/wideInts";
@@ -225,7 +225,7 @@ function epochMillis(df: pl.DataFrame, column: string, given: boolean): { ms: (n
       examples = parsed.examples;
     } else series = parsed.series;
   } else if (!isTemporalType(series.dtype)) {
-    throw new TimelineError(msg.timelineTimeType(column, series.dtype.variant, given));
+    throw new TimelineError(msg.timelineTimeType(column, series.dtype.variant, given, numericMagnitude(series)));
   }
   const ms = pl.DataFrame([series.rename("t")]).select(pl.col("t").cast(pl.Datetime("ms")).cast(pl.Int64).cast(pl.Float64)).getColumn("t");
   return { ms: ms.toArray() as unknown as (number | null)[], unparsed, examples, ...(monthFirst ? { monthFirst } : {}) };

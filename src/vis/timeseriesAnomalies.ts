@@ -20,6 +20,7 @@ import { printWarning } from "../common/messages";
 import { revealHidden } from "../common/hiddenChars";
 import { shownText } from "../common/shownText";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, vegaLiteralText, type VegaLiteSpec } from "./vegaLite";
+import { numericMagnitude } from "../common/epoch";
 
 /** Options of the anomaly chart. */
 export interface TimeseriesAnomaliesChartOptions {
@@ -138,7 +139,7 @@ function times(df: pl.DataFrame, name: string, warn: (message: string) => void):
     if (!parsed.parsed) throw new ChartDataError(msg.chartTimeUnparsed(FN, name, parsed.examples[0] ?? ""));
     column = parsed.series;
   } else if (!isTemporalType(column.dtype)) {
-    throw new ChartDataError(msg.chartTimeType(FN, name, column.dtype.variant));
+    throw new ChartDataError(msg.chartTimeType(FN, name, column.dtype.variant, numericMagnitude(column)));
   }
   return column.cast(pl.Datetime("ms")).cast(pl.Float64).toArray() as unknown as (number | null)[];
 }

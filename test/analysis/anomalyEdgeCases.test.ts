@@ -341,7 +341,7 @@ test("addProcessFeatures: a command-line column null in every row (polars' Null 
 test("an epoch-number time column (a SIEM's _time in seconds or ms) is refused saying how to make it times, and the conversion it gives works", () => {
   const seconds = pl.Series("_time", hours(72).map((d) => d.getTime() / 1000), pl.Int64);
   const df = pl.DataFrame([seconds, pl.Series("n", spiky())]);
-  const hint = /time column "_time" must hold times \(Datetime, Date or time text\); it is Int64: for epoch times convert it first, df\.withColumns\(pl\.col\("_time"\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)\) for seconds/;
+  const hint = /time column "_time" must hold times \(Datetime, Date or time text\); it is Int64: for epoch times convert it first, from their size \(about 1\.\d\de\+9\) seconds since 1970; their median read so is \d{4}-\d\d-\d\dT[\d:]{8}Z: df\.withColumns\(pl\.col\("_time"\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)\)\.$/;
   assert.throws(() => timeseriesAnomaliesStl(df, { timeColumn: "_time" }), { code: "analysis/time-column-not-time", message: hint });
   assert.throws(() => dbclusterEvents(df, { clusterColumns: "n", timeColumn: "_time" }), { code: "analysis/time-column-not-time", message: /it is Int64: for epoch times convert it first/ });
   assert.throws(() => extractAnomalyPeriods(df.withColumns(pl.lit(1).alias("anomalies")), { timeColumn: "_time" }), { code: "analysis/time-column-not-time", message: /it is Int64: for epoch times/ });
@@ -384,7 +384,7 @@ test("Int64 values past 2^53 (byte counters) come back exact in the value column
 test("a text time column of epoch numbers (a CSV's _time, \"1704067200\" or \"1704067200.5\") is refused saying how to make it times; the advice works", () => {
   const text = hours(72).map((d) => String(d.getTime() / 1000));
   const df = pl.DataFrame([pl.Series("_time", text), pl.Series("n", spiky())]);
-  const hint = /Values that are not times: "1704067200", .*\. They look like epoch times: convert them first, df\.withColumns\(pl\.col\("_time"\)\.cast\(pl\.Float64\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)\) for seconds/;
+  const hint = /Values that are not times: "1704067200", .*\. They look like epoch times: convert them first, from their size \(about 1\.\d\de\+9\) seconds since 1970; their median read so is \d{4}-\d\d-\d\dT[\d:]{8}Z: df\.withColumns\(pl\.col\("_time"\)\.cast\(pl\.Float64\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)\)\.$/;
   assert.throws(() => timeseriesAnomaliesStl(df, { timeColumn: "_time" }), { code: "analysis/time-column-not-time", message: hint });
   const out = timeseriesAnomaliesStl(df.withColumns(pl.col("_time").cast(pl.Float64).mul(1000).cast(pl.Datetime("ms"))), { timeColumn: "_time" });
   assert.deepEqual(values(out, "_time").slice(0, 2), hours(2));

@@ -421,7 +421,7 @@ describe("timeline: epoch numbers as text", () => {
   it("a text time column of epoch numbers (a CSV's _time) is refused saying how to make it times", async () => {
     const df = pl.DataFrame({ _time: ["1704067200", "1704070800", "1704074400.250"], Host: ["a", "b", "c"] });
     await assert.rejects(timeline(df, { timeColumn: "_time" }), (e: Error & { code?: string }) =>
-      e.code === "vis/timeline-time-not-time" && /They look like epoch times: convert them first, df\.withColumns\(pl\.col\("_time"\)\.cast\(pl\.Float64\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)\) for seconds \(without \.mul\(1000\) for milliseconds\)\.$/.test(e.message),
+      e.code === "vis/timeline-time-not-time" && /They look like epoch times: convert them first, from their size \(about 1\.70e\+9\) seconds since 1970; their median read so is 2024-01-01T01:00:00Z: df\.withColumns\(pl\.col\("_time"\)\.cast\(pl\.Float64\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)\)\.$/.test(e.message),
     );
     await assert.rejects(timeline(pl.DataFrame({ TimeGenerated: ["soon", "later"] })), (e: Error) => !/epoch/.test(e.message));
   });
