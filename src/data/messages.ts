@@ -258,12 +258,19 @@ export const dataWarnings = {
   eventXmlMalformed: (file: string, count: number) =>
     `${file}: ${count} <Event> element(s) of this XML could not be read (cut, tags that do not close in order, or an event of more than 4 Mi characters) and are left out; every other event was read`,
   /** Sysmon for Linux's syslog: the lines that carry no event (other programs') are left out, and said. */
-  syslogEventXmlOtherLines: (file: string, count: number, firstLine: number) =>
-    `${file}: read as Sysmon for Linux's syslog (lines of <Event> XML); ${count} other line(s) carry no event (the first: line ${firstLine}) and are left out. ` +
-    `To read those as syslog rows (time, host, program, message), put them in a file of their own (grep -v '<Event' "${file}")`,
+  syslogEventXmlOtherLines: (file: string, count: number, firstLine: number, journal = false) =>
+    journal
+      ? `${file}: read as journalctl -o json output of Sysmon for Linux (entries whose MESSAGE is <Event> XML); ${count} other line(s) carry no event (the first: line ${firstLine}; other programs' entries) and are left out. ` +
+        `To read those as rows of their fields, put them in a file of their own (grep -v '<Event' "${file}"), or export Sysmon's alone (journalctl -t sysmon -o json)`
+      : `${file}: read as Sysmon for Linux's syslog (lines of <Event> XML); ${count} other line(s) carry no event (the first: line ${firstLine}) and are left out. ` +
+        `To read those as syslog rows (time, host, program, message), put them in a file of their own (grep -v '<Event' "${file}")`,
   /** Sysmon for Linux's syslog: `count` lines with an `<Event>` that could not be read (cut, malformed), skipped. */
-  syslogEventXmlMalformed: (file: string, count: number, firstLine: number) =>
-    `${file}: ${count} line(s) with an <Event> could not be read (the first: line ${firstLine}; cut, as syslog cuts a message longer than its limit, tags that do not close in order, or a line of more than 1 Mi characters) and are left out; every other line's event was read`,
+  syslogEventXmlMalformed: (file: string, count: number, firstLine: number, journal = false) =>
+    `${file}: ${count} line(s) with an <Event> could not be read (the first: line ${firstLine}; ${journal ? "a line that is no complete JSON entry, " : "cut, as syslog cuts a message longer than its limit, "}tags that do not close in order, or a line of more than 1 Mi characters) and are left out; every other line's event was read`,
+  /** `journalctl -o json`: Sysmon entries whose MESSAGE is null (journalctl writes a field over 4096 bytes so without `--all`). */
+  journalMessagesNull: (file: string, count: number, firstLine: number) =>
+    `${file}: ${count} sysmon entr${count === 1 ? "y has" : "ies have"} a null MESSAGE (the first: line ${firstLine}) and ${count === 1 ? "is" : "are"} left out: journalctl -o json writes a field longer than 4096 bytes as null. ` +
+    `Export again with --all (journalctl -t sysmon -o json --all) to keep every event`,
   /** An EVTX file: chunks whose CRC32 checksums do not match their bytes; read anyway. */
   evtxChecksums: (file: string, chunks: number, first: number) =>
     `${file}: ${chunks} chunk(s) of this EVTX file fail their checksum (the first: chunk ${first}), so their bytes changed after Windows wrote them (a dirty copy, or tampering); their records were read all the same`,

@@ -34,7 +34,7 @@ import { EVTX_DOCS, isWinEventExport, markTimeCreatedWarned } from "./schemas/wi
 import { EvtxFileReader, isEvtx } from "./schemas/evtx";
 import { isEventXml } from "./schemas/eventXml";
 import { EventXmlFileReader } from "./schemas/eventXmlFile";
-import { isSyslogEventXml, SyslogEventXmlFileReader } from "./schemas/syslogEventXml";
+import { isJournalEventJson, isSyslogEventXml, SyslogEventXmlFileReader } from "./schemas/syslogEventXml";
 import { fileLines, isWevtutilText, MAX_DESCRIPTION_CHARS, readWevtutilText } from "./schemas/wevtutilText";
 import { eventViewerFrame, isEventViewerExport } from "./schemas/eventViewer";
 import { transcodeUtf16, type Utf16Encoding } from "./utf16";
@@ -742,6 +742,8 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (blankText(file)) return pl.DataFrame();
       // Splunk's JSON export (`{"preview":false,"result":{…}}` lines): the results as rows, typed as a live answer.
       if (isSplunkExportFile(file)) return readSplunkExport(file, options.warn);
+      // `journalctl -t sysmon -o json`: Sysmon for Linux's events in the entries' MESSAGE.
+      if (isJournalEventJsonFile(file)) return yield* readSysmonLines(file, options, true);
       // As a JSON-lines log: an export cut while it was downloaded or copied loses its cut last line only, said.
       return yield* readJsonLog(file, options, format);
     case "json": {
@@ -753,6 +755,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       const first = firstNonSpace(file);
       if (first === "[") return readJsonArray(file, options, format);
       if (first === "{" && isSplunkExportFile(file)) return readSplunkExport(file, options.warn);
+      if (first === "{" && isJournalEventJsonFile(file)) return yield* readSysmonLines(file, options, true);
       // polars' own message for `42` spoke of NDJSON lines and an `i64`.
       if (first !== "{") throw new DataFileError(msg.fileInvalid(file, format, `the file holds ${jsonValueKind(first)}, not records: JSON data is an array of objects or one object per line`));
       // The lines' warnings held until they read: a record written over several lines is no lines with some cut.
@@ -780,18 +783,11 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       const form = logFormat(file);
       if (form === "zeek") return yield* readZeekTsvFileSteps(file);
       if (form === "vpcflow") return yield* readVpcFlowLogFileSteps(file);
+      // `journalctl -o json` of Sysmon for Linux: its entries' events, not JSON lines of journal fields.
+      if (form === "ndjson" && isJournalEventJsonFile(file)) return yield* readSysmonLines(file, options, true);
       if (form === "ndjson") return zeekJsonTimes(yield* readJsonLog(file, options));
       if (form === "json") return zeekJsonTimes(readJsonArray(file, options, format));
-      if (form === "eventxml") {
-        // Sysmon for Linux's syslog: one event per line, through the same record → row path as an .evtx file's.
-        const reader = new SyslogEventXmlFileReader(file);
-        const df = yield* framesInTurns(reader, 4);
-        const { count, firstLine } = reader.malformed;
-        if (count) (options.warn ?? printWarning)(dataWarnings.syslogEventXmlMalformed(file, count, firstLine ?? 0));
-        const other = reader.otherLines;
-        if (other.count) (options.warn ?? printWarning)(dataWarnings.syslogEventXmlOtherLines(file, other.count, other.firstLine ?? 0));
-        return df;
-      }
+      if (form === "eventxml") return yield* readSysmonLines(file, options, false);
       // A raw syslog file (auth.log): one row per line, its time parsed below as the readers parse times.
       if (form === "syslog") return readSyslogFile(file, options.warn);
       throw new DataFileError(msg.fileInvalid(file, "log", "neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names), JSON lines (or an array of objects), syslog lines (RFC 3164 `Dec  7 08:15:00 host sshd[42]: …`, RFC 3339 or RFC 5424) nor syslog lines of <Event> XML (Sysmon for Linux)"));
@@ -1152,6 +1148,32 @@ function readInTurns(reader: { read(units: number): boolean }, perTurn: number):
       while (!signal?.aborted && !reader.read(perTurn)) await new Promise((resolve) => setImmediate(resolve));
     },
   );
+}
+
+/**
+ * Sysmon for Linux's lines: syslog lines of `<Event>` XML, or with `journal` `journalctl -o json` entries holding it in
+ * MESSAGE; one event per line, through the same record → row path as an .evtx file's, the lines left out said.
+ */
+function* readSysmonLines(file: string, options: ReadOptions, journal: boolean): ReadSteps<pl.DataFrame> {
+  const reader = new SyslogEventXmlFileReader(file, { journal });
+  const df = yield* framesInTurns(reader, 4);
+  const warn = options.warn ?? printWarning;
+  const { count, firstLine } = reader.malformed;
+  if (count) warn(dataWarnings.syslogEventXmlMalformed(file, count, firstLine ?? 0, journal));
+  const nulls = reader.nullMessages;
+  if (nulls.count) warn(dataWarnings.journalMessagesNull(file, nulls.count, nulls.firstLine ?? 0));
+  const other = reader.otherLines;
+  if (other.count) warn(dataWarnings.syslogEventXmlOtherLines(file, other.count, other.firstLine ?? 0, journal));
+  return df;
+}
+
+/** True when a JSON-lines file is `journalctl -o json` output carrying Sysmon for Linux's events ({@link isJournalEventJson}). */
+function isJournalEventJsonFile(file: string): boolean {
+  try {
+    return isJournalEventJson(readHead(file, SYSLOG_HEAD_BYTES));
+  } catch {
+    return false;
+  }
 }
 
 /** A block reader's frame, read a few blocks per turn of the event loop ({@link readInTurns}); the reader closed either way. */

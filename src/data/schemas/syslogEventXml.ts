@@ -6,6 +6,8 @@
  * is one event: one cut (syslog's message size limit) or malformed spoils only itself (counted, its line named),
  * where a stream reader would have read the next lines into the cut event. Lines without an event (other programs'
  * syslog lines, `<Event` without its `<System>` after it) are skipped. The syslog prefix's time has no year; the event's own `TimeCreated` (SystemTime) has.
+ * `journalctl -o json` output (one journal entry per line, the event XML in its `MESSAGE`) is read the same way, line by
+ * line: each line's JSON, then its MESSAGE's event.
  */
 import fs from "node:fs";
 import pl from "nodejs-polars";
@@ -44,6 +46,54 @@ export function isSyslogEventXml(head: string): boolean {
   return head.split("\n").some(hasEvent);
 }
 
+/** A line's parsed JSON object, or undefined (not JSON, or JSON but no object). */
+function jsonObject(line: string): Record<string, unknown> | undefined {
+  if (!line.trimStart().startsWith("{")) return undefined;
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A journal entry as `journalctl -o json` writes it: `__CURSOR` or `__REALTIME_TIMESTAMP` beside its `MESSAGE`. */
+const isJournalEntry = (entry: Record<string, unknown>): boolean => Object.hasOwn(entry, "MESSAGE") && (Object.hasOwn(entry, "__CURSOR") || Object.hasOwn(entry, "__REALTIME_TIMESTAMP"));
+
+/** Sysmon for Linux's entry: its syslog identifier (`journalctl -t sysmon`). */
+const isSysmonEntry = (entry: Record<string, unknown>): boolean => entry.SYSLOG_IDENTIFIER === "sysmon";
+
+/**
+ * A journal entry's MESSAGE as text: journalctl writes it as a string, as an array of its bytes when it is not
+ * printable UTF-8, and as null when it is longer than 4096 bytes (unless `--all`); undefined for null or anything else.
+ */
+function journalMessage(entry: Record<string, unknown>): string | undefined {
+  const message = entry.MESSAGE;
+  if (typeof message === "string") return message;
+  if (Array.isArray(message) && message.length <= MAX_LINE_CHARS && message.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
+    return new TextDecoder("utf-8").decode(Uint8Array.from(message as number[]));
+  }
+  return undefined;
+}
+
+/**
+ * True when the text (a file's first bytes) is `journalctl -o json` output carrying Sysmon's events: its first line a
+ * journal entry, and an entry among its complete lines whose MESSAGE holds `<Event>` XML or whose identifier is `sysmon`.
+ */
+export function isJournalEventJson(head: string): boolean {
+  const lines = head.replace(/^\uFEFF/, "").split("\n");
+  // The last line may be cut (the head is a file's first bytes): only complete lines are judged.
+  const complete = lines.slice(0, Math.max(1, lines.length - 1)).filter((l) => l.trim());
+  const first = complete.length ? jsonObject(complete[0]) : undefined;
+  if (!first || !isJournalEntry(first)) return false;
+  return complete.some((line) => {
+    const entry = jsonObject(line);
+    if (!entry) return false;
+    const message = journalMessage(entry);
+    return isSysmonEntry(entry) || (message !== undefined && hasEvent(message));
+  });
+}
+
 /** What a {@link SyslogEventXmlFileReader} left out: lines with an event that could not be read. */
 export interface SyslogEventXmlMalformed {
   count: number;
@@ -60,6 +110,10 @@ export class SyslogEventXmlFileReader {
   readonly malformed: SyslogEventXmlMalformed = { count: 0 };
   /** Lines with no event (other programs' syslog lines) left out: said, since one forged event line in an auth.log would otherwise drop all of its lines in silence. */
   readonly otherLines: SyslogEventXmlMalformed = { count: 0 };
+  /** `journalctl -o json`: Sysmon's entries whose MESSAGE journalctl wrote as null (longer than 4096 bytes, exported without `--all`). */
+  readonly nullMessages: SyslogEventXmlMalformed = { count: 0 };
+  /** The file is `journalctl -o json` output ({@link isJournalEventJson}): each line a JSON entry, its event in MESSAGE. */
+  readonly journal: boolean;
   private readonly fd: number;
   private readonly decoder = new TextDecoder("utf-8");
   private readonly block: Buffer;
@@ -72,8 +126,9 @@ export class SyslogEventXmlFileReader {
   private at = 0;
   private done = false;
 
-  constructor(file: string, options: { blockBytes?: number } = {}) {
+  constructor(file: string, options: { blockBytes?: number; journal?: boolean } = {}) {
     this.block = Buffer.alloc(options.blockBytes ?? BLOCK_BYTES);
+    this.journal = options.journal === true;
     this.fd = fs.openSync(file, "r");
   }
 
@@ -103,25 +158,48 @@ export class SyslogEventXmlFileReader {
     this.pending = "";
     this.long = false;
     this.line++;
+    if (!line.trim()) return;
+    const text = this.journal ? this.journalText(line, long) : line;
     // Only a line with the event's System element is Sysmon's: another program's `<Event>` in its text is not counted as cut.
-    if (!hasEvent(line)) {
-      if (line.trim()) {
-        if (!this.otherLines.count) this.otherLines.firstLine = this.line;
-        this.otherLines.count++;
-      }
+    if (text === null) return;
+    if (text === undefined || !hasEvent(text)) {
+      this.count(this.otherLines);
       return;
     }
-    const at = eventStart(line);
-    const read = long ? undefined : readEventXml(line.slice(at));
+    const at = eventStart(text);
+    const read = long ? undefined : readEventXml(text.slice(at));
     if (!read || read.malformed || !read.events.length) {
-      if (!this.malformed.count) this.malformed.firstLine = this.line;
-      this.malformed.count++;
+      this.count(this.malformed);
       return;
     }
     for (const e of read.events) {
       this.records.push(recordOf(e, this.records.length));
       if (this.records.length >= EVTX_BATCH_RECORDS) this.frames.push(this.batch());
     }
+  }
+
+  private count(left: SyslogEventXmlMalformed): void {
+    if (!left.count) left.firstLine = this.line;
+    left.count++;
+  }
+
+  /**
+   * A `journalctl -o json` line's event text: its MESSAGE; undefined for an entry without an event's text (another
+   * program's); null when the line is counted already (cut JSON with an event in it, a Sysmon entry whose MESSAGE is null).
+   */
+  private journalText(line: string, long: boolean): string | undefined | null {
+    const entry = long ? undefined : jsonObject(line);
+    if (!entry) {
+      if (!hasEvent(line)) return undefined;
+      this.count(this.malformed);
+      return null;
+    }
+    const message = journalMessage(entry);
+    if (message === undefined && entry.MESSAGE === null && isSysmonEntry(entry)) {
+      this.count(this.nullMessages);
+      return null;
+    }
+    return message;
   }
 
   private batch(): pl.DataFrame {

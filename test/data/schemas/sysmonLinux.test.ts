@@ -166,3 +166,48 @@ describe("Sysmon for Linux's syslog lines in a .log", () => {
     assert.deepEqual(col(flows, "DestIP"), ["203.0.113.9"]);
   });
 });
+
+/** A journal entry as `journalctl -o json` writes it (one line), `message` as given (a string, an array of bytes, null). */
+const entry = (n: number, identifier: string, message: unknown) =>
+  JSON.stringify({
+    __CURSOR: `s=6f1c0d2e;i=${n.toString(16)};b=9a8b;m=${n}`, __REALTIME_TIMESTAMP: String(1796631300000000 + n), __MONOTONIC_TIMESTAMP: String(n),
+    _BOOT_ID: "9a8b", PRIORITY: "6", SYSLOG_FACILITY: "3", SYSLOG_IDENTIFIER: identifier, _PID: "812", _COMM: identifier, _HOSTNAME: "web01", MESSAGE: message,
+  });
+/** `journalctl -o json`: Sysmon's entries, another program's between them, one of Sysmon's MESSAGE written as its bytes. */
+const JOURNAL = [
+  entry(1, "sysmon", EVENTS[0]),
+  entry(2, "systemd", "Started Session 4 of user root."),
+  entry(3, "app", [0x71, 0xff, 0x3c, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x3e]),
+  entry(4, "sysmon", [...Buffer.from(EVENTS[1])]),
+  ...EVENTS.slice(2).map((e, i) => entry(5 + i, "sysmon", e)),
+];
+
+describe("Sysmon for Linux in journalctl -o json output", () => {
+  it("each entry's MESSAGE read as its event (a string or journalctl's array of bytes); other programs' entries counted and left out", () => {
+    for (const name of ["sysmon.json", "sysmon.ndjson", "journal.log"]) {
+      const warnings: string[] = [];
+      checkEvents(read(name, JOURNAL.join("\n") + "\n", warnings));
+      assert.equal(warnings.length, 1, warnings.join("\n"));
+      assert.match(warnings[0], new RegExp(`${name.replace(".", "\\.")}: read as journalctl -o json output of Sysmon for Linux .*; 2 other line\\(s\\) carry no event \\(the first: line 2; other programs' entries\\) and are left out\\. .*journalctl -t sysmon -o json\\)$`));
+    }
+    checkEvents(read("sysmon.json.gz", zlib.gzipSync(JOURNAL.join("\r\n"))));
+  });
+
+  it("one bad line spoils only itself: a cut entry, a MESSAGE journalctl wrote as null (over 4096 bytes without --all), a malformed event", () => {
+    const lines = [...JOURNAL];
+    lines.splice(2, 0, JOURNAL[1].slice(0, 40), entry(20, "sysmon", null), entry(21, "sysmon", "<Event><System></Event>"), JOURNAL[0].slice(0, 900));
+    const warnings: string[] = [];
+    checkEvents(read("cut.json", lines.join("\n"), warnings));
+    assert.equal(warnings.length, 3, warnings.join("\n"));
+    assert.match(warnings[0], /cut\.json: 2 line\(s\) with an <Event> could not be read \(the first: line 5; a line that is no complete JSON entry, /);
+    assert.match(warnings[1], /cut\.json: 1 sysmon entry has a null MESSAGE \(the first: line 4\) and is left out: journalctl -o json writes a field longer than 4096 bytes as null\. Export again with --all/);
+    assert.match(warnings[2], /cut\.json: read as journalctl -o json output .*; 3 other line\(s\) carry no event \(the first: line 2;/);
+  });
+
+  it("JSON lines that are no journal export, or a journal without Sysmon's entries, are read as JSON lines", () => {
+    const plain = [JSON.stringify({ MESSAGE: EVENTS[0], host: "web01" }), JSON.stringify({ MESSAGE: "x", host: "web02" })].join("\n");
+    assert.deepEqual(read("plain.json", plain).columns, ["MESSAGE", "host"]);
+    const other = [entry(1, "systemd", "Started."), entry(2, "sshd", "Accepted publickey for root")].join("\n");
+    assert.deepEqual(col(read("journal.json", other), "SYSLOG_IDENTIFIER"), ["systemd", "sshd"]);
+  });
+});
