@@ -13,7 +13,7 @@ import { cellRun } from "../common/kernel";
 import { fileKind, linkTarget } from "../common/regularFile";
 import { DataFileError, dataMessages as msg } from "./messages";
 import { compressionOf, innerName } from "./compressed";
-import { checkDataFile, dataFormat, foreignFileError, foreignFormat, isEventXmlFile, isWevtutilTextFile, logFormat, type DataFormat } from "./readers";
+import { checkDataFile, dataFormat, foreignFileError, foreignFormat, isWevtutilTextFile, logFormat, type DataFormat, xmlForm } from "./readers";
 import { compareText } from "../common/textOrder";
 
 /** The family of data files at the top of a data path. */
@@ -159,8 +159,8 @@ function discover(root: string, rootIndex: number, warn: (message: string) => vo
     if (format === "log" && !logFormat(p)) return;
     // A `.txt` only when it is wevtutil's text output (`wevtutil qe <log> /f:text`) or tab-delimited text (Event Viewer's, Excel's), not any text file.
     if (format === "txt" && !isWevtutilTextFile(p, true)) return;
-    // An `.xml` only when it is wevtutil's XML output (`wevtutil qe <log> /f:xml`), not any XML file.
-    if (format === "xml" && !isEventXmlFile(p)) return;
+    // An `.xml` only when it is wevtutil's XML output (`wevtutil qe <log> /f:xml`) or syslog lines of Sysmon's <Event> XML, not any XML file.
+    if (format === "xml" && !xmlForm(p)) return;
     if (format) found.push({ ...base(p, folders), kind: "file", format });
     else if (foreignFileError(name)) found.push({ ...base(p, folders), kind: "foreign" });
   };

@@ -211,19 +211,25 @@ function isRegularFile(file: string): boolean {
 }
 
 /**
- * True when an `.xml` file is `wevtutil qe <log> /f:xml` output ({@link isEventXml}): its first bytes as UTF-8, or
- * UTF-16 after its byte-order mark, a compressed file's decompressed.
+ * The form of an `.xml` file huntlab reads, by its first bytes as UTF-8, or UTF-16 after its byte-order mark, a
+ * compressed file's decompressed: `wevtutil qe <log> /f:xml` output ({@link isEventXml}), or syslog lines carrying
+ * Sysmon's `<Event>` XML (an exported syslog saved as `.xml`: {@link isSyslogEventXml}, its first 64 KiB); else undefined.
  */
-export function isEventXmlFile(file: string): boolean {
+export function xmlForm(file: string): XmlForm | undefined {
   try {
     const compression = compressionOf(file) ?? (isGzipMagic(headBytes(file, 2)) ? "gzip" : undefined);
-    const bytes = compression ? decompressedHead(file, compression, 4096) : headBytes(file, 4096);
+    const bytes = compression ? decompressedHead(file, compression, SYSLOG_HEAD_BYTES) : headBytes(file, SYSLOG_HEAD_BYTES);
     const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : undefined;
-    return isEventXml(utf16 ? new TextDecoder(utf16).decode(bytes) : bytes.toString("utf8"));
+    const text = utf16 ? new TextDecoder(utf16).decode(bytes) : bytes.toString("utf8");
+    if (isEventXml(text.slice(0, 4096))) return "events";
+    return isSyslogEventXml(text) ? "syslog" : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+/** The forms of an `.xml` file huntlab reads ({@link xmlForm}). */
+export type XmlForm = "events" | "syslog";
 
 /** Options of `readDataFile`. */
 export interface ReadOptions {
@@ -810,7 +816,10 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       return df;
     }
     case "xml": {
-      if (!isEventXmlFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's XML output (it does not start with <Event): an .xml is read only as `wevtutil qe <log> /f:xml` writes it"));
+      const form = xmlForm(file);
+      if (!form) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's XML output (it does not start with <Event) nor syslog lines of <Event> XML (Sysmon for Linux): an .xml is read only as `wevtutil qe <log> /f:xml` writes it, or as syslog lines each carrying an <Event> with its <System>"));
+      // An exported syslog of Sysmon for Linux saved as .xml: its lines, as a .log's (the content decides, not the extension).
+      if (form === "syslog") return yield* readSysmonLines(file, options, false);
       // The same record → row path as an .evtx file's (evtx.ts), from the XML's elements, read in blocks: any size.
       const reader = new EventXmlFileReader(file);
       const df = yield* framesInTurns(reader, 4);

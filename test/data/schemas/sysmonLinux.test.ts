@@ -147,6 +147,22 @@ describe("Sysmon for Linux's syslog lines in a .log", () => {
     assert.throws(() => readDataFile(path.join(dir, "d", "app.log")), /nor syslog lines of <Event> XML \(Sysmon for Linux\)/);
   });
 
+  it("an exported syslog saved as .xml (its content, not its extension, decides): read as the .log is, other .xml still refused", () => {
+    const warnings: string[] = [];
+    checkEvents(read("exported.xml", SYSLOG, warnings));
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /exported\.xml: read as Sysmon for Linux's syslog \(lines of <Event> XML\); 2 other line\(s\) carry no event \(the first: line 2\)/);
+    checkEvents(read("exported.xml.gz", zlib.gzipSync(SYSLOG)));
+    // After 200 other programs' lines too; a data folder lists it; syslog lines without an event are no .xml source.
+    const other = "Dec  7 08:14:59 web01 kernel: [ 1.0] <4>usb 1-1: new device\n".repeat(200);
+    const dir = tempTree({ "d/exported.xml": other + SYSLOG, "d/kern.xml": other, "d/config.xml": "<configuration><Event>x</Event></configuration>\n" });
+    assert.equal(readDataFile(path.join(dir, "d", "exported.xml"), { warn: () => undefined }).height, 6);
+    assert.deepEqual(new DataFileIndex([path.join(dir, "d")]).sources().map((s) => s.name), ["exported.xml"]);
+    for (const name of ["kern.xml", "config.xml"]) {
+      assert.throws(() => readDataFile(path.join(dir, "d", name)), { code: "data/file-invalid", message: /not wevtutil's XML output .* nor syslog lines of <Event> XML \(Sysmon for Linux\)/ });
+    }
+  });
+
   it("detection is linear on hostile heads (many <Event tokens, no <System>)", () => {
     assertLinear("isSyslogEventXml", (n) => "<Event ".repeat(n / 7), (s) => void isSyslogEventXml(s));
     assertLinear("isSyslogEventXml lines", (n) => "x <Event>\n".repeat(n / 10), (s) => void isSyslogEventXml(s));
