@@ -252,6 +252,11 @@ export const transformWarnings = {
     `buildProcessTree: ${cycles} parent cycle${cycles === 1 ? "" : "s"} in the events (processes that would be each other's ancestors, ` +
     `each followed by its parent: ${example.join(" → ")} → the first again; equal or coarse times, parent GUIDs that contradict the times, or forged events): ` +
     `each cycle's earliest process is made a root (parent_key null, its parent id kept in its row), so it and what it started are in the tree.`,
+  /** Children that start before the parent their id names (clocks apart), linked to it; `example`: the first, child then parent, and by how much. */
+  parentsAfterChildren: (count: number, skewMs: number, example: { child: string; parent: string; ms: number }) =>
+    `buildProcessTree: ${count} process${count === 1 ? " starts" : "es start"} before the parent ${count === 1 ? "its" : "their"} parent id names (sources' clocks apart), e.g. ${example.child} ` +
+    `${example.ms} ms before ${example.parent}: with no process of that id (and image) on the host at or before the child, ${count === 1 ? "it is" : "each is"} linked to the one that starts ` +
+    `at most ${skewMs} ms after it (an inferred parent stands in where none or several do). Check the sources' clocks.`,
   emptyImages: (column: string, schema: string) =>
     `buildProcessTree: the image column ${column} (layout ${schema}) holds no value in any row (empty, or a field the export did not fill): ` +
     `the tree's processes have no images and parents are matched by id and time only. Export the column with its values, ` +

@@ -75,7 +75,7 @@ import { stackTreeParts } from "./processTreeParts";
 import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, namesWithValues, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg, transformWarnings } from "./messages";
 import { printWarning } from "../common/messages";
-import { PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, cutParentCycles, matchParents, processEvents, processKeys, processNodes, sharedProcessId, treeLayout, type ProcessEvents, type TreeRowOrder } from "./processTreeSteps";
+import { PARENT_CLOCK_SKEW_MS, PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, cutParentCycles, matchParents, matchSkewedParents, processEvents, processKeys, processNodes, sharedProcessId, treeLayout, type ProcessEvents, type TreeRowOrder } from "./processTreeSteps";
 import { quotedText, shownText } from "../common/shownText";
 import { withRichLastValue } from "../display/lastValue";
 import { wideIntsAsText } from "../common/wideInts";
@@ -264,7 +264,8 @@ function build(procs: pl.DataFrame, schema: ProcSchema, options: BuildProcessTre
   const events = processEvents(procs, schema, options.warn ?? printWarning);
   const shared = sharedProcessId(events.events, schema);
   if (shared) (options.warn ?? printWarning)(transformWarnings.sharedProcessId(schema.processId, shared));
-  const nodes = linkedNodes(events, options.creationTimeToleranceMs);
+  const { nodes, skewed } = linkedNodes(events, options.creationTimeToleranceMs);
+  if (skewed) (options.warn ?? printWarning)(transformWarnings.parentsAfterChildren(skewed.count, PARENT_CLOCK_SKEW_MS, skewExample(events, skewed)));
   const cuts = cutParentCycles(nodes.parent, nodes.order);
   if (cuts.length) (options.warn ?? printWarning)(transformWarnings.parentCycles(cuts.length, cycleExample(events, nodes, cuts[0].cycle)));
   const layout = treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width);
@@ -318,12 +319,34 @@ function unusedName(name: string, taken: readonly string[]): string {
 }
 
 /** The nodes, their parents matched or inferred; the per-event keys step (~40 B a row) is left behind for the collector. */
-function linkedNodes(events: ReturnType<typeof processEvents>, toleranceMs: number | undefined): ReturnType<typeof processNodes> {
+function linkedNodes(events: ReturnType<typeof processEvents>, toleranceMs: number | undefined): { nodes: ReturnType<typeof processNodes>; skewed?: SkewedLinks } {
   const keys = processKeys(events);
-  const nodes = processNodes(events, keys, matchParents(keys, { toleranceMs }), { toleranceMs });
+  const matched = matchParents(keys, { toleranceMs });
+  // A child a few ms before its parent (clocks apart), no earlier holder of the parent's id: linked to the parent, said.
+  const linked = matchSkewedParents(keys, matched);
+  const first = linked[0];
+  // Times in µs (10 µs steps): ms to two places.
+  const skewed = linked.length ? { count: linked.length, child: first, parent: matched[first], ms: Math.round((keys.time[matched[first]] - keys.time[first]) / 10) / 100 } : undefined;
+  const nodes = processNodes(events, keys, matched, { toleranceMs });
   // Freed now: V8 would free them only at a collection, which a synchronous build may not reach before its peak.
   keys.release?.();
-  return nodes;
+  return { nodes, skewed };
+}
+
+/** Children linked to a parent that starts after them ({@link matchSkewedParents}): how many, the first child and its parent, and the ms between them. */
+interface SkewedLinks {
+  count: number;
+  child: number;
+  parent: number;
+  ms: number;
+}
+
+/** The first child linked to a later parent, as the warning names it: each process's image, [id] and input row, and the ms between them. */
+function skewExample(events: ProcessEvents, skewed: SkewedLinks): { child: string; parent: string; ms: number } {
+  const image = columnOf(events.events, events.schema.processName);
+  const id = columnOf(events.events, events.schema.processId);
+  const shown = (i: number) => `${quotedText(String(image.get(i) ?? ""), 80)} [${shownText(String(id.get(i) ?? ""), 40)}] (input row ${events.inputRow[i]})`;
+  return { child: shown(skewed.child), parent: shown(skewed.parent), ms: skewed.ms };
 }
 
 /**

@@ -1249,6 +1249,86 @@ function matchByGuid(
   }
 }
 
+/**
+ * How much later than its child a parent may start, in ms, when no process with the parent's id (and image) on the
+ * host started at or before the child: the clocks of two sources (or two collectors) apart by a few ms put a child
+ * before its parent, which then got an inferred parent beside the real one.
+ */
+export const PARENT_CLOCK_SKEW_MS = 1000;
+
+/** Most ancestors walked to rule out a loop before a skewed link is made (past it, no link). */
+const SKEW_WALK_LIMIT = 4096;
+
+/**
+ * Skew step, over `parent` (from {@link matchParents}) in place: an event whose parent was not found, that names its
+ * parent by id (no parent GUID) and records no parent start time, is linked to the one event with its parent code
+ * (host, parent id and image, or host and id where it names no image) that starts after it by at most `skewMs`;
+ * not when several do (which is the parent is unknown), nor when that event descends from it. Events in time order,
+ * so a link made is seen by the later ones' loop check. Returns the events linked so (in time order).
+ */
+export function matchSkewedParents(
+  keys: Pick<ProcessKeys, "time" | "order" | "code" | "parentCode" | "codeCount" | "parentTime" | "parentGuidCode" | "idCode" | "parentIdCode" | "idCodeCount">,
+  parent: Int32Array,
+  skewMs = PARENT_CLOCK_SKEW_MS,
+): number[] {
+  const { time, order, code, parentCode, codeCount, parentTime, parentGuidCode, idCode, parentIdCode, idCodeCount } = keys;
+  const n = order.length;
+  const asked: number[] = [];
+  for (let k = 0; k < n; k += 1) {
+    const i = order[k];
+    if (parent[i] !== PARENT_NOT_FOUND || (parentGuidCode && parentGuidCode[i] !== 0) || (parentTime && Number.isFinite(parentTime[i]))) continue;
+    asked.push(i);
+  }
+  if (!asked.length) return [];
+  // Each code's events in time order (a counting sort of `order` by code): one array for the image codes, one for the id codes.
+  const byCode = (own: Uint32Array, count: number) => {
+    const start = new Uint32Array(count + 1);
+    for (let j = 0; j < n; j += 1) start[own[j] + 1] += 1;
+    for (let c = 0; c < count; c += 1) start[c + 1] += start[c];
+    const at = start.slice(0, count);
+    const events = new Uint32Array(n);
+    for (let k = 0; k < n; k += 1) events[at[own[order[k]]]++] = order[k];
+    return { start, events };
+  };
+  const images = byCode(code, codeCount);
+  const ids = idCode && parentIdCode && idCodeCount ? byCode(idCode, idCodeCount) : undefined;
+  const skew = skewMs * 1000;
+  const linked: number[] = [];
+  for (const i of asked) {
+    const idOnly = ids !== undefined && parentIdCode![i] !== 0;
+    const c = idOnly ? parentIdCode![i] : parentCode[i];
+    if (c === 0) continue;
+    const { start, events } = idOnly ? ids : images;
+    // The events of the code after the child's time, up to the skew (none at or before it: the parent was not found).
+    let lo = start[c];
+    let hi = start[c + 1];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (time[events[mid]] <= time[i]) lo = mid + 1;
+      else hi = mid;
+    }
+    let p = -1;
+    let candidates = 0;
+    for (let k = lo; k < start[c + 1] && time[events[k]] <= time[i] + skew && candidates < 2; k += 1) {
+      if (events[k] === i) continue;
+      p = events[k];
+      candidates += 1;
+    }
+    if (candidates !== 1) continue;
+    // Never a loop: the parent-to-be must not descend from the child (its own parent found by id, or linked here).
+    let up = p;
+    let steps = 0;
+    while (up >= 0 && up !== i && steps < SKEW_WALK_LIMIT) {
+      up = parent[up];
+      steps += 1;
+    }
+    if (up === i || steps >= SKEW_WALK_LIMIT) continue;
+    parent[i] = p;
+    linked.push(i);
+  }
+  return linked;
+}
+
 // ---------------------------------------------------------------- inferred
 
 /** Parent links of all nodes: events, then one inferred parent per missing parent. */
