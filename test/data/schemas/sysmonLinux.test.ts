@@ -14,7 +14,7 @@ import { DataFileIndex } from "../../../src/data/dataSources";
 import { QueryProvider } from "../../../src/data/queryProvider";
 import { logFormat, readDataFile } from "../../../src/data/readers";
 import { normalizeEvents } from "../../../src/data/schemas/index";
-import { isSyslogEventXml } from "../../../src/data/schemas/syslogEventXml";
+import { isJournalEventJson, isSyslogEventXml } from "../../../src/data/schemas/syslogEventXml";
 import { assertLinear } from "../../helpers/linearTime";
 import { tempTree } from "../../helpers/tmp";
 
@@ -166,6 +166,10 @@ describe("Sysmon for Linux's syslog lines in a .log", () => {
   it("detection is linear on hostile heads (many <Event tokens, no <System>)", () => {
     assertLinear("isSyslogEventXml", (n) => "<Event ".repeat(n / 7), (s) => void isSyslogEventXml(s));
     assertLinear("isSyslogEventXml lines", (n) => "x <Event>\n".repeat(n / 10), (s) => void isSyslogEventXml(s));
+    // journalctl -o json: a first journal entry, then entries whose MESSAGE is all <Event tokens, or one line of them.
+    const first = JSON.stringify({ __CURSOR: "s", MESSAGE: "x" }) + "\n";
+    assertLinear("isJournalEventJson lines", (n) => first + `{"__CURSOR":"s","MESSAGE":"<Event <Event"}\n`.repeat(n / 40), (s) => void isJournalEventJson(s));
+    assertLinear("isJournalEventJson one line", (n) => first + `{"__CURSOR":"s","MESSAGE":"${"<Event ".repeat(n / 7)}"}\n`, (s) => void isJournalEventJson(s));
   });
 
   it("a LocalData query of the .log (process and networkFlow schemas, read asynchronously) maps it; start/end by the events' times", async () => {
