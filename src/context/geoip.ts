@@ -29,6 +29,7 @@ import { findUnknownOption } from "../common/errors";
 import { isDataFrame } from "../common/frames";
 import { HOST_IP_COLUMNS, ipSeries, jsonTextKeys, pickIpColumn, SCHEMA_IP_COLUMNS } from "../common/ipColumns";
 import { fileProblemText } from "../common/messages";
+import { isIpNetwork, withoutHostPrefix } from "../common/hostPrefix";
 import { openRegularFile } from "../common/regularFile";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
 import { classifyIp, ipType, ipv4OfInteger, parseIPv6, type IpType } from "./ipType";
@@ -153,7 +154,9 @@ function parseAddress(raw: string): ParsedAddress | undefined {
     }
     return { text: v6.toString(), v6: true, type };
   }
-  return undefined;
+  // A single-host prefix (`8.8.8.8/32`, `2001:db8::1/128`, as firewall rules and block lists write one address) is it.
+  const host = s.includes("/") ? withoutHostPrefix(s) : s;
+  return host !== s ? parseAddress(host) : undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -567,7 +570,7 @@ export class GeoIpDatabase {
    */
   result(address: string): GeoResult {
     const parsed = parseAddress(address);
-    if (!parsed) return address ? INVALID : NO_ADDRESS;
+    if (!parsed) return address ? (isIpNetwork(address.trim()) ? NETWORK : INVALID) : NO_ADDRESS;
     if (parsed.type !== "Public") return nonPublic(parsed.type);
     const located = this.located(parsed);
     return parsed.via ? { ...located, GeoNote: [`located by the IPv4 address ${parsed.text} this ${parsed.via.kind} address carries`, located.GeoNote].filter(Boolean).join("; ") } : located;
@@ -718,6 +721,8 @@ function ipv4OnlyNote(file: string): string {
 }
 
 const INVALID = labelled("Invalid", "invalid IP address");
+/** A network in CIDR notation (`10.0.0.0/8`): many addresses, no one place. */
+const NETWORK = labelled("Invalid", "a network (CIDR range), not one address: not geolocated");
 const NO_ADDRESS = labelled("Invalid", "no IP address");
 const NOT_FOUND = labelled("Public", "not in database");
 const NON_PUBLIC = new Map<GeoIpType, GeoResult>();

@@ -12,6 +12,7 @@ import { domainToASCII } from "node:url";
 import ipaddr from "ipaddr.js";
 import type { IPv4, IPv6 } from "ipaddr.js"; // for exported signatures (see common/ipv6.ts)
 import { refang } from "../transform/defang";
+import { withoutHostPrefix } from "../common/hostPrefix";
 import { BUILTIN_IOC_TYPES, classifyObservable, customIocTypes, iocTypeDefinition, isDefaultIocType, isIpv6, isObservableOf, type BuiltinIocType } from "../transform/iocPatterns";
 
 import { nonGlobalIpReason } from "./ipType";
@@ -144,8 +145,8 @@ export function withoutPort(text: string): string {
 
 /**
  * The text a value is classified by: trimmed, refanged, an IPv6 literal
- * unbracketed, and an IP address's port dropped and a hash's groups joined
- * when the value as written is no type (detected) or is given as an address or
+ * unbracketed, and an IP address's port or single-host prefix (`8.8.8.8/32`,
+ * `2001:db8::1/128`) dropped and a hash's groups joined when the value as written is no type (detected) or is given as an address or
  * hash type (a custom type matching `ip:port`, registered with `addIocType`,
  * keeps it).
  */
@@ -162,8 +163,8 @@ const NAMED_TYPES: ReadonlySet<string> = new Set(["dns", "url", "email"]);
 function observableText(value: string, type?: IocType): string {
   const refanged = refang(value.trim());
   const text = type === undefined || NAMED_TYPES.has(type) ? refanged.replace(WHOLE_WIDE_DOTS, ".") : refanged;
-  if (type === undefined) return unbracket(classifyObservable(unbracket(text)) !== undefined ? text : ungroupedHash(withoutPort(text)));
-  if (type === "ipv4" || type === "ipv6") return unbracket(withoutPort(text));
+  if (type === undefined) return unbracket(classifyObservable(unbracket(text)) !== undefined ? text : ungroupedHash(withoutPort(withoutHostPrefix(text))));
+  if (type === "ipv4" || type === "ipv6") return unbracket(withoutPort(withoutHostPrefix(text)));
   return unbracket(HASH_TYPES.has(type) ? ungroupedHash(text) : text);
 }
 

@@ -7,6 +7,7 @@
 import { hideUrlUserInfo } from "../common/urlUserInfo";
 import net from "node:net";
 import { parseIPv6 } from "../common/ipv6";
+import { withoutHostPrefix } from "../common/hostPrefix";
 import { Entity, entityProperties, firstText, type EntitySchema, type EntitySource } from "./entity";
 import { foldIdentity } from "../common/caseFold";
 import { toASCII } from "tr46";
@@ -39,6 +40,12 @@ function addressBeforePort(text: string): string | undefined {
   if (Number(m[3]) > 65535) return undefined;
   if (m[1] !== undefined) return canonicalIp(m[1]);
   return m[2].includes(":") ? canonicalIp(m[2]) : undefined;
+}
+
+/** The address of a single-host prefix (`8.8.8.8/32`, `2001:db8::1/128`) in {@link canonicalIp}'s notation, else undefined. */
+function hostAddress(text: string): string | undefined {
+  const address = withoutHostPrefix(text);
+  return address === text ? undefined : canonicalIp(address);
 }
 
 /** Every machine's own loopback or unspecified address (`127.0.0.1`, `::1`, `0.0.0.0`): no address or host two alerts share. */
@@ -189,12 +196,12 @@ export class Ip extends Entity {
 
   /**
    * The address in one notation (`::1` and `0:0:0:0:0:0:0:1` are one key), without a port (`203.0.113.7:50311` is
-   * 203.0.113.7); text that is no address, trimmed and lower-cased.
+   * 203.0.113.7) or a single-host prefix (`203.0.113.7/32`); text that is no address, trimmed and lower-cased.
    */
   override get key(): string {
     const address = firstText(this.Address);
     if (address === undefined) return this.uniqueKey();
-    const ip = canonicalIp(address) ?? addressBeforePort(address.trim());
+    const ip = canonicalIp(address) ?? addressBeforePort(address.trim()) ?? hostAddress(address.trim());
     if (ip !== undefined && isEveryMachines(ip)) return this.uniqueKey();
     return `ip:${ip ?? address.toLowerCase()}`;
   }

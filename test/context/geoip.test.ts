@@ -89,6 +89,18 @@ describe("geoLookup with the shipped DB-IP database", () => {
     assert.deepEqual(rows.slice(2).map((r) => r.IpType), ["Private", "Invalid", "Invalid", "Invalid"], "a private address stays private; no port past 65535, none on an unbracketed IPv6 address, none on a name");
   });
 
+  // Firewall rules and block lists write one address as `8.8.8.8/32`: it was "invalid IP address", as was a network.
+  it("locates a single-host prefix (/32, /128) as its address; a wider prefix is a network, said so, not located", () => {
+    const rows = geoLookupRecords(["8.8.8.8/32", "2001:4860:4860::8888/128", "::ffff:8.8.8.8/128", "10.1.2.3/32", "8.8.8.0/24", "2001:4860::/32", "8.8.8.8/128", "8.8.8.8/33", "dns.google/32"]);
+    const plain = geoLookupRecords(["8.8.8.8", "2001:4860:4860::8888", "8.8.8.8"]);
+    assert.deepEqual(rows[0].IpAddress, "8.8.8.8/32", "the input as written");
+    assert.ok(plain[0].CountryCode && plain[1].CountryCode);
+    assert.deepEqual(rows.slice(0, 3).map((r) => [r.IpType, r.CountryCode, r.City, r.Latitude]), plain.map((r) => [r.IpType, r.CountryCode, r.City, r.Latitude]));
+    assert.equal(rows[3].IpType, "Private", "a private host stays private");
+    assert.deepEqual(rows.slice(4, 6).map((r) => [r.IpType, r.GeoNote, r.Latitude]), Array(2).fill(["Invalid", "a network (CIDR range), not one address: not geolocated", null]));
+    assert.deepEqual(rows.slice(6).map((r) => [r.IpType, r.GeoNote]), Array(3).fill(["Invalid", "invalid IP address"]), "no /128 on IPv4, no prefix past 32, no prefix on a name");
+  });
+
   // `[2001:4860:4860::8888]` (an IPv6 host as URLs write it, without a port) was "invalid IP address"; TI lookups read it.
   it("locates a bracketed IPv6 address without a port as the address; brackets around anything else stay invalid", () => {
     const rows = geoLookupRecords(["[2001:4860:4860::8888]", "[fe80::1%eth0]", "[8.8.8.8]", "[]", "[2001:4860:4860::8888"]);

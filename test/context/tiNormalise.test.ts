@@ -426,6 +426,35 @@ test("a hash written in groups (spaces or colons between equal groups) is looked
   }
 });
 
+// Firewall rules, block lists and NSG exports write one address as a host prefix (`8.8.8.8/32`, `2001:db8::1/128`):
+// it names exactly that address. It was "an IP range (CIDR)", never looked up.
+test("a single-host prefix (/32, /128) is looked up as its address; a wider prefix stays a range", async () => {
+  for (const [value, type, safe] of [
+    ["45.83.66.10/32", "ipv4", "45.83.66.10"],
+    [" 45.83.66.10/32 ", "ipv4", "45.83.66.10"],
+    ["45[.]83[.]66[.]10/32", "ipv4", "45.83.66.10"],
+    ["2001:4860:4860::8888/128", "ipv6", "2001:4860:4860::8888"],
+    ["2001:4860:4860:0:0:0:0:8888/128", "ipv6", "2001:4860:4860::8888"],
+    ["::ffff:45.83.66.10/128", "ipv4", "45.83.66.10"],
+  ]) {
+    assert.deepEqual(classifyIoc(value), { ioc: value, type, safeIoc: safe }, value);
+    assert.equal(detectIocType(value), type, value);
+    assert.deepEqual(classifyIoc(value, type), { ioc: value, type, safeIoc: safe }, `${value} as ${type}`);
+  }
+  // Not one address: another prefix, a /32 on IPv6 (a network), a /128 on IPv4, a name, a prefix with a port.
+  for (const value of ["45.83.66.10/31", "45.83.66.10/032", "2001:db8::1/32", "45.83.66.10/128", "evil.com/32", "45.83.66.10:443/32"]) {
+    assert.equal(classifyIoc(value).type, "unknown", value);
+  }
+  const h = await harness("VirusTotal", svc.virusTotal);
+  try {
+    const r = byIoc(rowsOf(await h.ti.lookupIocs(["45.83.66.10/32", "45.83.66.10"])));
+    assert.deepEqual(h.twin.requests.map((q) => q.url.pathname), ["/api/v3/ip_addresses/45.83.66.10"], "one request for the address");
+    assert.deepEqual([r["45.83.66.10/32"].IocType, r["45.83.66.10/32"].SafeIoc, r["45.83.66.10/32"].Status], ["ipv4", "45.83.66.10", 0]);
+  } finally {
+    await h.close();
+  }
+});
+
 // A CIDR range in an indicator column (a firewall rule, a feed's block list) is no single indicator: no provider
 // looks a range up. The row said only "not an indicator type huntlab recognises"; it says what the value is.
 test("an IP range (CIDR) is not looked up, and its row says it is a range", async () => {

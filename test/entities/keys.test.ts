@@ -134,6 +134,12 @@ describe("entity keys", () => {
     assert.equal(new Ip({ Address: "203.0.113.7:50311" }).key, "ip:203.0.113.7");
     differ(new Ip({ Address: "203.0.113.7:443" }), new Ip({ Address: "203.0.113.8:443" }), "two addresses with one port");
     differ(new Ip({ Address: "127.0.0.1:8080" }), new Ip({ Address: "127.0.0.1:8080" }), "every machine's loopback, with a port too");
+    // A single-host prefix, as firewall rules and block lists write one address: the address.
+    same(new Ip({ Address: "203.0.113.7/32" }), new Ip({ Address: "203.0.113.7" }), "IPv4 /32");
+    same(new Ip({ Address: "2001:DB8:0:0:0:0:0:5/128" }), new Ip({ Address: "2001:db8::5" }), "IPv6 /128");
+    same(new Ip({ Address: "::ffff:203.0.113.7/128" }), new Ip({ Address: "203.0.113.7" }), "IPv4-mapped /128");
+    assert.equal(new Ip({ Address: "203.0.113.0/24" }).key, "ip:203.0.113.0/24", "a network stays as written");
+    differ(new Ip({ Address: "203.0.113.0/24" }), new Ip({ Address: "203.0.113.0" }), "a network is not its first address");
     // Not an address with a port: kept as written (trimmed, lower-cased).
     assert.equal(new Ip({ Address: "203.0.113.7:70000" }).key, "ip:203.0.113.7:70000", "no port above 65535");
     assert.equal(new Ip({ Address: "2001:db8::5:443" }).key, "ip:2001:db8::5:443", "an unbracketed IPv6 address's last group is no port");
