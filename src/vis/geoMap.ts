@@ -400,6 +400,31 @@ export function weightedMedian(values: readonly number[], weights: readonly numb
   return total % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
 }
 
+/**
+ * Where the arc holding every longitude starts, when they fit in half the world and that arc crosses ±180° (Fiji,
+ * Chukotka and the Aleutians: 177°…-176°); else undefined. Such points leave a gap of more than 180° between two
+ * neighbours, away from ±180°: the arc runs east from the gap's east end. Unrolled from there (a longitude below it
+ * + 360°), it reads as one run of numbers (177…184). Points spread wider round the world have no such gap and no
+ * one centre on the circle: they stay as they are (MSTICPy's plain median).
+ */
+export function antimeridianCut(lons: readonly number[]): number | undefined {
+  const distinct = [...new Set(lons.filter((l) => Number.isFinite(l)))].sort((a, b) => a - b);
+  for (let i = 1; i < distinct.length; i += 1) if (distinct[i] - distinct[i - 1] > 180) return distinct[i];
+  return undefined;
+}
+
+/**
+ * The weighted median of longitudes along the arc holding them ({@link antimeridianCut}), in -180…180: points
+ * around ±180° had a plain median near 0°, half the world away from all of them; here it is near 180°. Points whose
+ * arc does not cross ±180°, or that spread over more than half the world, get the plain median, as MSTICPy's.
+ */
+export function circularMedianLongitude(lons: readonly number[], weights: readonly number[]): number {
+  const cut = antimeridianCut(lons.filter((_, i) => weights[i] > 0));
+  if (cut === undefined) return weightedMedian(lons, weights);
+  const median = weightedMedian(lons.map((l) => (l < cut ? l + 360 : l)), weights);
+  return median > 180 ? median - 360 : median;
+}
+
 /** A world map of IP addresses and locations; displays itself. */
 export class GeoMap implements Displayable {
   readonly options: Readonly<GeoMapOptions>;
@@ -588,7 +613,10 @@ export class GeoMap implements Displayable {
     return this;
   }
 
-  /** Centres the map on the median latitude and longitude of its points ([0, 0] when empty), as MSTICPy. */
+  /**
+   * Centres the map on the median latitude and longitude of its points ([0, 0] when empty), as MSTICPy; points
+   * within half the world across ±180° (Fiji, Chukotka, the Aleutians) take the longitude's median along that half, so they centre there, not at 0°.
+   */
   centerMap(): this {
     // Over places weighted by their points: the median of every point, without a million-element sort.
     const lat: number[] = [];
@@ -603,7 +631,7 @@ export class GeoMap implements Displayable {
         weight.push(counts[p]);
       }
     }
-    this.center = weight.length ? [weightedMedian(lat, weight), weightedMedian(lon, weight)] : [0, 0];
+    this.center = weight.length ? [weightedMedian(lat, weight), circularMedianLongitude(lon, weight)] : [0, 0];
     this.changed();
     return this;
   }
@@ -700,6 +728,8 @@ export class GeoMap implements Displayable {
     const tiles = this.options.tiles === undefined ? null : typeof this.options.tiles === "string" ? { url: this.options.tiles } : this.options.tiles;
     return {
       center: this.center,
+      // Leaflet draws on a flat plane: points around ±180° are drawn unrolled past it, side by side (see the view).
+      unrollBelow: antimeridianCut(this.layers.flatMap((l) => Array.from(l.places.lon))) ?? null,
       zoom: this.options.zoomStart ?? 2,
       basemap: this.options.basemap ?? true ? worldCountriesForLeaflet() : null,
       tiles: tiles ? { url: tiles.url, maxZoom: tiles.maxZoom ?? 19 } : null,

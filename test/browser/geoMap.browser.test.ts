@@ -109,6 +109,37 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
     }
   });
 
+  // Suva, Anadyr, Adak and Nuku'alofa: centred near 0° (their plain median), every pin was half a world away, off the
+  // map; drawn at their longitudes, the two east of the line sat at the other edge of the world from the two west of it.
+  it("centres points around ±180° there and draws them side by side across the line, outlines too", async () => {
+    const pacific = [[-18.14, 178.44], [64.73, 177.51], [51.88, -176.66], [-21.14, -175.2]].map(([lat, lon]) => new GeoLocation({ Latitude: lat, Longitude: lon }));
+    const map = new GeoMap({ zoomStart: 2 }).addGeoLocations(pacific).centerMap();
+    const o = await openOffline(browser, page(map.toView().toHtml()), { name: "geomap-antimeridian" });
+    try {
+      assert.equal(await liveState(o.page), "1");
+      const seen = await o.page.evaluate(() => {
+        const live = document.querySelector(".hl-view-geo-map .hl-view-live") as HTMLElement & { huntlabMap: import("leaflet").Map };
+        const m = live.huntlabMap;
+        const box = live.getBoundingClientRect();
+        // Pins and the bubbles of nearby ones (Suva and Nuku'alofa cluster at this zoom).
+        const pins = Array.from(document.querySelectorAll(".leaflet-marker-pane .hl-geo-pin, .leaflet-marker-pane .marker-cluster")).map((el) => el.getBoundingClientRect());
+        // Outlines wholly east of the line (the Americas: a world east): only Russia's unwrapped east end reached past it.
+        const land = Array.from(document.querySelectorAll(".leaflet-overlay-pane path")).filter((p) => {
+          const r = p.getBoundingClientRect();
+          return r.width > 0 && r.left > box.left + box.width / 2 && r.left < box.right;
+        }).length;
+        return { lng: m.getCenter().lng, inView: pins.filter((r) => r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom).length, pins: pins.length, land, box: [box.width, box.height] };
+      });
+      assert.ok(Math.abs(seen.lng - 180.89) < 0.01, `centre ${seen.lng}`);
+      assert.equal((await drawnPoints(o.page)).points, 4);
+      assert.equal(seen.inView, seen.pins, `every pin and bubble in the view: ${JSON.stringify(seen)}`);
+      assert.ok(seen.land >= 10, `outlines east of the line: ${JSON.stringify(seen)}`);
+      assert.deepEqual(o.errors, []);
+    } finally {
+      await o.close();
+    }
+  });
+
   it("opens a popup with the address, location and columns on click", async () => {
     const map = new GeoMap({ zoomStart: 1, location: [10, 0] }).addIpCluster(far(), { color: "red" });
     const o = await openOffline(browser, page(map.toView().toHtml()), { name: "geomap-popup" });

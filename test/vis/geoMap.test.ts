@@ -13,8 +13,8 @@ import { GeoLocation, Ip, ipsFromDataFrame } from "../../src/entities";
 import { revealHidden } from "../../src/display/html";
 import { revealHidden as revealInBrowser } from "../../src/vis/client/text";
 import { formatEntityValue } from "../../src/entities/entity";
-import { layerSpots, pointPopup, pointTip, switcherLabels, type GeoMapData, type GeoMapLayerData } from "../../src/vis/client/geoMapData";
-import { GeoMap, GeoMapError, MAX_SVG_MARKS, weightedMedian, worldCountries, worldCountriesForLeaflet, type TileLayerOptions } from "../../src/vis/geoMap";
+import { layerSpots, pointPopup, pointTip, switcherLabels, unrolledLon, type GeoMapData, type GeoMapLayerData } from "../../src/vis/client/geoMapData";
+import { antimeridianCut, circularMedianLongitude, GeoMap, GeoMapError, MAX_SVG_MARKS, weightedMedian, worldCountries, worldCountriesForLeaflet, type TileLayerOptions } from "../../src/vis/geoMap";
 import { seededRandom } from "../helpers/random";
 
 const PAYLOAD = `</script><script>alert(1)</script><img src=x onerror=alert(2)>`;
@@ -335,6 +335,47 @@ describe("GeoMap", async () => {
       const want = expanded.length === 0 ? 0 : expanded.length % 2 ? expanded[m] : (expanded[m - 1] + expanded[m]) / 2;
       assert.equal(weightedMedian(values, weights), want, JSON.stringify({ values, weights }));
     }
+  });
+
+  // Suva, Anadyr, Adak and Nuku'alofa: the plain median longitude was 1.2° (between -175.2 and 177.5), half the
+  // world from every point. On the circle it is between 178.4° and -176.7°, across the antimeridian.
+  it("centres points around ±180° (Fiji, Chukotka, the Aleutians, Tonga) there, not near 0°", () => {
+    const pacific = [[-18.14, 178.44], [64.73, 177.51], [51.88, -176.66], [-21.14, -175.2]].map(([lat, lon]) => new GeoLocation({ Latitude: lat, Longitude: lon }));
+    const map = new GeoMap().addGeoLocations(pacific).centerMap();
+    const [lat, lon] = map.location;
+    assert.equal(lat, (-18.14 + 51.88) / 2, "the latitude's plain median");
+    // 180.89° east is -179.11°.
+    assert.ok(Math.abs(lon - -179.11) < 1e-9, `centre longitude ${lon}`);
+    const circular = (a: number, b: number) => Math.abs(((a - b + 540) % 360) - 180);
+    for (const p of pacific) assert.ok(circular(lon, p.Longitude!) < 5, `${p.Longitude} within 5° of the centre`);
+    // The live map draws them side by side past 180°, its centre with them.
+    const data = map.toView().spec.data as GeoMapData;
+    assert.equal(data.unrollBelow, 177.51, "drawn east from Anadyr");
+    const drawn = data.layers[0].places.lon.map((l) => unrolledLon(l, data.unrollBelow));
+    assert.deepEqual(drawn, [178.44, 177.51, 183.34, 184.8]);
+    assert.ok(Math.abs(unrolledLon(data.center[1], data.unrollBelow) - 180.89) < 1e-9);
+    // Weights count: three points at Adak pull the centre east of the line.
+    assert.equal(circularMedianLongitude([178.44, -176.66], [1, 3]), -176.66);
+    assert.equal(circularMedianLongitude([179, -179], [1, 1]), 180);
+  });
+
+  it("keeps the plain median (MSTICPy's) when the points' smallest arc does not cross ±180°", () => {
+    const random = seededRandom(7);
+    for (let t = 0; t < 200; t += 1) {
+      // Within any half of the world, or spread round it with the widest gap through ±180°.
+      const west = -180 + random() * 180;
+      const values = Array.from({ length: 1 + Math.floor(random() * 8) }, () => Math.round((west + random() * 180) * 100) / 100);
+      const weights = values.map(() => 1 + Math.floor(random() * 3));
+      assert.equal(antimeridianCut(values), undefined, JSON.stringify(values));
+      assert.equal(circularMedianLongitude(values, weights), weightedMedian(values, weights), JSON.stringify({ values, weights }));
+    }
+    // Spread round the world (no gap over 180°): no one centre on the circle; the plain median, as MSTICPy.
+    assert.equal(antimeridianCut([-170, -150, -120, -100, -60, -30, 0, 30, 60, 100, 120, 150, 170]), undefined);
+    assert.equal(antimeridianCut([-120, -90, -60, 0, 30, 100, 140, 170]), undefined);
+    // Within half the world across the Pacific (Japan to California): drawn east from Japan.
+    assert.equal(antimeridianCut([-122, -150, 178, 140]), 140);
+    assert.equal(antimeridianCut([-120, -90, 100, 140, 170]), 100);
+    assert.equal(new GeoMap().toView().spec.data && (new GeoMap().addGeoLocations([new GeoLocation({ Latitude: 1, Longitude: 2 })]).toView().spec.data as GeoMapData).unrollBelow, null);
   });
 
   it("counts a heat cell's points, not the cell once: centre and static table", () => {

@@ -72,6 +72,11 @@ export interface GeoMapLayerData {
 /** What `GeoMap` sends. */
 export interface GeoMapData {
   center: [number, number];
+  /**
+   * When the points lie around ±180° (the smallest arc holding them crosses it): longitudes below this are drawn
+   * 360° east ({@link unrolledLon}), so the points sit side by side on Leaflet's flat plane; else null.
+   */
+  unrollBelow: number | null;
   zoom: number;
   /** Country outlines (antimeridian-unwrapped), or null for none. */
   basemap: FeatureCollection<Geometry> | null;
@@ -283,4 +288,9 @@ export function switcherLabels(names: readonly string[]): string[] {
     seen.add(name);
     return label;
   });
+}
+
+/** A longitude as the live map draws it: one below `unrollBelow` goes once round the world east (see GeoMapData). */
+export function unrolledLon(lon: number, unrollBelow: number | null): number {
+  return unrollBelow !== null && lon < unrollBelow ? lon + 360 : lon;
 }

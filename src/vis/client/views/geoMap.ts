@@ -9,7 +9,7 @@
  * `libs.L`, so only its types are imported.
  */
 import type * as Leaflet from "leaflet";
-import { layerSpots, pointTip, switcherLabels, type GeoMapData, type GeoMapLayerData, type GeoMapSpots } from "../geoMapData";
+import { layerSpots, pointTip, switcherLabels, unrolledLon, type GeoMapData, type GeoMapLayerData, type GeoMapSpots } from "../geoMapData";
 import { compactCount, spotName, spotPopup, spotTooltip, tooltipElement, type SpotInfo } from "../geoMapInfo";
 import { defineView, type ViewContext } from "../runtime";
 import { viewSummary } from "../keyboard";
@@ -36,20 +36,25 @@ function basemapColors(theme: PaintTheme): { sea: string; land: string; border: 
 function createMap(L: typeof Leaflet, container: HTMLElement, data: GeoMapData, theme: PaintTheme): Leaflet.Map {
   // Less motion asked for: zooms and fades jump (Leaflet animates them otherwise).
   const still = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+  const unrolled = data.unrollBelow !== null;
   const map = L.map(container, {
-    worldCopyJump: true,
+    // Points drawn past ±180° (unrolled) would be left behind by a jump back to the first world copy.
+    worldCopyJump: !unrolled,
     zoomSnap: 0.5,
     minZoom: 1,
     maxZoom: data.tiles ? data.tiles.maxZoom : 18,
     ...(still ? { zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false } : {}),
   });
-  map.setView(data.center, data.zoom);
+  map.setView([data.center[0], unrolledLon(data.center[1], data.unrollBelow)], data.zoom);
   map.attributionControl.setPrefix(false);
   for (const a of data.attributions) map.attributionControl.addAttribution(a);
   if (data.basemap) {
     const colors = basemapColors(theme);
     container.style.background = colors.sea;
-    L.geoJSON(data.basemap, { interactive: false, style: () => ({ color: colors.border, weight: 0.6, fillColor: colors.land, fillOpacity: 1 }) }).addTo(map);
+    const style = () => ({ color: colors.border, weight: 0.6, fillColor: colors.land, fillOpacity: 1 });
+    L.geoJSON(data.basemap, { interactive: false, style }).addTo(map);
+    // Points unrolled past 180° lie on the next world east: its outlines too (Alaska beside Chukotka).
+    if (unrolled) L.geoJSON(data.basemap, { interactive: false, style, coordsToLatLng: (c) => L.latLng(c[1], c[0] + 360) }).addTo(map);
   }
   if (data.tiles) noteTileErrors(L, map, L.tileLayer(data.tiles.url, { maxZoom: data.tiles.maxZoom }).addTo(map), data);
   return map;
@@ -144,7 +149,7 @@ function bindOnFirstUse(group: Leaflet.FeatureGroup): void {
 const MAX_TAB_PINS = 300;
 
 /** The pins of a layer: one per spot, lazily informed. */
-function pins(L: typeof Leaflet, info: SpotInfo, index: number): Pin[] {
+function pins(L: typeof Leaflet, info: SpotInfo, index: number, unrollBelow: number | null): Pin[] {
   const { spots } = info;
   const keyboard = info.layer.kind === "cluster" || spots.count <= MAX_TAB_PINS;
   const Pin = pinClass(L, (pin) => {
@@ -161,7 +166,7 @@ function pins(L: typeof Leaflet, info: SpotInfo, index: number): Pin[] {
     const weight = spots.start[s + 1] - spots.start[s];
     // A spot of several points shows their number (digits only: no data text in markup).
     const icon = weight === 1 ? single : L.divIcon({ className: `hl-geo-pin hl-geo-many hl-geo-c${index}`, html: compactCount(weight), iconSize: [22, 22] });
-    const pin = new Pin([spots.lat[s], spots.lon[s]], { icon, keyboard });
+    const pin = new Pin([spots.lat[s], unrolledLon(spots.lon[s], unrollBelow)], { icon, keyboard });
     pin.hlSpot = s;
     pin.hlWeight = weight;
     out[s] = pin;
@@ -219,12 +224,12 @@ function heatName(lines: readonly string[], lat: number, lon: number, rank: numb
  * its tooltip (Leaflet's, bound to focus) and its name says its tooltip lines. The arrows move between cells
  * instead of panning the map while a cell has the focus; `+`/`-` still zoom.
  */
-function heatLayer(L: typeof Leaflet, map: Leaflet.Map, view: ViewContext, strings: readonly string[], layer: GeoMapLayerData): Leaflet.FeatureGroup {
+function heatLayer(L: typeof Leaflet, map: Leaflet.Map, view: ViewContext, strings: readonly string[], layer: GeoMapLayerData, unrollBelow: number | null): Leaflet.FeatureGroup {
   const group = L.featureGroup();
   const circles: Leaflet.CircleMarker[] = [];
   const weight = (i: number): number => (layer.weights ? layer.weights[i] : 1);
   layer.place.forEach((p, i) => {
-    const c = L.circleMarker([layer.places.lat[p], layer.places.lon[p]], { radius: 4 + 3 * Math.sqrt(weight(i)), stroke: false, fillOpacity: 0.35, className: "hl-geo-heat" });
+    const c = L.circleMarker([layer.places.lat[p], unrolledLon(layer.places.lon[p], unrollBelow)], { radius: 4 + 3 * Math.sqrt(weight(i)), stroke: false, fillOpacity: 0.35, className: "hl-geo-heat" });
     c.setStyle({ fillColor: layer.color });
     c.bindTooltip(() => tooltipElement(view, pointTip(strings, layer, i)));
     group.addLayer(c);
@@ -372,10 +377,10 @@ export const boot = defineView<GeoMapData, GeoMapLibs>((container, data, libs, v
   data.layers.forEach((layer, i) => {
     let group: Leaflet.FeatureGroup;
     if (layer.kind === "heat") {
-      group = heatLayer(L, map, view, data.strings, layer);
+      group = heatLayer(L, map, view, data.strings, layer, data.unrollBelow);
     } else {
       const spots = layerSpots(layer);
-      const markers = pins(L, { view, strings: data.strings, layer, spots }, i);
+      const markers = pins(L, { view, strings: data.strings, layer, spots }, i, data.unrollBelow);
       total += layer.place.length;
       pinCount += markers.length;
       group = layer.kind === "cluster" ? clusterLayer(L, map, markers, spots, clusterDone) : L.featureGroup(markers);
