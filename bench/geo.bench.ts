@@ -2,7 +2,8 @@
  * Maps and entity graphs.
  * - `geoLookup` of 100,000 IPv4 addresses (seeded, ~90% distinct, public and
  *   private mixed) in the shipped DB-IP database, list in → DataFrame out.
- *   The database is opened in the warm-up run. Target ≤ 1 s.
+ *   The database is opened in the warm-up run. Target ≤ 1 s. The same for
+ *   100,000 IPv6 addresses (half in busy prefixes, half anywhere in 2000::/3).
  * - A `GeoMap` of 10,000 points (seeded around 40 cities) rendered in headless
  *   Chromium: page start → every marker clustered and drawn
  *   (`data-markers-ready`), measured in the page. Target ≤ 2 s.
@@ -51,6 +52,23 @@ function addresses(n: number): string[] {
     }
     const first = random() < 0.05 ? 10 : 1 + Math.floor(random() * 222);
     out[i] = `${first}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`;
+  }
+  return out;
+}
+
+/** `n` seeded IPv6 addresses (~90% distinct): half in busy allocated prefixes (many records), half anywhere in 2000::/3. */
+export function ipv6Addresses(n: number): string[] {
+  const random = seededRandom(13);
+  const busy = ["2a00:1450", "2606:4700", "2001:4860", "2a03:2880", "2804:14c", "240e:3b0", "2a01:4f8", "2600:1f18"];
+  const group = () => Math.floor(random() * 65536).toString(16);
+  const out: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && random() < 0.1) {
+      out[i] = out[Math.floor(random() * i)];
+      continue;
+    }
+    const head = random() < 0.5 ? busy[Math.floor(random() * busy.length)] : `${(0x2000 + Math.floor(random() * 0x2000)).toString(16)}:${group()}`;
+    out[i] = `${head}:${group()}:${group()}:${group()}:${group()}:${group()}:${group()}`;
   }
   return out;
 }
@@ -119,10 +137,12 @@ function alertFrame(n: number): pl.DataFrame {
 
 export async function run(): Promise<void> {
   const ips = addresses(LOOKUPS);
+  const ips6 = ipv6Addresses(LOOKUPS);
   const alerts = alertFrame(ALERTS);
   let graph: EntityGraph | undefined;
   const rows: Measurement[] = [
     await measure(`geoLookup, ${LOOKUPS.toLocaleString("en")} IPv4 addresses → DataFrame`, () => geoLookup(ips), { targetMs: 1000 }),
+    await measure(`geoLookup, ${LOOKUPS.toLocaleString("en")} IPv6 addresses → DataFrame`, () => geoLookup(ips6), { targetMs: 1000 }),
     await measure(`EntityGraph of ${ALERTS.toLocaleString("en")} alerts (parse + build)`, () => (graph = new EntityGraph(alerts)), { targetMs: 1000 }),
   ];
   const oneSpot = oneSpotPoints(ONE_SPOT);

