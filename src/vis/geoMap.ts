@@ -37,6 +37,7 @@ import { inspectLastValue } from "../display/lastValue";
 import { formatEntityValue } from "../entities/entity";
 import { GeoLocation, Ip } from "../entities/types";
 import { DBIP_ATTRIBUTION, DBIP_SOURCE, DBIP_URL, geolocateIps, type GeoLookupOptions } from "../context/geoip";
+import { isIpNetwork } from "../common/hostPrefix";
 import type { GeoMapColumn, GeoMapData, GeoMapLayerData, GeoMapLayerKind, GeoMapValues } from "./client/geoMapData";
 import { htmlView, type HtmlView, type HtmlViewSizes } from "../display/htmlView";
 import { svgToPng } from "./png";
@@ -145,6 +146,17 @@ function coordinatesOf(loc: GeoLocation | undefined): [number, number] | undefin
 }
 
 /** True when `loc` is at 0, 0 exactly (numbers or numeric text): a placeholder, not a place. */
+/** An Ip whose address is a network in CIDR notation (`10.0.0.0/8`): many addresses, no one place to draw. */
+function isNetworkIp(ip: Ip): boolean {
+  return typeof ip.Address === "string" && isIpNetwork(ip.Address.trim());
+}
+
+/** Why points were not shown, when known: `(2 at 0, 0, a placeholder for none; 1 a network (CIDR), not one address)`. */
+function skippedWhy(atZero: number, networks: number): string {
+  const why = [atZero ? `${atZero} at 0, 0, a placeholder for none` : "", networks ? `${networks} ${networks === 1 ? "a network" : "networks"} (CIDR), not one address` : ""].filter(Boolean);
+  return why.length ? ` (${why.join("; ")})` : "";
+}
+
 function atNullIsland(loc: GeoLocation | undefined): boolean {
   return loc !== undefined && coordinate(loc.Latitude) === 0 && coordinate(loc.Longitude) === 0;
 }
@@ -434,6 +446,8 @@ export class GeoMap implements Displayable {
   skipped = 0;
   /** Of those, the ones at 0, 0 (counted apart in the summary: the data has a placeholder there, not nothing). */
   private skippedAtZero = 0;
+  /** Of `skipped`, Ips whose address is a network (`10.0.0.0/8`): no one place. */
+  private skippedNetworks = 0;
   private view?: HtmlView;
 
   constructor(options: GeoMapOptions = {}) {
@@ -508,6 +522,7 @@ export class GeoMap implements Displayable {
       if (!at) {
         this.skipped += 1;
         if (atNullIsland(ip.Location)) this.skippedAtZero += 1;
+        else if (isNetworkIp(ip)) this.skippedNetworks += 1;
         continue;
       }
       const loc = ip.Location!;
@@ -591,6 +606,7 @@ export class GeoMap implements Displayable {
       if (!at) {
         this.skipped += 1;
         if (atNullIsland(loc)) this.skippedAtZero += 1;
+        else if (p instanceof Ip && isNetworkIp(p)) this.skippedNetworks += 1;
         continue;
       }
       const [lat, lon] = at;
@@ -688,7 +704,7 @@ export class GeoMap implements Displayable {
 
   private summary(): string {
     const n = this.markerCount;
-    return `${n} point${n === 1 ? "" : "s"} in ${this.layers.length} layer${this.layers.length === 1 ? "" : "s"}${this.skipped ? `; ${this.skipped} without coordinates not shown${this.skippedAtZero ? ` (${this.skippedAtZero} at 0, 0, a placeholder for none)` : ""}` : ""}`;
+    return `${n} point${n === 1 ? "" : "s"} in ${this.layers.length} layer${this.layers.length === 1 ? "" : "s"}${this.skipped ? `; ${this.skipped} without coordinates not shown${skippedWhy(this.skippedAtZero, this.skippedNetworks)}` : ""}`;
   }
 
   /** The map as text: points, layers, centre and zoom (what a plain-text output shows). */

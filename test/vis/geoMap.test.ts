@@ -75,6 +75,19 @@ describe("GeoMap", async () => {
 
   // 0, 0 is what exports and IP2Location-style databases write for no location: such points were drawn as a pile in
   // the Gulf of Guinea ("Null Island"), an Ip there kept that place rather than being located, and the count said nothing.
+  // `8.8.8.8/32` (a firewall rule's one address) was "invalid IP address" and left off the map; a network has no one
+  // place, and the map's text said only "without coordinates".
+  it("an Ip written with a single-host prefix is located as its address; a network is counted and named in the summary", () => {
+    const map = new GeoMap().addIpCluster([new Ip("8.8.8.8/32"), new Ip("2001:4860:4860::8888/128"), new Ip("10.0.0.0/8"), new Ip("8.8.4.0/24"), new Ip("10.1.2.3")]);
+    const [plain] = new GeoMap().addIpCluster([new Ip("8.8.8.8")]).layerSummary;
+    assert.equal(map.layerSummary[0].points, 2);
+    assert.ok(plain.points === 1);
+    assert.equal(map.skipped, 3);
+    assert.match(map.toText(), /^GeoMap: 2 points in 1 layer; 3 without coordinates not shown \(2 networks \(CIDR\), not one address\);/);
+    const heat = new GeoMap().addHeatmap(["8.8.8.8/32", "10.0.0.0/8"]);
+    assert.match(heat.toText(), /^GeoMap: 1 point in 1 layer; 1 without coordinates not shown \(1 a network \(CIDR\), not one address\);/);
+  });
+
   it("a point at 0, 0 is no location: an Ip there is located offline, the others counted and named in the summary", () => {
     const zero = () => new GeoLocation({ Latitude: 0, Longitude: 0, City: "Unknown" });
     const map = new GeoMap()
