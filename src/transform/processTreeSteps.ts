@@ -968,10 +968,14 @@ export interface ProcessKeysOptions {
  * twice over (the Series wrapper pins the column; the typed array is an
  * external buffer whose finalizer runs only when the event loop turns) until
  * a synchronous build returns: 560 MB of its peak at 10M events. Arrays Node
- * owns are freed at once when detached (releaseArrays). Below this the file
- * costs more than it saves.
+ * owns are freed at once when detached (releaseArrays). Pinned memory is
+ * fresh pages for the next build too, and a fresh page costs 3–16 µs on the
+ * project's VMs: at 200k events the files (here and in assembleTree) save
+ * ~5,000 of the ~28,000 fresh pages of a build made back to back with another
+ * (session 38); at 100k they save ~5% and cost as much CPU, at 50k and
+ * below they cost more than they save.
  */
-export const IPC_ROWS = 1_000_000;
+export const IPC_ROWS = 150_000;
 
 /** The keys step's per-event numbers (columns without nulls: Float64 or UInt32), and the events' time order from the same query. */
 interface NumberColumns {
