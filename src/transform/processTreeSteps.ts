@@ -1832,6 +1832,9 @@ export function treeLayout(parent: Int32Array, order: ArrayLike<number>, sourceI
     const i = full[k];
     if (!reached[i]) treeOrder[out++] = i;
   }
+  // The working arrays freed now, not at a collection: the assembly's arrays (as big) then reuse their memory
+  // instead of faulting in fresh pages. (`full` is `order` itself when that was complete: the caller's.)
+  releaseArrays(childStart, fill, childList, ...(full !== order ? [full as Uint32Array] : []));
   let path: string[] | undefined;
   return {
     treeOrder,
