@@ -305,7 +305,8 @@ export function fileDuplicateKeys(file: string, offset = 0): DuplicateKeys {
   const deepLines: [number, number][] = [];
   const layouts = new Set<number>();
   try {
-    let buffer = Buffer.alloc(CHUNK);
+    // No bigger than the file (+1 to see its end): a 16 MiB buffer for a 2 KB file cost ~8 ms of CPU zero-filling it.
+    let buffer = Buffer.alloc(Math.min(CHUNK, Math.max(1, fs.fstatSync(fd).size - offset + 1)));
     let position = offset;
     let carry = 0;
     for (;;) {
