@@ -19,7 +19,7 @@ import { runAsync } from "../../src/data/collect";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { logFormat, readDataFile, readDataFileSteps } from "../../src/data/readers";
 import { columnNames } from "../../src/common/frames";
-import { SRC_DIR, TEST_DIR } from "../helpers/child";
+import { childLibrary, TEST_DIR } from "../helpers/child";
 import { tempDir } from "../helpers/tmp";
 
 const FIXTURES = path.join(TEST_DIR, "fixtures", "schemas");
@@ -320,15 +320,17 @@ test("a full temporary folder: too little free space is refused before the copy,
   fs.writeFileSync(path.join(dir, "random.csv.gz"), zlib.gzipSync(Buffer.from(crypto.randomBytes(300_000).toString("base64"))));
   // 1 MB of CSV with stray quotes (x"y, which polars cannot read): read from a rewritten copy, which does not fit either.
   fs.writeFileSync(path.join(dir, "stray.csv"), `n,cmd\n${Array.from({ length: 40_000 }, (_, i) => `${i},"run"${i}x`).join("\n")}\n`);
-  const script = path.join(dir, "full.ts");
+  // Plain JavaScript, so that a current dist/ runs it in plain Node (childLibrary: ~1 CPU-s less than tsx).
+  const lib = childLibrary();
+  const script = path.join(dir, "full.mjs");
   fs.writeFileSync(
     script,
     `import fs from "node:fs";
-import { readDataFile, readDataFileSteps } from ${JSON.stringify(path.join(SRC_DIR, "data", "readers"))};
-import { runAsync } from ${JSON.stringify(path.join(SRC_DIR, "data", "collect"))};
+import { readDataFile, readDataFileSteps } from ${JSON.stringify(lib.module("data/readers"))};
+import { runAsync } from ${JSON.stringify(lib.module("data/collect"))};
 const [mnt, dir] = process.argv.slice(-2);
-const out: Record<string, unknown> = {};
-const outcome = (e: any) => ({ code: e.code, message: e.message, left: fs.readdirSync(mnt) });
+const out = {};
+const outcome = (e) => ({ code: e.code, message: e.message, left: fs.readdirSync(mnt) });
 (async () => {
 for (const name of ["big.csv.gz", "big.csv.zst", "random.csv.gz", "stray.csv"]) {
   try { readDataFile(dir + "/" + name, { tempFolder: mnt }); out[name] = "read"; } catch (e) { out[name] = outcome(e); }
@@ -343,7 +345,7 @@ console.log("OUT " + JSON.stringify(out));
 })();
 `,
   );
-  const r = spawnSync("unshare", ["-rm", "sh", "-c", 'mount -t tmpfs -o size=256k tmpfs "$0" && exec "$1" --import tsx "$2" "$0" "$3"', mnt, process.execPath, script, dir], {
+  const r = spawnSync("unshare", ["-rm", "sh", "-c", 'mount -t tmpfs -o size=256k tmpfs "$0" && exec "$@"', mnt, process.execPath, ...lib.args, script, mnt, dir], {
     encoding: "utf8",
     env: { ...process.env, NODE_TEST_CONTEXT: "" },
   });
