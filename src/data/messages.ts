@@ -183,6 +183,9 @@ export const dataWarnings = {
   /** Elasticsearch hits whose `_source`/`fields` nest deeper than `max` levels: the deeper values are null, the rows kept. */
   elasticTooDeep: (count: number, ids: string, max: number) =>
     `Elasticsearch: ${count} hit(s) (_id ${ids}) nest _source or fields more than ${max} levels deep (Elasticsearch maps 20 by default: a broken or hostile document); the values deeper than that are null, the rest of each hit read`,
+  /** A parameter given several forms (a Host pivot's names) where the query's text compares it in a way that takes one: the first sent. */
+  liveOneForm: (where: string, name: string, forms: readonly string[], problem: string) =>
+    `${where}: parameter "${name}" was given ${forms.length} forms of one value to match any of (${forms.slice(0, 4).map((f) => JSON.stringify(f.slice(0, 80))).join(", ")}), but ${problem}, so only the first was sent and rows holding another form are not found; compare it whole (Computer =~ {${name}}, host={${name}}, {"term": {"Computer": {${name}}}}) for every form to be matched`,
   /** Rows of a SIEM answer (Sentinel, Kusto, Splunk) whose values nest deeper than `max` levels: the deeper values are null, the rows kept. */
   liveTooDeep: (count: number, rows: readonly number[], max: number) =>
     `${count} row(s) of the answer (row ${rows.slice(0, 3).join(", ")}${count > 3 ? ", …" : ""}) hold a value nested more than ${max} levels deep (a broken or hostile log record); the values deeper than that are null, the rest of each row read`,

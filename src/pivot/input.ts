@@ -30,6 +30,8 @@ export interface NormalisedInput {
   values: string[];
   /** The DataFrame input and its column, for joins. */
   frame?: JoinInput;
+  /** A value's forms (itself first), for the values an entity gave `together` ({@link EntityValues}). */
+  forms: Map<string, string[]>;
 }
 
 /** A DataFrame input of a pivot call, for {@link joinBack}. */
@@ -43,9 +45,16 @@ export interface JoinInput {
 /** Reads the value an entity gives for an attribute (own property or getter such as `FullPath`), or {@link EntityValues}. */
 export type AttributeReader = (entity: Entity) => unknown;
 
-/** The several values one entity input stands for (a Host's names: as given, short, FQDN), each looked up. */
+/**
+ * The several values one entity input stands for (a Host's names: as given, short, FQDN), each looked up; or, when
+ * `together`, one value (the first) whose other forms go with it to one lookup ({@link NormalisedInput.forms}): a live
+ * query compares its host with each of them.
+ */
 export class EntityValues {
-  constructor(readonly values: readonly unknown[]) {}
+  constructor(
+    readonly values: readonly unknown[],
+    readonly together = false,
+  ) {}
 }
 
 /**
@@ -87,8 +96,18 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
   const seen = new Set<string>();
   const values: string[] = [];
   const text = addresses ? addressText : inputText;
+  const forms = new Map<string, string[]>();
   const add = (value: unknown): void => {
-    for (const t of value instanceof Entity ? entityValues(fn, value, attribute, read, text) : [text(value)]) {
+    const raw = value instanceof Entity ? read(value) : undefined;
+    const texts = value instanceof Entity ? entityValues(fn, value, attribute, raw, text) : [text(value)];
+    // One value standing for all its forms: the first is looked up, the others go with it.
+    if (raw instanceof EntityValues && raw.together && texts.length > 1) {
+      const list = forms.get(texts[0]) ?? [texts[0]];
+      for (const t of texts) if (!list.includes(t)) list.push(t);
+      forms.set(texts[0], list);
+      texts.length = 1;
+    }
+    for (const t of texts) {
       if (t !== "" && !seen.has(t)) {
         seen.add(t);
         values.push(t);
@@ -106,7 +125,7 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
     if (NESTED_TYPES.has(variant)) throw new PivotError(msg.nestedColumn(fn, options.column, variant));
     const keys = columnKeys(input, options.column, addresses);
     for (const k of keys) if (k !== null) add(k);
-    return { values, frame: { df: input, column: options.column, keys } };
+    return { values, frame: { df: input, column: options.column, keys }, forms };
   }
   if (options.join !== undefined) throw new PivotError(msg.badOption(fn, "join", options.join, "a DataFrame input (join needs one)"));
   if (Array.isArray(input)) {
@@ -114,11 +133,11 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
       if (v !== null && v !== undefined && typeof v !== "string" && typeof v !== "number" && !(v instanceof Entity)) throw new PivotError(msg.badInput(fn, `an array holding ${describe(v)}`));
       add(v);
     }
-    return { values };
+    return { values, forms };
   }
   if (typeof input === "string" || typeof input === "number" || input instanceof Entity) {
     add(input);
-    return { values };
+    return { values, forms };
   }
   throw new PivotError(msg.badInput(fn, describe(input)));
 }
@@ -126,8 +145,7 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
 /** The attributes a read falls back to (readAttribute in pivotFunction.ts), for the message of an entity that has none. */
 const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = { HostName: "HostName or NetBiosName", FileHash: "hash (Sha256, Sha1, Md5, FileHashes)" };
 
-function entityValues(fn: string, entity: Entity, attribute: string, read: AttributeReader, text: (value: unknown) => string): string[] {
-  const value = read(entity);
+function entityValues(fn: string, entity: Entity, attribute: string, value: unknown, text: (value: unknown) => string): string[] {
   const values = (value instanceof EntityValues ? value.values : [value]).map(text).filter((t) => t !== "");
   if (values.length === 0) throw new PivotError(msg.entityValue(fn, entity.constructor.name, ATTRIBUTE_NAMES[attribute] ?? attribute));
   return values;

@@ -20,6 +20,8 @@ export interface PivotContext {
   concurrency: number;
   /** Reports progress of one-by-one runs: done of total. */
   progress: (done: number, total: number) => void;
+  /** A value's other forms (itself first), when the input's entity gave them together (a Host's names to a live query). */
+  forms: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Rows for the values: `inputs[i]` is the input value of row `i`. */
@@ -76,7 +78,7 @@ export function makePivotFunction(info: PivotFunctionInfo, impl: PivotImpl, read
   // lookupIocs do: as text, 134744072 was digits. (A query's parameter takes the value as the user wrote it.)
   const addresses = !info.family && info.entity === "Ip" && info.inputAttribute === "Address";
   const run = async (input: PivotInput, options: PivotCallOptions = {}): Promise<pl.DataFrame> => {
-    const { values, frame } = normaliseInput(path, input, options, info.inputAttribute, read, addresses);
+    const { values, frame, forms } = normaliseInput(path, input, options, info.inputAttribute, read, addresses);
     const params: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(options)) if (!PIVOT_OPTION_KEYS.has(k)) params[k] = v;
     // A util or TI function reads only its own parameters: a misspelt one (`joni: "left"`) was dropped, and the
@@ -93,6 +95,7 @@ export function makePivotFunction(info: PivotFunctionInfo, impl: PivotImpl, read
       fn: path,
       params,
       concurrency: concurrencyOf(path, options),
+      forms,
       progress: (done, total) => {
         // A line at each quarter: kernels have no progress widget and a line per value would flood the cell.
         if (!showProgress || total < 2) return;

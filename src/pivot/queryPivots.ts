@@ -19,6 +19,7 @@ import { concatFrames, makePivotFunction, readAttribute, type PivotImpl, type Pi
 import type { PivotFunction, PivotFunctionInfo } from "./types";
 import { foldCase } from "../common/caseFold";
 import { timeRole } from "../data/localData";
+import { AnyOf } from "../data/live/alternatives";
 import { PivotError, pivotMessages as msg } from "./messages";
 
 /** Entity → family → query → function. */
@@ -141,7 +142,9 @@ function queryImpl(provider: QueryProviderMethods, q: QueryDefinition, param: Qu
       const frame = await anyOf.call(provider, key, context.params, param.name, values);
       if (frame && columnNames(frame).includes(param.column)) return rowsPerInput(frame, param.column, values);
     }
-    const frames = await mapLimited(values, context.concurrency, (v) => provider.execQuery(key, { ...context.params, [param.name]: v }), (done) => context.progress(done, values.length));
+    // A value given with its other forms (a Host's names to a live query): the query matches any of them.
+    const valueOf = (v: string): unknown => AnyOf.of(context.forms.get(v) ?? []) ?? v;
+    const frames = await mapLimited(values, context.concurrency, (v) => provider.execQuery(key, { ...context.params, [param.name]: valueOf(v) }), (done) => context.progress(done, values.length));
     // frameHeight, not f.height: a data column called `height` would answer for it.
     const inputs = frames.flatMap((f, i) => Array<string>(frameHeight(f)).fill(values[i]));
     return { frame: concatFrames(frames, () => pl.DataFrame({})), inputs };
@@ -163,6 +166,12 @@ function hostNames(entity: Entity): unknown {
   const domain = firstText(entity.DnsDomain)?.replace(/\.$/, "");
   const names = [name, dot > 0 ? name.slice(0, dot) : name, dot > 0 ? name : domain ? `${name}.${domain}` : name];
   return new EntityValues([...new Set(names)]);
+}
+
+/** {@link hostNames} as one value with its other forms, for a live query. */
+function hostNamesTogether(entity: Entity): unknown {
+  const names = hostNames(entity);
+  return names instanceof EntityValues ? new EntityValues(names.values, true) : names;
 }
 
 /** The query pivots of one provider under namespace `namespace`. */
@@ -196,10 +205,13 @@ export function queryFunctions(provider: QueryProviderMethods, namespace: string
         };
         const input = `an entities.${target.entity}'s ${target.attribute}, a value or a column, as ${param.name}`;
         // A Host by each of its names where the filter is known to compare whole values: a column filter of local data
-        // (`equals`, `in`). A `contains` one finds the FQDN by the short name, and a live query's own text may too
-        // (KQL's `has`): there each row would come twice.
+        // (`equals`, `in`). A `contains` one finds the FQDN by the short name: there each row would come twice.
+        // A live query gets the names together, one value its text compares with each (data/live/alternatives.ts):
+        // one query per host, each row once (KQL's `has` finds the FQDN by the short name too), named by the host as given.
         const wholeValues = typeof param.column === "string" && (param.match ?? "equals") !== "contains";
-        const read = target.entity === "Host" && target.attribute === "HostName" && wholeValues ? hostNames : undefined;
+        const host = target.entity === "Host" && target.attribute === "HostName";
+        const local = provider.environment === "LocalData";
+        const read = !host ? undefined : !local ? (param.type === "str" ? hostNamesTogether : undefined) : wholeValues ? hostNames : undefined;
         family[q.name] = makePivotFunction(info, askingForParameters(q, param, input, queryImpl(provider, q, param)), read);
         out.set(target.entity, families);
       }

@@ -10,7 +10,7 @@
  * 429/503 with Retry-After when told to throttle.
  *
  * It serves the lab's data (data/*.parquet, one sourcetype per file) through a
- * small SPL interpreter — `search` terms, `where` eval expressions (comparisons,
+ * small SPL interpreter — `search` terms (`field=value`, `field IN (…)`), `where` eval expressions (comparisons,
  * AND/OR/NOT, `.`, len, lower, upper, like, isnull, isnotnull, coalesce, in,
  * null, true, false), `fields`, `head`, `sort` — and refuses any other command,
  * so a parameter that broke out of its literal (`| delete`) fails loudly. Every
@@ -410,13 +410,30 @@ function runSearch(commands: Token[][], data: Record<string, Row[]>): Row[] {
     const rest = command.slice(1);
     if (n === 0) {
       if (name !== "search") throw new Error(`Unknown search command '${head.value}'.`);
-      // search key=value terms: index=… sourcetype=… field=value (wildcards, case-insensitive).
+      // search key=value terms: index=… sourcetype=… field=value (wildcards, case-insensitive); field IN (v1, v2) any of them.
       const terms: [string, string][] = [];
+      const anyOf: [string, string[]][] = [];
       for (let i = 0; i < rest.length; i += 3) {
         const k = rest[i];
         const eq = rest[i + 1];
         const v = rest[i + 2];
-        if (k?.kind !== "word" || eq?.kind !== "op" || eq.value !== "=" || !v || v.kind === "op") throw new Error("Error in 'search' command: only field=value terms are supported by the twin.");
+        if (k?.kind === "word" && eq?.kind === "word" && eq.value === "IN" && v?.kind === "op" && v.value === "(") {
+          const list: string[] = [];
+          let j = i + 3;
+          for (;;) {
+            const item = rest[j];
+            if (!item || item.kind === "op") throw new Error("Error in 'search' command: Unable to parse the search: the IN list needs values.");
+            list.push(String(item.value));
+            const sep = rest[j + 1];
+            if (sep?.kind === "op" && sep.value === ")") break;
+            if (sep?.kind !== "op" || sep.value !== ",") throw new Error("Error in 'search' command: Unable to parse the search: expected , or ) in the IN list.");
+            j += 2;
+          }
+          anyOf.push([k.value, list]);
+          i = j + 2 - 3;
+          continue;
+        }
+        if (k?.kind !== "word" || eq?.kind !== "op" || eq.value !== "=" || !v || v.kind === "op") throw new Error("Error in 'search' command: only field=value and field IN (…) terms are supported by the twin.");
         terms.push([k.value, String(v.value)]);
       }
       const sourcetype = terms.find(([k]) => k === "sourcetype")?.[1];
@@ -429,6 +446,12 @@ function runSearch(commands: Token[][], data: Record<string, Row[]>): Row[] {
         rows = rows.filter((r) => {
           const value = scalarOf(r[k]);
           return value !== null && wildcardMatch(v, String(value));
+        });
+      }
+      for (const [k, list] of anyOf) {
+        rows = rows.filter((r) => {
+          const value = scalarOf(r[k]);
+          return value !== null && list.some((v) => wildcardMatch(v, String(value)));
         });
       }
       continue;

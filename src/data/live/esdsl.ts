@@ -56,7 +56,7 @@ function scalarJson(value: unknown): string {
     return numberJson(value);
   }
   // The marker characters as JSON escapes: only the renderer's marks stand raw in the text (see buildEsSearchBody).
-  if (typeof value === "string") return JSON.stringify(value).replace(/[\uE000\uE001]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  if (typeof value === "string") return JSON.stringify(value).replace(/[\uE000-\uE002]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   if (typeof value === "boolean") return String(value);
   throw new EsDslError(`unsupported value type ${value === null ? "null" : typeof value}`);
 }
@@ -134,6 +134,68 @@ function unmarkValues(value: Json, marks: Json, syntax: StringSyntax, key: strin
   return out;
 }
 
+/**
+ * The key of the object a value of several forms is written as (`{"\uE002anyOf": ["WS01", "ws01.contoso.com"]}`):
+ * no parameter value is written as an object, and a template holding the key is refused (esAnyOfProblem).
+ */
+export const ES_ANY_OF = "\uE002anyOf";
+
+/** Leaf queries a value of several forms can stand in: `term` becomes `terms`, the others a `bool.should` of one per form. */
+const ANY_OF_QUERIES = new Set(["term", "match", "match_phrase", "prefix", "contains"]);
+
+/** The forms of an {@link ES_ANY_OF} object, if `value` is one. */
+function anyOfForms(value: Json | undefined): Json[] | undefined {
+  if (!isObject(value)) return undefined;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === ES_ANY_OF && Array.isArray(value[ES_ANY_OF]) ? (value[ES_ANY_OF] as Json[]) : undefined;
+}
+
+/**
+ * `value` with each leaf query whose value is an {@link ES_ANY_OF} object matching any of its forms: a bare `term`
+ * becomes `terms`; a `term` with options (`case_insensitive`, which `terms` lacks), `match`, `match_phrase`, `prefix`
+ * and huntlab's `contains` a `bool` whose `should` holds the query once per form. The object anywhere else is `problems`.
+ */
+function expandAnyOf(value: Json, problems: string[]): Json {
+  if (Array.isArray(value)) return value.map((v) => expandAnyOf(v, problems));
+  if (!isObject(value)) return value;
+  if (anyOfForms(value)) {
+    problems.push("it stands where the query takes no list of terms (only a term, match, match_phrase, prefix or contains query's value takes several)");
+    return value;
+  }
+  const keys = Object.keys(value);
+  if (keys.length === 1 && ANY_OF_QUERIES.has(keys[0]) && isObject(value[keys[0]])) {
+    const kind = keys[0];
+    const inner = value[kind] as JsonObject;
+    const fields = Object.keys(inner);
+    const spec = fields.length === 1 ? inner[fields[0]] : undefined;
+    const valueKey = isObject(spec) && !anyOfForms(spec) ? (kind === "match" || kind === "match_phrase" ? "query" : "value") : undefined;
+    const forms = anyOfForms(valueKey && isObject(spec) ? spec[valueKey] : spec);
+    if (forms) {
+      const field = fields[0];
+      if (kind === "term" && !valueKey) return { terms: { [field]: forms } };
+      const one = (form: Json): Json => ({ [kind]: { [field]: valueKey && isObject(spec) ? { ...spec, [valueKey]: form } : form } });
+      return { bool: { should: forms.map(one), minimum_should_match: 1 } };
+    }
+  }
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) setOwnProperty(out, k, expandAnyOf(v, problems));
+  return out;
+}
+
+/** Why substituted template text cannot take a value of several forms where it stands; undefined when it can. */
+export function esAnyOfProblem(text: string): string | undefined {
+  if ((text.match(/\uE002/g) ?? []).length !== (text.split(JSON.stringify(ES_ANY_OF)).length - 1)) return "the query's text holds the private-use character U+E002 that marks such values";
+  let parsed: Json;
+  try {
+    parsed = parseJsonExact(text) as Json;
+  } catch {
+    return "the query is not JSON";
+  }
+  const problems: string[] = [];
+  expandAnyOf(parsed, problems);
+  return problems[0] ?? (text.includes(ES_ANY_OF) ? undefined : "the query compares it nowhere");
+}
+
 /** What {@link buildEsSearchBody} returns. */
 export interface EsSearchPlan {
   /** The body without paging keys: `query`, `sort`, `_source`, `fields`… as the template has them (clauses pruned). */
@@ -162,7 +224,13 @@ export function buildEsSearchBody(text: string): EsSearchPlan {
   // Marked values (a placeholder inside a string) are escaped for their string's syntax; most bodies have none. A whole
   // value's marker characters are JSON escapes (esJsonLiteral), parsed the same: a second parse without them tells them apart.
   const marks = text.includes(ES_VALUE_OPEN) ? JSON.parse(text.replace(ESCAPED_MARKER, (e) => (e === "\\\\" ? e : "\\u0000"))) : undefined;
-  const body: JsonObject = { ...(marks !== undefined ? (unmarkValues(parsed, marks, undefined, undefined) as JsonObject) : parsed) };
+  let body: JsonObject = { ...(marks !== undefined ? (unmarkValues(parsed, marks, undefined, undefined) as JsonObject) : parsed) };
+  // A value of several forms (a Host pivot's names): each leaf query it stands in matches any of them.
+  if (text.includes(ES_ANY_OF)) {
+    const problems: string[] = [];
+    body = expandAnyOf(body, problems) as JsonObject;
+    if (problems.length) throw new EsDslError(`a value of several forms: ${problems[0]}`);
+  }
   for (const key of DRIVER_KEYS) {
     if (key in body) throw new EsDslError(`"${key}" is set by the driver (point-in-time paging); remove it from the query`);
   }

@@ -23,7 +23,9 @@ import { normalizeEvents } from "../schemas/index";
 import { columnNames, columnOf, frameHeight, frameOf } from "../../common/frames";
 import { parseSplitBy, timeChunks, timeLiteralProblem } from "./chunks";
 import { liveDriverFactory, liveEnvironments } from "./drivers/index";
-import { renderTemplate, type TemplateValue } from "./render";
+import { AnyOfInString, renderTemplate, type TemplateValue } from "./render";
+import { AnyOf, rewriteForAlternatives } from "./alternatives";
+import { esAnyOfProblem } from "./esdsl";
 import { stackChunks, liveFrame } from "./results";
 import { createLiveSettings } from "./settings";
 import type { HuntlabConfig } from "../../config/config";
@@ -172,6 +174,8 @@ export class LiveDataProvider {
   readonly environment: LiveEnvironment;
   /** Warnings of the last query (limits, partial errors). */
   lastWarnings: string[] = [];
+  /** Query and parameter pairs whose several forms were sent as one (warned once). */
+  private readonly alternativesWarned = new Set<string>();
   private range: { start?: Date; end?: Date };
   private readonly options: Listed<LiveProviderOptions, "queryPaths">;
   readonly definitions: QueryDefinition[];
@@ -280,6 +284,13 @@ export class LiveDataProvider {
     const settings = hidden.settings;
     if (!driver || !settings || !driver.connected) throw new QueryError(msg.liveNotConnected(this.environment, where));
     const { split_query_by: splitRaw, ...rest } = checked as QueryParams & { split_query_by?: unknown };
+    // Several forms of one text (a Host pivot's names): resolved as the first, compared as each where the template allows.
+    const forms = new Map<string, readonly string[]>();
+    for (const [key, value] of Object.entries(rest)) {
+      if (!(value instanceof AnyOf)) continue;
+      forms.set(key, value.values);
+      rest[key] = value.values[0];
+    }
     const splitMs = parseSplitBy(splitRaw ?? q.metadata.split_query_by, where);
     // The parameters the caller gave: their text may not be a query fragment (render.ts).
     const given = new Set<QueryParameter>();
@@ -309,13 +320,14 @@ export class LiveDataProvider {
     }
     const windows = splitMs && bounded ? timeChunks(start, end, splitMs) : [{ start, end }];
     const warnings: string[] = [];
+    const template = this.withAlternatives(q, forms, values, driver, warnings);
     if (splitMs && !bounded) this.warn(`${where}: split_query_by needs both start and end (or a provider time range); the query ran as one request.`, warnings);
     const frames: pl.DataFrame[] = [];
     try {
       for (const [i, w] of windows.entries()) {
         if (startParam) values.set(startParam.name, { value: w.start, type: "datetime" });
         if (endParam) values.set(endParam.name, { value: w.end, type: "datetime" });
-        const text = renderTemplate(q.query, values, driver.language, where, driver.formatLiteral?.bind(driver));
+        const text = renderTemplate(template, values, driver.language, where, driver.formatLiteral?.bind(driver));
         const table = await this.request(driver, settings, where, text, windowed ? w : undefined, warnings);
         const frame = liveFrame(table);
         frames.push(frame);
@@ -338,6 +350,53 @@ export class LiveDataProvider {
     const columns = options.columns ?? (Array.isArray(q.metadata.columns) ? (q.metadata.columns as string[]) : undefined);
     if (columns?.length) df = selectColumns(df, columns, where);
     return df;
+  }
+
+  /**
+   * The query's template with each parameter given several forms ({@link AnyOf}) compared against every one of them
+   * (alternatives.ts; Elasticsearch: the value marked for the driver, esdsl.ts), the forms added to `values` as
+   * placeholders of their own. Where the template cannot take them, the first form alone is sent and a warning
+   * (once per query and parameter) says so.
+   */
+  private withAlternatives(q: QueryDefinition, forms: ReadonlyMap<string, readonly string[]>, values: Map<string, TemplateValue>, driver: LiveDriver, warnings: string[]): string {
+    let template = q.query;
+    const language = driver.language;
+    const where = `${q.family}.${q.name}`;
+    for (const p of q.parameters) {
+      const given = [p.name, ...p.aliases].map((n) => forms.get(n)).find((f) => f !== undefined);
+      if (!given) continue;
+      let problem: string | undefined = p.type === "str" ? undefined : `it is a ${p.type} parameter`;
+      if (!problem && language === "esdsl") {
+        const trial = new Map(values);
+        for (const n of [p.name, ...p.aliases]) trial.set(n, { value: given[0], type: "str", anyOf: given });
+        try {
+          problem = esAnyOfProblem(renderTemplate(template, trial, language, where, driver.formatLiteral?.bind(driver)));
+        } catch (err) {
+          if (!(err instanceof AnyOfInString)) throw err;
+          problem = "it stands inside a string with other text";
+        }
+        if (!problem) for (const n of [p.name, ...p.aliases]) values.set(n, trial.get(n) as TemplateValue);
+      } else if (!problem) {
+        let rewritten = template;
+        for (const n of [p.name, ...p.aliases]) {
+          const names = given.map((_, i) => uniqueName(`huntlab_${p.name}_${i}`, values));
+          const result = rewriteForAlternatives(rewritten, language, n, given.length, (i) => names[i]);
+          if ("problem" in result) {
+            problem = result.problem;
+            break;
+          }
+          rewritten = result.template;
+          names.forEach((name, i) => values.set(name, { value: given[i], type: "str" }));
+        }
+        if (!problem) template = rewritten;
+      }
+      const key = `${where}\u0000${p.name}`;
+      if (problem && !this.alternativesWarned.has(key)) {
+        this.alternativesWarned.add(key);
+        this.warn(dataWarnings.liveOneForm(where, p.name, given, problem), warnings);
+      }
+    }
+    return template;
   }
 
   /** Runs a query text as written (no parameters), as MSTICPy's exec_query. */
@@ -445,6 +504,13 @@ export class LiveDataProvider {
   toString(): string {
     return `QueryProvider(${this.environment}, ${this.connected ? "connected" : "not connected"}, ${this.definitions.length} queries)`;
   }
+}
+
+/** `base`, or `base_2`, `base_3`…: a placeholder name no parameter of the query has. */
+function uniqueName(base: string, values: ReadonlyMap<string, unknown>): string {
+  let name = base;
+  for (let n = 2; values.has(name); n++) name = `${base}_${n}`;
+  return name;
 }
 
 /** The asked columns of a frame, in that order; a missing one is an error naming the query. */

@@ -22,7 +22,7 @@
  * query fragments by where they stand (see {@link renderTemplate}).
  */
 import { QueryError, dataMessages as msg } from "../messages";
-import { ES_VALUE_CLOSE, ES_VALUE_OPEN } from "./esdsl";
+import { ES_ANY_OF, ES_VALUE_CLOSE, ES_VALUE_OPEN, esJsonLiteral } from "./esdsl";
 import { datetimeValue } from "../timeParsing";
 import { kqlLiteral } from "./kql";
 import type { LiteralType, LiteralValue, QueryLanguage } from "./types";
@@ -42,6 +42,16 @@ export interface TemplateValue {
   origin?: "file" | "caller";
   /** The file's default as text: a caller passing it (a pivot passing every parameter) is passing the file's own fragment. */
   fileDefault?: string;
+  /**
+   * Elasticsearch: the forms of a text value to match any of (alternatives.ts), `value` the first. A whole JSON value
+   * is written as the {@link ES_ANY_OF} object the driver expands (esdsl.ts); inside a string it is an {@link AnyOfInString}.
+   */
+  anyOf?: readonly string[];
+}
+
+/** A value of several forms stands inside a JSON string, where only one can go. */
+export class AnyOfInString extends Error {
+  override name = "AnyOfInString";
 }
 
 /** What a caller may give for a query fragment: a table or column name. */
@@ -82,7 +92,7 @@ const OPERATOR_CHARS = "=~<>!";
 type Placement = "clause" | "value" | "name";
 
 /** The token just before `at` (white space skipped): a word (lower case), an operator (`==`, `=`, `!~`…), or one character. */
-function tokenBefore(template: string, at: number): { kind: "word" | "operator" | "char"; text: string; start: number } | undefined {
+export function tokenBefore(template: string, at: number): { kind: "word" | "operator" | "char"; text: string; start: number } | undefined {
   let i = at - 1;
   while (i >= 0 && /\s/.test(template[i])) i--;
   if (i < 0) return undefined;
@@ -185,7 +195,7 @@ const SPL_ORDER_OPERATORS = new Set(["<", "<=", ">", ">="]);
 const DECIMAL_NUMBER = /^-?(?:0|[1-9]\d{0,17})(?:\.\d{1,17})?$/;
 
 /** Whether the placeholder from `at` to `end` is all there is in a value list's parentheses (`has_any ({x})`). */
-function wholeValueList(template: string, at: number, end: number): boolean {
+export function wholeValueList(template: string, at: number, end: number): boolean {
   const before = tokenBefore(template, at);
   if (before?.kind !== "char" || before.text !== "(" || !opensValueList(template, before.start)) return false;
   let i = end;
@@ -250,7 +260,7 @@ const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z_]\w*)\}/g;
 const KQL_DATETIME = /datetime\(\s*\{([A-Za-z_]\w*)\}\s*\)/y;
 
 /** The string literal starting at `i`, in the language's syntax, if one does. */
-function literalAt(template: string, i: number, language: QueryLanguage): StringLiteral | undefined {
+export function literalAt(template: string, i: number, language: QueryLanguage): StringLiteral | undefined {
   const c = template[i];
   if (language === "kql" && template.startsWith("```", i)) {
     const close = template.indexOf("```", i + 3);
@@ -371,15 +381,22 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     if (!DECIMAL_NUMBER.test(text) || !Number.isFinite(Number(text)) || (!text.includes(".") && !Number.isSafeInteger(Number(text)))) return undefined;
     return writeEntry(name, { value: Number(text), type: text.includes(".") ? "float" : "int" }, at);
   };
+  /** Elasticsearch: a value of several forms as the object the driver expands (esdsl.ts expandAnyOf); no value writes an object. */
+  const anyOfMarker = (name: string): string | undefined => {
+    const entry = values.get(name) as TemplateValue;
+    if (language !== "esdsl" || !entry.anyOf) return undefined;
+    return `{${JSON.stringify(ES_ANY_OF)}: ${esJsonLiteral(entry.anyOf)}}`;
+  };
   /** Braces and placeholders in plain text (or in a comment): each known one a literal, or a fragment. */
   const fill = (text: string, from: number): string =>
     text.replace(PLACEHOLDER, (whole, name: string | undefined, offset: number) =>
-      whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? (fragment(name as string, from + offset) ?? ownLiteral(name as string) ?? listItems(name as string, from + offset) ?? numberText(name as string, from + offset) ?? write(name as string, from + offset)) : whole,
+      whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? (anyOfMarker(name as string) ?? fragment(name as string, from + offset) ?? ownLiteral(name as string) ?? listItems(name as string, from + offset) ?? numberText(name as string, from + offset) ?? write(name as string, from + offset)) : whole,
     );
   /** A placeholder inside a string with other text: the value escaped for that string, or an error. */
   const inside = (literal: StringLiteral, name: string, at: number): string => {
-    const written = write(name, at);
     const entry = values.get(name) as TemplateValue;
+    if (entry.anyOf) throw new AnyOfInString(`${where}: parameter "${name}" stands inside a string with other text`);
+    const written = write(name, at);
     const quoted = literal.escapes === "backslash" && written.length >= 2 && written.startsWith(literal.close) && written.endsWith(literal.close);
     if (entry.type === "str" && quoted && language !== "esdsl") return written.slice(1, -1);
     if (entry.type === "str" && quoted) {
@@ -483,7 +500,7 @@ function fitsString(text: string, literal: StringLiteral): boolean {
 }
 
 /** Where the SPL comment (```…```) starting at `i` ends, if one does; an unclosed one runs to the end. */
-function splCommentEnd(template: string, i: number): number | undefined {
+export function splCommentEnd(template: string, i: number): number | undefined {
   if (!template.startsWith("```", i)) return undefined;
   const close = template.indexOf("```", i + 3);
   return close < 0 ? template.length : close + 3;
@@ -510,7 +527,7 @@ function matchesAt(pattern: RegExp, text: string, at: number): boolean {
  * query's first command unless it starts with `|`, a subsearch's (`[…]`)
  * likewise, or one named `search` after a `|`. Quoted text is skipped.
  */
-function splSearchCommand(template: string): (at: number) => boolean {
+export function splSearchCommand(template: string): (at: number) => boolean {
   // Where each command starts, and whether it is a search; a subsearch's end returns to the command around it.
   const starts: number[] = [0];
   const search: boolean[] = [!matchesAt(LEADING_PIPE, template, 0)];
