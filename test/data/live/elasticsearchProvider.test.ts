@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import { QueryProvider } from "../../../src/data/queryProvider";
+import { AnyOf } from "../../../src/data/live/alternatives";
 import { tempDir } from "../../helpers/tmp";
 import { createElasticsearchDriver } from "../../../src/data/live/drivers/elasticsearch";
 import { registerLiveDriver } from "../../../src/data/live/drivers/index";
@@ -115,6 +116,14 @@ describe("QueryProvider(\"Elasticsearch\") end to end", () => {
       assert.equal(filters[2].term.Computer.value, hostile);
       assert.match(filters[3].wildcard.Account.value, /^\*.*\*$/s);
       for (const key of Object.keys(body)) assert.ok(["_source", "pit", "query", "search_after", "size", "sort", "track_total_hits"].includes(key), key);
+    });
+    it(`passes ${JSON.stringify(hostile)} in several forms (a Host pivot's names) as one JSON value each, in a bool.should`, async () => {
+      const forms = [hostile, `${hostile}.contoso.com`];
+      const live = await qp.WindowsSecurity.list_host_logons({ host_name: AnyOf.of(forms) as unknown as string });
+      assert.equal(live.height, 0);
+      const filters = (twin.searches.at(-1) as { query: { bool: { filter: unknown[] } } }).query.bool.filter;
+      assert.equal(filters.length, 3, "dataset, range, host (the empty account dropped)");
+      assert.deepEqual(filters[2], { bool: { should: forms.map((value) => ({ term: { Computer: { value, case_insensitive: true } } })), minimum_should_match: 1 } });
     });
   }
 

@@ -4,6 +4,7 @@ import { inspect } from "node:util";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { QueryProvider } from "../../../src/data/queryProvider";
 import { QueryError } from "../../../src/data/messages";
+import { AnyOf } from "../../../src/data/live/alternatives";
 import { ECHOED, echoing, maskingSettings } from "../../helpers/liveTables";
 import { createKustoDriver } from "../../../src/data/live/drivers/kusto";
 import { liveFrame } from "../../../src/data/live/results";
@@ -50,6 +51,12 @@ describe("Kusto provider against the Azure Data Explorer twin", () => {
       const df = await qp.Azure.list_all_signins_geo({ account_name: value });
       assert.equal(df.height, 0);
       assert.equal(twins.kusto.queries.at(-1)?.literals.filter((l) => l === value).length, 2);
+      // Several forms (a Host pivot's names) for a `contains`: an or group, each form its own literal.
+      const other = `${value}@contoso.com`;
+      assert.equal((await qp.Azure.list_all_signins_geo({ account_name: AnyOf.of([value, other]) as unknown as string })).height, 0);
+      const sent = twins.kusto.queries.at(-1);
+      assert.deepEqual([sent?.literals.filter((l) => l === value).length, sent?.literals.filter((l) => l === other).length], [2, 1], JSON.stringify(value));
+      assert.match(sent?.text ?? "", /\(UserPrincipalName contains ".*" or UserPrincipalName contains ".*"\)\n/s);
     }
   });
 

@@ -12,6 +12,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { QueryProvider } from "../../../src/data/queryProvider";
 import { QueryError } from "../../../src/data/messages";
+import { AnyOf } from "../../../src/data/live/alternatives";
 import { ECHOED, echoing, maskingSettings } from "../../helpers/liveTables";
 import { createSentinelDriver } from "../../../src/data/live/drivers/sentinel";
 import type { LiveTable } from "../../../src/data/live/types";
@@ -119,6 +120,12 @@ describe("MSSentinel provider against the Log Analytics twin", () => {
       assert.equal(df.height, 0, JSON.stringify(value));
       const literals = twins.logAnalytics.queries.at(-1)?.literals ?? [];
       assert.equal(literals.filter((l) => l === value).length, 2, `${JSON.stringify(value)} arrived twice (isempty guard + filter) as itself`);
+      // Several forms of one value (a Host pivot's names): each is its own literal of the in~ list, the guard gets the first.
+      const fqdn = `${value}.contoso.com`;
+      assert.equal((await qp.WindowsSecurity.list_host_logons({ host_name: AnyOf.of([value, fqdn]) as unknown as string })).height, 0);
+      const sent = twins.logAnalytics.queries.at(-1);
+      assert.deepEqual([sent?.literals.filter((l) => l === value).length, sent?.literals.filter((l) => l === fqdn).length], [2, 1], JSON.stringify(value));
+      assert.match(sent?.text ?? "", /Computer in~ \(".*", ".*"\)\n/);
     }
     const list = await qp.SecurityAlert.list_alerts({ severity: ["High", 'x") or 1==1 //'] });
     // The lab's 3 High alerts of 41 (no rows, or all 41, would mean the literal was not one value).

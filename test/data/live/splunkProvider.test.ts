@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import { QueryProvider } from "../../../src/data/queryProvider";
+import { AnyOf } from "../../../src/data/live/alternatives";
 import { tempDir } from "../../helpers/tmp";
 import { startSplunkTwin, type SplunkTwin } from "../../twins/splunk";
 
@@ -111,6 +112,15 @@ describe("QueryProvider(\"Splunk\") end to end", () => {
       const seen = twin.searches.at(-1);
       assert.deepEqual(seen?.commands, ["search", "where", "where", "where", "fields"]);
       assert.equal(seen?.literals.filter((l) => l === hostile).length, 4, "each placeholder is one literal holding the whole value");
+    });
+    it(`passes ${JSON.stringify(hostile)} in several forms (a Host pivot's names) as one literal each, in an OR group`, async () => {
+      const fqdn = `${hostile}.contoso.com`;
+      const live = await qp.WindowsSecurity.list_host_logons({ host_name: AnyOf.of([hostile, fqdn]) as unknown as string });
+      assert.equal(live.height, 0);
+      const seen = twin.searches.at(-1);
+      assert.deepEqual(seen?.commands, ["search", "where", "where", "where", "fields"]);
+      assert.deepEqual([seen?.literals.filter((l) => l === hostile).length, seen?.literals.filter((l) => l === fqdn).length], [2, 1], "len guard and the group's first, the group's second");
+      assert.match(seen?.search ?? "", /OR \(lower\(Computer\)=lower\(".*"\) OR lower\(Computer\)=lower\(".*"\)\)\n/s);
     });
   }
 
