@@ -39,11 +39,11 @@ function column(df: pl.DataFrame, name: string): unknown[] {
 }
 
 /** A query file of one source for `environment`, in a fresh folder. */
-function queryFile(environment: string, queries: Record<string, string>): string {
+function queryFile(environment: string, queries: Record<string, string>, parameters: string[] = []): string {
   const dir = tempDir();
   const file = path.join(dir, "hosts.yaml");
   const sources = Object.entries(queries).map(([name, query]) =>
-    [`  ${name}:`, `    description: ${name}`, "    args:", "      query: |-", ...query.split("\n").map((l) => `        ${l}`), "    parameters:", "      host_name: {description: Host, type: str, default: null}"].join("\n"),
+    [`  ${name}:`, `    description: ${name}`, "    args:", "      query: |-", ...query.split("\n").map((l) => `        ${l}`), "    parameters:", "      host_name: {description: Host, type: str, default: null}", ...parameters.map((p) => `      ${p}`)].join("\n"),
   );
   fs.writeFileSync(file, ["metadata:", "  version: 1", "  description: host forms", `  data_environments: [${environment}]`, "  data_families: [Hosts]", "sources:", ...sources, ""].join("\n"));
   return file;
@@ -59,10 +59,12 @@ describe("live Host pivots: every name of the host in one query", () => {
   before(async () => {
     twins = await startAzureTwins();
     const custom = queryFile("MSSentinel", {
-      by_call: "SecurityEvent\n| where Computer =~ tostring({host_name})",
-      by_has: "SecurityEvent\n| where isnotempty({host_name}) and Computer has {host_name}",
-      by_quoted: 'SecurityEvent\n| where Computer == "{host_name}"',
-    });
+      by_call: "SecurityEvent\n| where EventID == 4624\n| where Computer =~ tostring({host_name})",
+      by_has: "SecurityEvent\n| where EventID == 4624\n| where isnotempty({host_name}) and Computer has {host_name}",
+      by_quoted: 'SecurityEvent\n| where EventID == 4624\n| where Computer == "{host_name}"',
+      // MSTICPy's Sentinel files: the operator is a parameter too.
+      by_op: 'SecurityEvent\n| where EventID == 4624\n| where Computer {host_op} "{host_name}"',
+    }, ["host_op: {description: Operator, type: str, default: has}"]);
     sentinel = new QueryProvider("MSSentinel", { configPath: twins.configPath, ...quiet, warn: (m) => warnings.push(m) });
     await sentinel.connect();
     const custom2 = new QueryProvider("MSSentinel", { configPath: twins.configPath, ...quiet, queryPaths: [custom], warn: (m) => warnings.push(m) });
@@ -101,8 +103,8 @@ describe("live Host pivots: every name of the host in one query", () => {
   });
 
   it("Kusto: the same, and text or another host finds nothing", async () => {
-    const fnK = fn(pivot, "KustoLab", "WindowsSecurity", "list_host_processes");
-    const direct = await kusto.WindowsSecurity.list_host_processes({ host_name: LAB_HOST });
+    const fnK = fn(pivot, "KustoLab", "WindowsSecurity", "list_host_logons");
+    const direct = await kusto.WindowsSecurity.list_host_logons({ host_name: LAB_HOST });
     assert.ok(direct.height > 0);
     twins.kusto.queries.length = 0;
     const rows = await fnK(new Host(LAB_FQDN.toUpperCase()));
@@ -126,6 +128,19 @@ describe("live Host pivots: every name of the host in one query", () => {
     assert.equal(quoted.height, direct.height);
     assert.match(twins.logAnalytics.queries.at(-1)?.text ?? "", /Computer in \("MSTICAlertsWin1\.contoso\.com", "MSTICAlertsWin1"\)/);
     assert.deepEqual(warnings, []);
+  });
+
+  it("MSTICPy's `Computer {host_op} \"{host_name}\"`: the operator parameter's has, or a caller's contains, compared with each name", async () => {
+    const byOp = fn(pivot, "Custom", "Hosts", "by_op");
+    const direct = await fn(pivot, "Custom", "Hosts", "by_quoted")(LAB_HOST);
+    const rows = await byOp(new Host(LAB_FQDN));
+    assert.equal(rows.height, direct.height);
+    assert.match(twins.logAnalytics.queries.at(-1)?.text ?? "", /\(Computer has "MSTICAlertsWin1\.contoso\.com" or Computer has "MSTICAlertsWin1"\)$/);
+    assert.equal((await byOp(new Host(LAB_FQDN), { host_op: "contains" })).height, direct.height);
+    assert.match(twins.logAnalytics.queries.at(-1)?.text ?? "", /\(Computer contains "MSTICAlertsWin1\.contoso\.com" or Computer contains "MSTICAlertsWin1"\)$/);
+    assert.deepEqual(warnings, []);
+    // A caller's operator that is no name is refused as for one name: the renderer's rule for fragments holds.
+    await assert.rejects(byOp(new Host(LAB_FQDN), { host_op: "=~" }), { code: "data/live-literal" });
   });
 
   it("a template that cannot take several names gets the name as given, with one warning naming the query and parameter", async () => {

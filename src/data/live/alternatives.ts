@@ -147,12 +147,30 @@ function leftOperand(template: string, opStart: number, language: "kql" | "spl")
   return undefined;
 }
 
+/** Comparison operators a parameter may stand for (MSTICPy's `Computer {host_op} "{host_name}"`, `host_op: has`). */
+const KQL_OPERATORS = new Set(["==", "=~", "!=", "!~", ...[...KQL_TEXT_WORDS].flatMap((w) => [w, `!${w}`])]);
+const SPL_OPERATORS = new Set(["=", "==", "!="]);
+
+/**
+ * The template with each placeholder standing just before `{name}` whose value is a comparison operator
+ * (`operatorOf`, one of a fixed set, so no query text can come in) written as that operator, so that the comparison
+ * can be read; the renderer writes such a value as it is anyway.
+ */
+function withOperators(template: string, language: "kql" | "spl", name: string, operatorOf: (placeholder: string) => string | undefined): string {
+  const known = language === "kql" ? KQL_OPERATORS : SPL_OPERATORS;
+  return template.replace(new RegExp(`(?<!\\{)\\{([A-Za-z_]\\w*)\\}(\\s*)(?="?\\{${name}\\})`, "g"), (whole, op: string, space: string) => {
+    const text = op === name ? undefined : operatorOf(op);
+    return text !== undefined && known.has(text) ? `${text}${space}` : whole;
+  });
+}
+
 /**
  * The template with `{name}` compared against each of `count` forms, `{<form(i)>}` for the i-th; or, when one place
  * `{name}` stands cannot be rewritten safely, why. `compared`: whether any comparison was rewritten.
  */
-export function rewriteForAlternatives(template: string, language: QueryLanguage, name: string, count: number, form: (i: number) => string): AlternativesRewrite {
+export function rewriteForAlternatives(template: string, language: QueryLanguage, name: string, count: number, form: (i: number) => string, operatorOf: (placeholder: string) => string | undefined = () => undefined): AlternativesRewrite {
   if (language === "esdsl") return { template, compared: false };
+  template = withOperators(template, language, name, operatorOf);
   const units = unitsOf(template, language, name);
   if (!units) return { problem: "it stands inside a string with other text" };
   const inSearch = language === "spl" ? splSearchCommand(template) : () => false;

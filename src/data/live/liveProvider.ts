@@ -380,7 +380,7 @@ export class LiveDataProvider {
         let rewritten = template;
         for (const n of [p.name, ...p.aliases]) {
           const names = given.map((_, i) => uniqueName(`huntlab_${p.name}_${i}`, values));
-          const result = rewriteForAlternatives(rewritten, language, n, given.length, (i) => names[i]);
+          const result = rewriteForAlternatives(rewritten, language, n, given.length, (i) => names[i], (op) => operatorText(values.get(op)));
           if ("problem" in result) {
             problem = result.problem;
             break;
@@ -504,6 +504,15 @@ export class LiveDataProvider {
   toString(): string {
     return `QueryProvider(${this.environment}, ${this.connected ? "connected" : "not connected"}, ${this.definitions.length} queries)`;
   }
+}
+
+/**
+ * A parameter's value as the operator text it puts in the query (MSTICPy's `{host_op}`, `default: has`): the file's
+ * own value, or a caller's that is a name (`has`, `contains`), as the renderer writes such fragments.
+ */
+function operatorText(entry: TemplateValue | undefined): string | undefined {
+  if (!entry || entry.type !== "str" || typeof entry.value !== "string" || !entry.origin) return undefined;
+  return entry.origin === "file" || entry.value === entry.fileDefault || /^[A-Za-z_]\w*$/.test(entry.value) ? entry.value : undefined;
 }
 
 /** `base`, or `base_2`, `base_3`…: a placeholder name no parameter of the query has. */

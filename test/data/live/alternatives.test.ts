@@ -45,6 +45,17 @@ describe("rewriteForAlternatives", () => {
     assert.equal(text("search index=lab | where isnull({host}) OR Computer=={host}", "spl"), "search index=lab | where isnull({host}) OR (Computer=={f0} OR Computer=={f1})");
   });
 
+  it("an operator given by a parameter (MSTICPy's `Computer {host_op} \"{host_name}\"`) is read as that operator when it is one", () => {
+    const ops: Record<string, string> = { has_op: "has", eq_op: "=~", not_op: "!has", bad: "matches regex", text: 'x" or 1==1' };
+    const withOp = (template: string, language: QueryLanguage) => rewriteForAlternatives(template, language, "host", 2, (i) => `f${i}`, (name) => ops[name]);
+    assert.deepEqual(withOp('T | where Computer {has_op} "{host}"', "kql"), { template: 'T | where (Computer has "{f0}" or Computer has "{f1}")', compared: true });
+    assert.deepEqual(withOp("T | where Computer {eq_op} {host}", "kql"), { template: "T | where Computer in~ ({f0}, {f1})", compared: true });
+    assert.deepEqual(withOp("T | where Computer {not_op} {host}", "kql"), { template: "T | where (Computer !has {f0} and Computer !has {f1})", compared: true });
+    // Anything but a known operator is no operator: the placeholder stays, and the comparison is not read.
+    for (const op of ["bad", "text", "unknown"]) assert.ok("problem" in withOp(`T | where Computer {${op}} {host}`, "kql"), op);
+    assert.deepEqual(withOp("search index=lab | where Computer {eq_op} {host}", "spl"), { problem: 'it stands inside a call or a list (after "}"), not as a comparison\'s value' });
+  });
+
   it("anywhere else: the reason, the template untouched", () => {
     assert.match(problem("T | where Computer matches regex {host}", "kql"), /compared with regex/);
     assert.match(problem('T | where Computer == strcat({host}, ".x")', "kql"), /call of strcat\(\) with other arguments/);
