@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AnyOf, rewriteForAlternatives } from "../../../src/data/live/alternatives";
 import type { QueryLanguage } from "../../../src/data/live/types";
+import { AnyOfInString, renderTemplate } from "../../../src/data/live/render";
+import { buildEsSearchBody, esAnyOfProblem } from "../../../src/data/live/esdsl";
 
 const rewrite = (template: string, language: QueryLanguage) => rewriteForAlternatives(template, language, "host", 2, (i) => `f${i}`);
 const text = (template: string, language: QueryLanguage) => {
@@ -75,5 +77,28 @@ describe("rewriteForAlternatives", () => {
     assert.deepEqual((AnyOf.of(["WS01", " ", "WS01", "ws01.contoso.com"]) as AnyOf).values, ["WS01", "ws01.contoso.com"]);
     assert.equal(AnyOf.of(["WS01", "WS01", ""]), "WS01");
     assert.equal(AnyOf.of([]), undefined);
+  });
+});
+
+describe("Elasticsearch: a value of several forms in a query body", () => {
+  const forms = ["WS01", "WS01.contoso.com"];
+  const body = (template: string) => renderTemplate(template, new Map([["host", { value: forms[0], type: "str" as const, anyOf: forms }]]), "esdsl", "Q.q");
+
+  it("term → terms, a term with options, match, prefix and contains → bool.should (contains then a wildcard each)", () => {
+    assert.deepEqual(buildEsSearchBody(body('{{"query": {{"term": {{"Computer": {host}}}}}}}')).body.query, { terms: { Computer: forms } });
+    const should = (one: (v: string) => unknown) => ({ bool: { should: forms.map(one), minimum_should_match: 1 } });
+    assert.deepEqual(buildEsSearchBody(body('{{"query": {{"term": {{"Computer": {{"value": {host}, "case_insensitive": true}}}}}}}}')).body.query, should((value) => ({ term: { Computer: { value, case_insensitive: true } } })));
+    assert.deepEqual(buildEsSearchBody(body('{{"query": {{"match": {{"Computer": {{"query": {host}}}}}}}}}')).body.query, should((query) => ({ match: { Computer: { query } } })));
+    assert.deepEqual(buildEsSearchBody(body('{{"query": {{"prefix": {{"Computer": {host}}}}}}}')).body.query, should((v) => ({ prefix: { Computer: v } })));
+    assert.deepEqual(buildEsSearchBody(body('{{"query": {{"contains": {{"Computer": {host}}}}}}}')).body.query, should((v) => ({ wildcard: { Computer: { case_insensitive: true, value: `*${v}*` } } })));
+    for (const ok of ['{{"query": {{"term": {{"Computer": {host}}}}}}}', '{{"query": {{"match": {{"Computer": {host}}}}}}}']) assert.equal(esAnyOfProblem(body(ok)), undefined);
+  });
+
+  it("anywhere else the reason; inside a string an AnyOfInString; a template's own marker character is refused", () => {
+    assert.match(esAnyOfProblem(body('{{"query": {{"range": {{"Computer": {{"gte": {host}}}}}}}}}')) ?? "", /no list of terms/);
+    assert.match(esAnyOfProblem(body('{{"query": {{"terms": {{"Computer": [{host}]}}}}}}')) ?? "", /no list of terms/);
+    assert.throws(() => body('{{"query": {{"wildcard": {{"Computer": "{host}*"}}}}}}'), AnyOfInString);
+    assert.match(esAnyOfProblem('{"query": {"term": {"Computer": {"\uE002anyOf": ["a", "b"]}}}, "x": "\uE002"}') ?? "", /U\+E002/);
+    assert.throws(() => buildEsSearchBody('{"query": {"range": {"Computer": {"gte": {"\uE002anyOf": ["a", "b"]}}}}}'), /several forms: it stands where the query takes no list of terms/);
   });
 });
