@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 
@@ -16,8 +18,9 @@ const CONVERTER = require.resolve("tslab/dist/converter.js");
 
 interface Converted {
   output?: string;
+  sideOutputs?: { path: string; data: string }[];
   declOutput?: string;
-  diagnostics: { messageText: string }[];
+  diagnostics: { messageText: string; fileName?: string }[];
   hasToplevelAwait?: boolean;
   lastExpressionVar?: string;
 }
@@ -78,6 +81,57 @@ test("cells convert as tslab converts them: names carried and redeclared, declar
     assert.deepEqual(run("y").diagnostics.map((d) => d.messageText), ["Cannot find name 'y'."], "only declared names are carried");
   } finally {
     converter.close();
+  }
+});
+
+
+/*
+ * The same patch gives the kernel's watch program a plain program per cell (ts.createAbstractBuilder)
+ * instead of tslab's emit-and-diagnostics builder, whose state walked the imports of every file of every
+ * program (~420 with huntlab imported) and made a type checker for the first, empty one. The converter
+ * needs from it only a cell's own dependencies: the local .ts/.js modules it imports, directly or through
+ * another, whose code is emitted beside the cell's and whose type errors are the cell's. They are now found
+ * from the cell alone (allDependencies in the patch); this checks they still are.
+ */
+test("the installed tslab carries the plain-program patch: no builder state per cell", () => {
+  const source = fs.readFileSync(CONVERTER, "utf8");
+  assert.match(source, /sys, ts\.createAbstractBuilder, function/, "the watch program still makes a builder's state for every program (patch not applied)");
+  assert.match(source, /return allDependencies\(builder\.getProgram\(\), sourceFile\)/, "a cell's dependencies are read from a builder's state (patch not applied)");
+});
+
+test("a cell's local modules, imported directly or through another, are emitted with it and their type errors reported", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tslab-deps-"));
+  fs.writeFileSync(path.join(dir, "leaf.ts"), "export const leaf: number = 2;\n");
+  fs.writeFileSync(path.join(dir, "mid.ts"), 'import { leaf } from "./leaf";\nexport function twice(n: number): number { return n * leaf; }\n');
+  fs.writeFileSync(path.join(dir, "helper.js"), "exports.three = 3;\n");
+  fs.writeFileSync(path.join(dir, "other.ts"), "export const other = 1;\n");
+  fs.writeFileSync(path.join(dir, "bad.ts"), 'export const bad: number = "two";\n');
+  fs.writeFileSync(path.join(dir, "usesBad.ts"), 'import { bad } from "./bad";\nexport const usesBad = bad + 1;\n');
+  // A process of its own: TypeScript's sys keeps the first working directory it is asked for, and the
+  // converter resolves the cell's imports from there.
+  const script = `
+    const { createConverter } = require(${JSON.stringify(CONVERTER)});
+    const converter = createConverter({ isJS: false, isBrowser: false });
+    const first = converter.convert("", 'import { twice } from "./mid";\\nimport { three } from "./helper";\\nconst t = twice(three);');
+    const second = converter.convert(first.declOutput || "", 'import { usesBad } from "./usesBad";\\nusesBad + t');
+    converter.close();
+    process.stdout.write(JSON.stringify({ first, second }));
+    process.exit(0);`;
+  try {
+    const r = spawnSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8", timeout: 180_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const { first, second } = JSON.parse(r.stdout) as { first: Converted; second: Converted };
+    assert.deepEqual(first.diagnostics, []);
+    const emitted = (first.sideOutputs ?? []).map((o) => path.relative(dir, o.path));
+    assert.deepEqual(emitted, ["helper.js", "leaf.js", "mid.js"], "each local module the cell reaches is emitted once, the unimported one not");
+    assert.match(first.sideOutputs?.find((o) => o.path.endsWith("leaf.js"))?.data ?? "", /leaf = 2/);
+    // A type error two imports away is the importing cell's error (tslab then does not run the cell).
+    assert.deepEqual(
+      second.diagnostics.map((d) => [d.fileName && path.basename(d.fileName), d.messageText]),
+      [["bad.ts", "Type 'string' is not assignable to type 'number'."]],
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
