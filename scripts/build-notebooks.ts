@@ -29,7 +29,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { NotebookCell, NotebookJson } from "./hunt-params";
+import type { NotebookCell, NotebookJson } from "../src/lab/huntParams";
 import { findPython } from "./python.mjs";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -13,7 +13,7 @@
  * 2. scripts/execute_notebook.py runs it with nbclient (progress per cell on
  *    stderr), stopping at the first failed cell unless --allow-errors.
  * 3. <out>/<notebook>.ipynb (executed) and <out>/<notebook>.html (the report,
- *    scripts/hunt-report.ts) are written, also when a cell failed.
+ *    src/lab/huntReport.ts) are written, also when a cell failed.
  * Exit: 0 when every cell ran (or --allow-errors), 1 when a cell failed or the
  * kernel could not run it, 2 for bad arguments.
  *
@@ -23,13 +23,25 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { tsImport } from "tsx/esm/api";
+import { distCurrent } from "./distCurrent.mjs";
 import { findPython } from "./python.mjs";
 import { newResultsFolder } from "./resultsFolder.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * One of huntlab's src/lab modules (huntParams, huntReport): compiled from dist/ when dist/ is current
+ * (scripts/distCurrent.mjs, the build's own rule), else from src/ through tsx, so a hunt never runs a stale
+ * build. tsx costs ~2 CPU-s a hunt for these two and the src/ modules they import; dist/ ~0.4.
+ */
+async function labModule(name) {
+  if (distCurrent(ROOT)) return createRequire(import.meta.url)(path.join(ROOT, "dist", "lab", `${name}.js`));
+  return tsImport(pathToFileURL(path.join(ROOT, "src", "lab", `${name}.ts`)).href, import.meta.url);
+}
 const LAB_QUERIES = path.join(ROOT, "data", "queries");
 const log = (msg) => console.error(`[hunt] ${msg}`);
 
@@ -164,7 +176,7 @@ export async function runHunt(argv, ctx = {}) {
     console.log(USAGE);
     return 0;
   }
-  const params = await tsImport("./hunt-params.ts", import.meta.url);
+  const params = await labModule("huntParams");
   const notebookPath = path.resolve(base, opts.notebook);
   if (!fs.existsSync(notebookPath)) throw new UsageError(`--notebook ${opts.notebook}: no such file (${notebookPath})`);
   const notebookName = path.relative(base, notebookPath) || notebookPath;
@@ -257,7 +269,7 @@ export async function runHunt(argv, ctx = {}) {
     return 1;
   }
 
-  const reportModule = await tsImport("./hunt-report.ts", import.meta.url);
+  const reportModule = await labModule("huntReport");
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   const executedNb = JSON.parse(fs.readFileSync(executed, "utf8"));
   const page = reportModule.buildHuntReport(executedNb, {

@@ -21,6 +21,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildClient } from "./build-client.mjs";
+import { distCurrent } from "./distCurrent.mjs";
 import { installTree, makeStaging, writeFileAtomic } from "./distInstall.mjs";
 import { findClassicNotebook, findJupyterLab, manualInstallHint, provisionVenvLab, runJupyterServer, sshTunnelHint } from "./lab.mjs";
 import { machineFacts, mallocChoice } from "./malloc.mjs";
@@ -146,8 +147,7 @@ function ensureBuild(nodeBin, env, force = false) {
   // Under `npm test`, dist/ was brought up to date once at the start: the `npm run hunt|lab`
   // the tests start must not rebuild it (a src/ edit meanwhile) while another lane's kernels import it.
   if (!force && preparedForTest() && fs.existsSync(stamp)) return;
-  const sources = [...listFiles(path.join(ROOT, "src"), () => true), path.join(ROOT, "tsconfig.json"), path.join(ROOT, "package.json")];
-  if (!force && newerThan(stamp, sources)) return;
+  if (!force && distCurrent(ROOT)) return;
   log("compiling src/ → dist/…");
   // No wipe of dist/, and no output written in it in place: a notebook kernel may be importing it while this runs
   // (another learner's, on a shared checkout). tsc and esbuild write into a staging folder; each file is then

@@ -14,7 +14,7 @@ import { after, afterEach, test } from "node:test";
 import { display, outputMetadata } from "../../src/display/display";
 import type { MimeBundle } from "../../src/display/protocol";
 import { vegaLiteChart } from "../../src/vis/vegaLite";
-import { buildHuntReport, type HuntReportMeta } from "../../scripts/hunt-report";
+import { buildHuntReport, type HuntReportMeta } from "../../src/lab/huntReport";
 import { findPython } from "../../scripts/python.mjs";
 import { NbconvertWorker } from "../helpers/nbconvertWorker";
 import { tempDir } from "../helpers/tmp";

@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { distCurrent as distCurrentIn } from "../../scripts/distCurrent.mjs";
 import { tempDir } from "./tmp";
 
 /** The repository's test/ folder, for absolute imports in child scripts: `${TEST_DIR}/../src/...`. */
@@ -16,23 +17,11 @@ const ROOT = path.resolve(TEST_DIR, "..");
 /**
  * Whether `root`'s dist/ was built from its src/ as it is now: dist/.built (written by run.mjs's build after
  * a whole build) is at least as new as every file and folder under src/ (a folder's time moves when a file in
- * it is added, removed or renamed), tsconfig.json and package.json — run.mjs's own rule for rebuilding.
+ * it is added, removed or renamed), tsconfig.json and package.json — run.mjs's own rule for rebuilding (scripts/distCurrent.mjs).
  * `npm test` builds dist/ before the unit stage; a file run by hand after an edit finds it stale.
  */
 export function distCurrent(root = ROOT): boolean {
-  let built: number;
-  try {
-    built = fs.statSync(path.join(root, "dist", ".built")).mtimeMs;
-  } catch {
-    return false;
-  }
-  const newer = (p: string): boolean => {
-    const st = fs.statSync(p, { throwIfNoEntry: false });
-    if (!st) return false;
-    if (st.mtimeMs > built) return true;
-    return st.isDirectory() && fs.readdirSync(p).some((name) => newer(path.join(p, name)));
-  };
-  return fs.existsSync(path.join(root, "src")) && ![path.join(root, "src"), path.join(root, "tsconfig.json"), path.join(root, "package.json")].some(newer);
+  return distCurrentIn(root);
 }
 
 /**

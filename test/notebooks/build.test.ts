@@ -23,7 +23,7 @@ import {
   serialise,
   type SourceCell,
 } from "../../scripts/build-notebooks";
-import type { NotebookJson } from "../../scripts/hunt-params";
+import type { NotebookJson } from "../../src/lab/huntParams";
 import { tempDir } from "../helpers/tmp";
 
 const FENCE = "````";

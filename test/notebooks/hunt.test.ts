@@ -14,7 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { LAB_IP, NEW_ACCOUNT, NEW_HOST, NEW_IP, makeHuntData } from "../fixtures/hunt/makeData";
-import { buildHuntReport, capText, errorSummary, MAX_TEXT_CHARS, renderMarkdown, type HuntReportMeta } from "../../scripts/hunt-report";
+import { buildHuntReport, capText, errorSummary, MAX_TEXT_CHARS, renderMarkdown, type HuntReportMeta } from "../../src/lab/huntReport";
 import {
   HuntParameterError,
   INJECTED_TAG,
@@ -25,7 +25,7 @@ import {
   parameterize,
   parseParameters,
   type NotebookJson,
-} from "../../scripts/hunt-params";
+} from "../../src/lab/huntParams";
 
 import { HUNT_REPORT_DIR, OUT, ROOT, hunt, missing, readExecuted, readLab } from "./huntHelpers";
 

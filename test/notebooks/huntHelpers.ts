@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import type { NotebookJson } from "../../scripts/hunt-params";
+import type { NotebookJson } from "../../src/lab/huntParams";
 import { findPython, hasModules } from "../../scripts/python.mjs";
 
 export const ROOT = path.resolve(__dirname, "..", "..");

@@ -15,14 +15,14 @@ import { before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { LAB_IP, NEW_ACCOUNT, NEW_HOST, NEW_IP } from "../fixtures/hunt/makeData";
 import { FOREIGN_LAYOUT, makeForeignHuntData } from "../fixtures/hunt/makeForeignData";
-import { cellText, type NotebookJson } from "../../scripts/hunt-params";
+import { cellText, type NotebookJson } from "../../src/lab/huntParams";
 import { OUT, ROOT, codeCell, freshDir, hunt, huntEnv, missing, nbclientPython, readExecuted, tslabNotebook, type ExecutedCell } from "./huntHelpers";
 
 /**
  * Command lines the hunt refuses, run one after the other in ONE Node process: each is
  * scripts/hunt.mjs's own entry point, `hunt(ctx, argv)`, with process.exit caught (its
  * code is the status) and stderr kept. A process per command line cost ~0.5 s of CPU
- * each (Node, tsx, hunt-params.ts); the first test still runs a refusal as a process of its own.
+ * each (Node, src/lab/huntParams); the first test still runs a refusal as a process of its own.
  */
 function refusals(runs: string[][]): { status: number | null; stderr: string }[] {
   const script = `
@@ -110,7 +110,7 @@ describe("npm run hunt's command line", () => {
   let refused: Record<string, Refusal[]> | undefined;
   /**
    * What the hunt said to a test's command lines. Every test's lines run in ONE process (see refusals), on first
-   * use: a process for each test's cost ~1 s of CPU (Node, tsx, hunt-params.ts).
+   * use: a process for each test's cost ~1 s of CPU (Node, src/lab/huntParams).
    */
   function refusalsOf(group: keyof ReturnType<typeof commandLines>): Refusal[] {
     if (!refused) {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { runInNewContext } from "node:vm";
-import { cellText, parameterize, type NotebookJson } from "../../scripts/hunt-params";
+import { cellText, parameterize, type NotebookJson } from "../../src/lab/huntParams";
 
 const HIDDEN = /[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/;
 

@@ -1,5 +1,5 @@
 /**
- * Page script of the `npm run hunt` report (scripts/hunt-report.ts inlines it
+ * Page script of the `npm run hunt` report (src/lab/huntReport.ts inlines it
  * after vega, vega-lite and vega-embed, then calls `boot()`): draws each
  * Vega-Lite output with vega-embed over its PNG fallback, hiding the PNG once
  * the live chart is drawn. If embedding fails the PNG stays and the reason is

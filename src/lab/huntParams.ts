@@ -5,9 +5,9 @@
  * assigns the values given on the command line. Pure functions over the
  * notebook JSON; scripts/hunt.mjs does the I/O.
  */
-import { QueryError } from "../src/data/messages";
-import { datetimeValue } from "../src/data/timeParsing";
-import { revealHidden } from "../src/common/hiddenChars";
+import { QueryError } from "../data/messages";
+import { datetimeValue } from "../data/timeParsing";
+import { revealHidden } from "../common/hiddenChars";
 
 /** The parts of an nbformat 4 cell this module reads and writes. */
 export interface NotebookCell {

@@ -18,9 +18,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { marked } from "marked";
 import sanitizeHtml from "sanitize-html";
-import { clientBundle } from "../src/display/clientBundles";
-import { html, jsonScript, styleElement, trustedHtml, type SafeHtml } from "../src/display/html";
-import { cellText, type NotebookCell, type NotebookJson } from "./hunt-params";
+import { clientBundle } from "../display/clientBundles";
+import { html, jsonScript, styleElement, trustedHtml, type SafeHtml } from "../display/html";
+import { cellText, type NotebookCell, type NotebookJson } from "./huntParams";
 
 /** What the header shows. */
 export interface HuntReportMeta {
@@ -83,7 +83,7 @@ function imageAlt(output: Output, mime: string, fallback: string): string {
 
 const VEGA_LITE = /^application\/vnd\.vegalite\.v\d+\+json$/;
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 // Resolved from the project root (a loader may decorate this module's own `require.resolve` results).
 const resolveFromRoot = createRequire(path.join(ROOT, "package.json")).resolve;
 
