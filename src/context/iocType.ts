@@ -160,9 +160,31 @@ const WHOLE_WIDE_DOTS = /(?<=[\p{L}\p{N}\p{M}])[\u3002\uff0e\uff61](?=[\p{L}\p{N
 /** The types whose values hold a host name (a custom type's value is kept as written, refanged). */
 const NAMED_TYPES: ReadonlySet<string> = new Set(["dns", "url", "email"]);
 
+/**
+ * `text` with IDNA's other dots in its host name made dots: a URL's host (after its user info), an e-mail address's
+ * domain, else the whole value. A URL's path and query and an e-mail's local part keep them: a browser maps them only
+ * in the host, and `http://example.com/日本。テスト` is another URL than `…/日本.テスト`.
+ */
+function wideDotsInHost(text: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text);
+  let start = 0;
+  let end = text.length;
+  if (scheme) {
+    start = scheme[0].length;
+    const rest = text.slice(start).search(/[/?#]/);
+    if (rest >= 0) end = start + rest;
+    const at = text.lastIndexOf("@", end - 1);
+    if (at >= start) start = at + 1;
+  } else {
+    const at = text.lastIndexOf("@");
+    if (at >= 0) start = at + 1;
+  }
+  return text.slice(0, start) + text.slice(start, end).replace(WHOLE_WIDE_DOTS, ".") + text.slice(end);
+}
+
 function observableText(value: string, type?: IocType): string {
   const refanged = refang(value.trim());
-  const text = type === undefined || NAMED_TYPES.has(type) ? refanged.replace(WHOLE_WIDE_DOTS, ".") : refanged;
+  const text = type === undefined || NAMED_TYPES.has(type) ? wideDotsInHost(refanged) : refanged;
   if (type === undefined) return unbracket(classifyObservable(unbracket(text)) !== undefined ? text : ungroupedHash(withoutPort(withoutHostPrefix(text))));
   if (type === "ipv4" || type === "ipv6") return unbracket(withoutPort(withoutHostPrefix(text)));
   return unbracket(HASH_TYPES.has(type) ? ungroupedHash(text) : text);

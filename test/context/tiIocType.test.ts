@@ -42,6 +42,10 @@ test("an internationalised name in any script is a dns observable given whole, i
   assert.deepEqual(classifyIoc("http://пример。рф/x"), { ioc: "http://пример。рф/x", type: "url", safeIoc: "http://xn--e1afmkfd.xn--p1ai/x" });
   assert.deepEqual(classifyIoc("user@пример。рф", "email"), { ioc: "user@пример。рф", type: "email", safeIoc: "user@xn--e1afmkfd.xn--p1ai" });
   assert.equal(detectIocType("evil.com。"), "unknown", "a sentence's full stop after a name is no dot of it");
+  // Only the host's wide dots are dots: a path keeps them (another URL than the one seen).
+  for (const type of [undefined, "url"] as const) {
+    assert.equal(classifyIoc("http://пример。рф/日本。テスト", type).safeIoc, "http://xn--e1afmkfd.xn--p1ai/%E6%97%A5%E6%9C%AC%E3%80%82%E3%83%86%E3%82%B9%E3%83%88", String(type));
+  }
   // Still no name: spaces, punctuation, a made-up top-level domain.
   for (const value of ["例え .jp", "例え、.jp", "例え.jpx"]) assert.equal(detectIocType(value), "unknown", value);
 });
