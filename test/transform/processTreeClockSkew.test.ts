@@ -104,5 +104,29 @@ describe("buildProcessTree: a child a few ms before its parent (clocks apart, no
     assert.equal(loop.parentImage("C:\\b.exe"), "C:\\a.exe");
     assert.equal(loop.parentImage("C:\\a.exe"), "C:\\b.exe (inferred)");
     assert.deepEqual(loop.warnings, []);
+    // A loop through a link made here: x.exe is linked under b.exe (2 ms later), then b.exe may not go under c.exe,
+    // whose parent found by id is x.exe.
+    const through = build(
+      events4688([
+        ["09:00:00.000", "ws1", "0x1", "C:\\x.exe", "0x2", "C:\\b.exe"],
+        ["09:00:00.002", "ws1", "0x2", "C:\\b.exe", "0x3", "C:\\c.exe"],
+        ["09:00:00.004", "ws1", "0x3", "C:\\c.exe", "0x1", "C:\\x.exe"],
+      ]),
+    );
+    assert.equal(through.parentImage("C:\\x.exe"), "C:\\b.exe");
+    assert.equal(through.parentImage("C:\\c.exe"), "C:\\x.exe");
+    assert.equal(through.parentImage("C:\\b.exe"), "C:\\c.exe (inferred)");
+  });
+
+  it("under a parent at any depth (the loop check once walked at most 4,096 ancestors per child)", () => {
+    const depth = 5000;
+    const rows: [string, string, string, string, string, string | null][] = [];
+    const at = (ms: number) => new Date(Date.UTC(2024, 2, 5, 9) + ms).toISOString().slice(11, 23);
+    for (let k = 0; k < depth; k += 1) rows.push([at(k * 10), "ws1", `0x${(0x1000 + k).toString(16)}`, CMD, `0x${(0xfff + k).toString(16)}`, k ? CMD : EXPLORER]);
+    // whoami names the chain's last cmd.exe, which starts 2 ms after it.
+    rows.push([at((depth - 1) * 10 - 2), "ws1", "0x9", WHOAMI, `0x${(0xfff + depth).toString(16)}`, CMD]);
+    const { parentImage, tree } = build(events4688(rows));
+    assert.equal(parentImage(WHOAMI), CMD);
+    assert.equal(col<boolean>(tree, "IsInferred").filter(Boolean).length, 1, "only the chain's own missing parent (explorer.exe)");
   });
 });
