@@ -454,6 +454,9 @@ export function obfuscatedIpv4Host(host: string): string | undefined {
   // WHATWG reads a host as IPv4 only when its last label (a final dot aside) is a number: `0xbad.com`, `cafe.be` stay names.
   const labels = host.endsWith(".") ? host.slice(0, -1).split(".") : host.split(".");
   if (!/^(?:[0-9]+|0[xX][0-9a-fA-F]*)$/.test(labels[labels.length - 1])) return undefined;
+  // More than four parts, or an empty one, is no address to WHATWG either: said here, without the cost of a thrown
+  // TypeError (a version-like `http://1.2.3.4.5/` in every row made extraction 6× slower).
+  if (labels.length > 4 || labels.includes("")) return undefined;
   try {
     const hostname = new URL(`http://${host}/`).hostname;
     return isIpv4(hostname) ? hostname : undefined;

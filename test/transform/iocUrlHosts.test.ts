@@ -42,6 +42,8 @@ test("junk is still no URL: empty or broken hosts, invalid dotted numbers, hosts
     "http://.hidden/x",
     "http://999.10.10.10/x",
     "http://1.2.3.4.5/x",
+    "http://1.2.3.4.5./x", // more than four parts, or an empty one, is no address to browsers either
+    "http://0x7f..1/x",
     "http://${HOST}/x",
     "http://%s/x",
     "http://<server>/x",
