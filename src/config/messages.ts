@@ -62,6 +62,9 @@ export const yamlMessages = {
   /** A tag YAML does not define (`!vault`); not shown: an unquoted value starting with `!` (a key) is read as one. */
   unknownTag: (where: string): YamlProblem =>
     errorMessage("yaml-syntax", `${where}: YAML syntax error: a tag (!name) that huntlab does not read (only YAML's own, such as !!str); a value that starts with ! must be quoted`),
+  /** A value YAML's own scalar tag does not read (`!!int x`, `!!bool maybe`). Not echoed: the value may be a key. */
+  scalarTag: (where: string, tag: string): YamlProblem =>
+    errorMessage("yaml-syntax", `${where}: YAML syntax error: a !!${tag} value that does not read as one${tag === "bool" ? " (true, false, yes, no, on or off)" : ""}: write it so, or quote it and drop the tag`),
   /** A YAML tag that makes no text, number, list or mapping (`!!binary` bytes, `!!timestamp` a date, `!!set`, `!!omap`): no setting reads one. Not echoed: the value may be a key. */
   valueTag: (where: string, tag: string, makes: string): YamlProblem =>
     errorMessage("yaml-syntax", `${where}: a !!${tag} value (${makes}), which no setting reads: write the value itself, as text (quoted when it starts with !)`),

@@ -302,6 +302,32 @@ function quotedSpans(doc: YAML.Document.Parsed, spans: readonly ReindentedSpan[]
   return spans.every((span) => quoted.get(span.start) === span.end + 1);
 }
 
+/** YAML's own scalar tags, which the yaml package reads as YAML 1.2 does (`!!bool yes` does not resolve there). */
+const SCALAR_TAGS = new Map([
+  ["tag:yaml.org,2002:bool", "bool"],
+  ["tag:yaml.org,2002:int", "int"],
+  ["tag:yaml.org,2002:float", "float"],
+  ["tag:yaml.org,2002:null", "null"],
+]);
+const SCALAR_TAG_WARNING = /^Unresolved tag: tag:yaml\.org,2002:(?:bool|int|float|null) /;
+
+/**
+ * `!!bool yes` (`on`, `off`, `no`: PyYAML's spellings) is the boolean it is in YAML 1.1, which MSTICPy's PyYAML reads.
+ * A value its scalar tag does not read (`!!int x`, `!!bool maybe`) is an error naming the tag; the value is not shown (it may be a key).
+ */
+function resolveScalarTags(file: string, doc: YAML.Document, lines: LineCounter, fail: YamlErrorFactory): void {
+  if (!doc.warnings.some((w) => w.code === "TAG_RESOLVE_FAILED" && SCALAR_TAG_WARNING.test(w.message))) return;
+  visit(doc, {
+    Scalar(_key, node) {
+      const tag = node.tag === undefined ? undefined : SCALAR_TAGS.get(node.tag);
+      // Resolved values are typed (true, 5, null); one left as text did not read as its tag.
+      if (tag === undefined || typeof node.value !== "string") return;
+      if (tag === "bool" && YAML11_BOOLEAN.test(node.value)) node.value = /^(?:yes|on)$/i.test(node.value);
+      else throw fail(msg.scalarTag(where(file, lines, node.range?.[0]), tag));
+    },
+  });
+}
+
 /**
  * Parses YAML text and returns it as plain JS: once, or again with quoted
  * values re-indented (reindentQuotedScalars) when that alone makes it read.
@@ -327,8 +353,9 @@ export function parseYamlText(file: string, text: string, limits: YamlLimits, fa
     const pos = err.linePos?.[0];
     throw fail(msg.syntax(`${file}${pos ? `:${pos.line}:${pos.col}` : ""}`, syntaxDetail(err.code, err.message)));
   }
+  resolveScalarTags(file, doc, lines, fail);
   // An unknown tag is only a warning to the yaml package, and its value silently "" (`AuthKey: !Kx9…`) or the text after it; PyYAML refuses it.
-  const tag = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
+  const tag = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED" && !SCALAR_TAG_WARNING.test(w.message));
   if (tag) throw fail(msg.unknownTag(where(file, lines, tag.pos[0])));
   checkDocument(file, doc.contents, lines, limits, fail, options);
   try {

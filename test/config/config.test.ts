@@ -511,6 +511,22 @@ test("a YAML tag that makes bytes, a date, a set or an ordered mapping (!!binary
   }
 });
 
+test("YAML 1.1's own scalar tags read as PyYAML reads them: !!bool yes is true; a value its tag does not read is an error naming the tag, without the value", () => {
+  // `Primary: !!bool yes` was "a tag (!name) that huntlab does not read (only YAML's own…)", though !!bool is one.
+  for (const [value, primary] of [["!!bool yes", true], ["!!bool Off", false], ['!!bool "on"', true], ["!!bool true", true]] as const) {
+    const file = configFile(`TIProviders:\n  OTX:\n    Primary: ${value}\n    Args: {AuthKey: abcdef123456}\n`);
+    assert.equal(loadConfig(file).tiProviders[0].primary, primary, value);
+  }
+  for (const [value, what] of [["!!bool Kx9secret", "!!bool value that does not read as one"], ["!!int Kx9secret", "!!int value that does not read as one"], ["!!null Kx9secret", "!!null value"]] as const) {
+    const file = configFile(`TIProviders:\n  OTX:\n    Args:\n      AuthKey: ${value}\n`);
+    assert.throws(
+      () => loadConfig(file),
+      (err: Error) => err instanceof ConfigError && err.code === "config/yaml-syntax" && err.message.startsWith(`${file}:4:`) && err.message.includes(what) && !err.message.includes("Kx9secret") && !err.message.includes("does not read (only"),
+      value,
+    );
+  }
+});
+
 test("an empty QueryDefinitions.Custom or Primary: ~ is left unset, as MSTICPy skips None", () => {
   const file = configFile("QueryDefinitions:\n  Custom:\nTIProviders:\n  OTX:\n    Primary: ~\n    Args: {AuthKey: abcdef123456}\n");
   const config = loadConfig(file);
