@@ -18,7 +18,7 @@ import { PACKAGE_ROOT } from "../common/paths";
 import { expandHome, pathSettingProblem, urlHostHasVariable } from "./pathSetting";
 import { isSecretArgName, MASK, SecretMasker } from "./secrets";
 import { parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
-import { ConfigError, configMessages as msg, customPathsShapeReason, documentShapeReason, ENV_IN_URL, variableTextReason, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
+import { ConfigError, configMessages as msg, customPathsShapeReason, documentShapeReason, ENV_IN_URL, placeholderReason, variableTextReason, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
 
 export { ConfigError } from "./messages";
 
@@ -276,11 +276,28 @@ function resolveArgs(
       const reason = variableTextReason(key, variable);
       if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, `${where}.Args.${key}`, reason));
       missing.push({ arg: key, variable, reason });
+    } else if (typeof value === "string" && isSecretArgName(key) && isPlaceholder(value)) {
+      // `AuthKey: "[PLACEHOLDER]"` (MSTICPy's docs), `<your key>`, `VT-API-Key` (a notebook template): a key not filled in,
+      // which was sent to the service as the key. Like an unset variable: this provider is not loaded.
+      if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, `${where}.Args.${key}`, placeholderReason(key)));
+      missing.push({ arg: key, variable: "", reason: placeholderReason(key) });
     } else {
       out[key] = value;
     }
   }
   return { args: out, secretArgs: [...secretArgs], missing, unreadSecrets };
+}
+
+/**
+ * A secret written as a template's placeholder: words in brackets (`[PLACEHOLDER]`, `<your key>`, `{API_KEY}`), or bare
+ * words naming what goes there (`PLACEHOLDER`, `your-api-key`, `OTX-API-Key`, `YOUR_KEY_HERE`). Letters, spaces, `-` and
+ * `_` only: a real key has digits (and keys are not English words).
+ */
+function isPlaceholder(value: string): boolean {
+  const text = value.trim();
+  if (text.length > 64) return false;
+  if (/^(?:\[[A-Za-z _-]+\]|<[A-Za-z _-]+>|\{[A-Za-z _-]+\})$/.test(text)) return true;
+  return /^[A-Za-z _-]+$/.test(text) && /^(?:placeholder|your\b.*|.*\bhere|.*[ _-]?api[ _-]?(?:key|id)|x{3,})$/i.test(text.replace(/_/g, " "));
 }
 
 /** The whole of a value written as an environment variable (`$NAME`, `${NAME}`, `%NAME%`) that is set: its name. */
@@ -424,7 +441,8 @@ function isSettingValue(value: unknown): boolean {
  */
 function secretTexts(value: unknown, out: string[], depth: number): void {
   if (typeof value === "string") {
-    if (value !== "") out.push(value);
+    // A template's placeholder hides nothing, and masking "PLACEHOLDER" masked the reason that names it.
+    if (value !== "" && !isPlaceholder(value)) out.push(value);
   } else if (typeof value === "number" || typeof value === "bigint") {
     out.push(String(value));
   } else if (value !== null && typeof value === "object" && depth <= CONFIG_FILE_LIMITS.maxDepth) {

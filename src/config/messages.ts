@@ -125,6 +125,11 @@ export function variableTextReason(arg: string, variable: string): string {
   return `the text names the environment variable ${variable}, which is not expanded (it was sent as written): write ${arg}: { EnvironmentVar: ${variable} }`;
 }
 
+/** Why a secret written as a template's placeholder (`AuthKey: "[PLACEHOLDER]"`) is not used. The text is not shown. */
+export function placeholderReason(arg: string): string {
+  return `the value is a template's placeholder (as [PLACEHOLDER] or <your key>), not a key: write ${arg}: thevalue or ${arg}: { EnvironmentVar: NAME }`;
+}
+
 /** Why a URL with `$NAME` or `%NAME%` in its host is refused. */
 export const ENV_IN_URL = "environment variables ($NAME, ${NAME}, %NAME%) are not expanded in a URL: write the URL itself, or read the whole setting from one, { EnvironmentVar: NAME }";
 

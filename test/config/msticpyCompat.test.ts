@@ -218,6 +218,24 @@ test("an Args value that is a set environment variable's name ($VT_KEY, ${VT_KEY
   }
 });
 
+test("a key written as a template's placeholder (MSTICPy's \"[PLACEHOLDER]\", <your key>, VT-API-Key) is no key: that provider is not loaded, its status naming the setting, the text not shown", () => {
+  // It was loaded, and "[PLACEHOLDER]" sent to the service as the key.
+  for (const written of ['"[PLACEHOLDER]"', "'<your key>'", '"<YOUR_API_KEY>"', "'{API_KEY}'", "PLACEHOLDER", "VT-API-Key", "your-api-key", "YOUR_KEY_HERE", "xxxxxxxx"]) {
+    const file = configFile(`TIProviders:\n  VT: { Provider: VirusTotal, Primary: true, Args: { AuthKey: ${written} } }\n  LocalTI: { Provider: LocalTI, Primary: true }\n`);
+    assert.throws(() => loadConfig(file), { code: "config/invalid-setting", message: /TIProviders\.VT\.Args\.AuthKey: the value is a template's placeholder/ }, written);
+    const ti = new TILookup({ configPath: file });
+    assert.deepEqual(Object.keys(ti.loadedProviders), ["LocalTI"], written);
+    const vt = ti.providerStatus.find((s) => s.name === "VT")!;
+    // One fixed text, whatever was written: the value is not echoed.
+    assert.equal(vt.detail, "Not loaded: AuthKey: the value is a template's placeholder (as [PLACEHOLDER] or <your key>), not a key: write AuthKey: thevalue or AuthKey: { EnvironmentVar: NAME }.", written);
+  }
+  // Real keys, and other settings, are used as written.
+  for (const key of ["0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "Kx9-api-key-42", "[a1b2c3d4e5]"]) {
+    const file = configFile(`TIProviders:\n  VT: { Provider: VirusTotal, Args: { AuthKey: '${key}' } }\n`);
+    assert.equal(loadConfig(file).tiProviders[0].args.AuthKey, key);
+  }
+});
+
 test("a config path given as ~/… (configPath, or a quoted MSTICPYCONFIG=\"~/…\" no shell expanded) is in the home folder, not in a folder named ~", () => {
   const home = tempDir("huntlab-home-");
   const cwd = tempDir("huntlab-cwd-");
