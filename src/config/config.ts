@@ -377,8 +377,17 @@ function providers(
       extra,
     });
     UNREAD_SECRETS.set(settings, resolved.unreadSecrets);
+    if (Primary === false) MARKED_SECONDARY.add(settings);
     return settings;
   });
+}
+
+/** Providers written `Primary: false` (not those that leave it out): kept for lookups that name them. */
+const MARKED_SECONDARY = new WeakSet<ProviderSettings>();
+
+/** Whether the config writes this provider `Primary: false` (leaving `Primary` out is not). */
+export function markedSecondary(settings: ProviderSettings): boolean {
+  return MARKED_SECONDARY.has(settings);
 }
 
 /** The texts of each provider's secret-named Args that huntlab could not read (see {@link ResolvedArgs}). */

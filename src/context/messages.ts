@@ -19,6 +19,7 @@ export const CONTEXT_ERRORS = {
   "context/no-providers-loaded": { class: "TILookupError", when: "a lookup runs with no provider loaded", names: "the config file, each provider's status" },
   "context/lookup-option": { class: "TILookupError", when: "new TILookup, lookupIoc or lookupIocs get an option they do not know (a misspelt name was ignored: the default config loaded, other providers answered), a value of the wrong kind, or something other than an options object", names: "the option, what it takes, its options" },
   "context/lookup-input-invalid": { class: "TILookupError", when: "lookupIoc is given something other than one observable (text), or lookupIocs something other than a DataFrame or a list of strings (an item that is an object or a list)", names: "what it was given (a Promise not awaited, a LazyFrame not collected), what it accepts, the item" },
+  "context/all-secondary": { class: "TILookupError", when: "a lookup of the primary providers (the default) runs while every loaded provider is written `Primary: false`", names: "the config file, the Primary settings, the providers to name instead" },
   "context/no-primary-loaded": { class: "TILookupError", when: "a lookup of the primary providers (the default) runs while the providers marked `Primary: true` are all not loaded: the others are not asked in their place", names: "each primary provider and why it is not loaded, the loaded providers to name instead" },
   "context/lookup-column-missing": { class: "TILookupError", when: "lookupIocs' obsCol is not given for a frame of several columns, or a column it names is missing (or, for iocTypeCol, holds lists)", names: "the option, the column, the columns there are" },
   "context/lookup-interrupted": { class: "TILookupError", when: "a TI lookup is stopped by Interrupt Kernel or by its `signal` option", names: "how many lookups finished, that answers so far are cached" },
@@ -111,6 +112,13 @@ export const contextMessages = {
       "context/no-primary-loaded",
       `no primary TI provider is loaded from ${configFile}, and the others are asked only when named:\n${primaries.map((s) => `  ${s.name}: ${s.detail}`).join("\n")}\n` +
         `Fix the primary provider and call reloadProviders(), or ask the others with providers: [${others.map((o) => JSON.stringify(o)).join(", ")}] or provScope: "all".`,
+    ),
+  /** `secondary`: the loaded providers, each written `Primary: false`. */
+  allSecondary: (configFile: string, secondary: readonly string[]) =>
+    errorMessage(
+      "context/all-secondary",
+      `every loaded TI provider in ${configFile} is written Primary: false (${secondary.map((n) => `TIProviders.${n}.Primary`).join(", ")}), so a lookup that names none asks none, as in MSTICPy. ` +
+        `Mark one Primary: true and call reloadProviders(), or ask them with providers: [${secondary.map((o) => JSON.stringify(o)).join(", ")}] or provScope: "all".`,
     ),
   lookupInterrupted: (done: number, total: number, why: string) =>
     errorMessage(

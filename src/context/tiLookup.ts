@@ -17,7 +17,7 @@ import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { closestNames, didYouMean, findUnknownOption, mapMessage } from "../common/errors";
 import { printWarning } from "../common/messages";
-import { checkSection, configMasker, loadConfig, settingEntries, type HuntlabConfig, type ProviderSettings } from "../config/config";
+import { checkSection, configMasker, loadConfig, markedSecondary, settingEntries, type HuntlabConfig, type ProviderSettings } from "../config/config";
 import { NO_SECRETS, type SecretMasker } from "../config/secrets";
 import { isDataFrame } from "../common/frames";
 import { html } from "../display/html";
@@ -69,8 +69,8 @@ export interface LookupIocOptions extends InterruptOptions {
   /** Providers to ask (loaded provider names). Default: by `provScope`. */
   providers?: string[];
   /**
-   * Without `providers`: `"primary"` (default) asks the loaded providers marked `Primary: true` — every loaded
-   * one when the config marks none primary; when it marks some (or one's `Primary:` does not read) but none loaded, a `context/no-primary-loaded`
+   * Without `providers`: `"primary"` (default) asks the loaded providers marked `Primary: true` — when the config
+   * marks none primary, every loaded one that leaves `Primary` out (all written `Primary: false`: a `context/all-secondary` error); when it marks some (or one's `Primary:` does not read) but none loaded, a `context/no-primary-loaded`
    * error (the others are not asked in their place). `"all"` asks every loaded provider.
    */
   provScope?: "primary" | "all";
@@ -237,6 +237,8 @@ export class TILookup {
    * takes any such text as set), so a default lookup does not send the indicators to the others in their place.
    */
   #primaryUnread = new Set<string>();
+  /** Providers written `Primary: false`: never asked by a lookup that names none. */
+  #secondary = new Set<string>();
   #masker: SecretMasker = NO_SECRETS;
   /** Caches whose turn to memory-only has been warned of. */
   #warnedCaches = new WeakSet<ResultCache>();
@@ -299,6 +301,7 @@ export class TILookup {
     this.configFile = config.path;
     this.#loaded = built.loaded;
     this.#statuses = built.statuses;
+    this.#secondary = new Set(config.tiProviders.filter((p) => markedSecondary(p)).map((p) => p.name));
     this.#primaryUnread = new Set(config.tiProviders.filter((p) => p.missing.some((m) => m.arg === "Primary")).map((p) => p.name));
     for (const l of old.values()) l.provider.close();
     // A provider huntlab does not have is said at once (MSTICPy warns too): otherwise only the status table said so.
@@ -410,7 +413,13 @@ export class TILookup {
     // others are secondary, asked only when named — standing in for the primary would send the indicators
     // to a service the config kept for explicit lookups (a paid quota, a less private one).
     const configured = this.#statuses.filter((s) => s.primary || this.#primaryUnread.has(s.name));
-    if (configured.length === 0) return all;
+    if (configured.length === 0) {
+      // None primary: the providers that leave `Primary` out, not those written `Primary: false` — a secondary one is
+      // kept for lookups that name it (a paid quota). All written so: none, as MSTICPy asks none (it errs).
+      const unmarked = all.filter((p) => !this.#secondary.has(p.name));
+      if (unmarked.length) return unmarked;
+      throw new TILookupError(mapMessage(msg.allSecondary(this.configFile, all.map((p) => p.name)), (text) => this.#masker.mask(text)));
+    }
     const primaries = configured.map((s) => ({ name: s.name, detail: this.#detail(s) }));
     throw new TILookupError(mapMessage(msg.noPrimaryLoaded(this.configFile, primaries, all.map((p) => p.name)), (text) => this.#masker.mask(text)));
   }

@@ -285,6 +285,7 @@ const SAMPLES: Record<string, Sample> = {
   "contextMessages.lookupItemInvalid": () => [context.lookupItemInvalid(3, "an object"), ["lookupIocs", "item 3", "an object", "pl.DataFrame(rows)", "obsCol"]],
   "contextMessages.lookupIocInputInvalid": () => [context.lookupIocInputInvalid("an array of 2 item(s)", true), ["lookupIoc", "an array of 2 item(s)", "lookupIocs"]],
   "contextMessages.tiLookupOptions": () => [context.tiLookupOptions("text (9 characters)"), ["new TILookup", "configPath", "providers", "text (9 characters)"]],
+  "contextMessages.allSecondary": () => [context.allSecondary("cfg.yaml", ["VT", "OTX"]), ["cfg.yaml", "TIProviders.VT.Primary", '"OTX"', "provScope"]],
   "contextMessages.noPrimaryLoaded": () => [context.noPrimaryLoaded("cfg.yaml", [{ name: "OTX", detail: "no key" }], ["VirusTotal"]), ["cfg.yaml", "OTX: no key", '"VirusTotal"', "provScope"]],
   "contextMessages.lookupObsColRequired": () => [context.lookupObsColRequired(["Value", "Kind"]), ["obsCol", "Value, Kind"]],
   "contextMessages.lookupColumnMissing": () => [context.lookupColumnMissing("Knd", "iocTypeCol", ["Kind"]), ['"Knd"', "iocTypeCol", "Kind"]],

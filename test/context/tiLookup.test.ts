@@ -199,6 +199,34 @@ test("no primary provider: every loaded one is asked; nothing loaded: a clear er
   await assert.rejects(none.lookupIocs(["1.2.3.4"]), { code: "context/no-providers-loaded", message: /msticpyconfig\.yaml:\n  VT: .*AuthKey/ });
 });
 
+test("providers written Primary: false are not asked by a lookup that names none: all so written is an error naming the setting, as MSTICPy asks none", async () => {
+  // They were all asked ("a config that marks no provider primary has every loaded one asked"), spending a quota kept for named lookups.
+  const twin = await startTwin(svc.virusTotal);
+  try {
+    const ti = lookupOver({
+      LocalTI: { Provider: "LocalTI", Primary: false },
+      VirusTotal: { Provider: "VirusTotal", Primary: false, Args: { AuthKey: FAKE_KEY }, BaseUrl: twin.url },
+    });
+    await assert.rejects(ti.lookupIoc("8.8.8.8"), {
+      name: "TILookupError",
+      code: "context/all-secondary",
+      message: /is written Primary: false \(TIProviders\.LocalTI\.Primary, TIProviders\.VirusTotal\.Primary\).*providers: \["LocalTI", "VirusTotal"\] or provScope: "all"/,
+    });
+    assert.equal(twin.requests.length, 0, "the indicator went to a secondary provider");
+    assert.deepEqual(rowsOf(await ti.lookupIoc("8.8.8.8", { provScope: "all" })).map((r) => r.Provider).sort(), ["LocalTI", "VirusTotal"]);
+    assert.equal(twin.requests.length, 1);
+    // One leaves Primary out: it alone is asked.
+    const mixed = lookupOver({
+      LocalTI: { Provider: "LocalTI" },
+      VirusTotal: { Provider: "VirusTotal", Primary: false, Args: { AuthKey: FAKE_KEY }, BaseUrl: twin.url },
+    });
+    assert.deepEqual(rowsOf(await mixed.lookupIoc("131.107.147.209")).map((r) => r.Provider), ["LocalTI"]);
+    assert.equal(twin.requests.length, 1, "the secondary provider was asked");
+  } finally {
+    await twin.close();
+  }
+});
+
 test("the primary providers all not loaded (a key unset): the non-primary ones are not asked in their place; the error says why, and naming them asks them", async () => {
   const twin = await startTwin(svc.virusTotal);
   delete process.env.HL_TEST_UNSET_OTX_KEY;
