@@ -105,6 +105,12 @@ export function isValidIdnName(name: string): boolean {
   return ok;
 }
 
+/** The whole internationalised name in IDNA's ASCII form (`例え.jp` → `xn--r8jz45g.jp`), or undefined when IDNA refuses it. */
+export function idnaName(name: string): string | undefined {
+  if (name.length > MAX_NAME) return undefined;
+  return toASCII(name, IDNA_STRICT) ?? undefined;
+}
+
 const IDNA_LABEL = { ...IDNA_STRICT, checkBidi: false } as const;
 /**
  * tr46 costs ~20× the rest of the scan per internationalised name, and logs repeat the same few hosts (a

@@ -16,7 +16,7 @@
  */
 import ipaddr from "ipaddr.js";
 import { refang } from "./defang";
-import { domainsInRun, idnaLabel, isIdnChar, isLabelChar, isNameRunChar, isValidDomain, isValidIdnName, isWholeNameChar, scanDomains, WORD_GLUE } from "./domains";
+import { domainsInRun, idnaLabel, idnaName, isIdnChar, isLabelChar, isNameRunChar, isValidDomain, isValidIdnName, isWholeNameChar, scanDomains, WORD_GLUE } from "./domains";
 
 /** The indicator types huntlab knows, in MSTICPy's scan order. */
 export const BUILTIN_IOC_TYPES = [
@@ -907,10 +907,37 @@ function isDomainName(value: string, ignoreTlds: boolean): boolean {
   return isValidDomain(name, ignoreTlds);
 }
 
-function isWholeUrl(value: string): boolean {
+function isWholeUrl(value: string, ignoreTlds: boolean): boolean {
+  if (urlSpansWhole(value)) return true;
+  // Given whole, a URL's host may be a name in any script, as a dns value may (`http://例え.jp/x`), which the
+  // URL scan ends at: its host is checked as a name and the URL in its IDNA ASCII form, as a browser sends it.
+  const m = URL_HOST.exec(value);
+  const host = m?.[2];
+  if (!m || host === undefined || ONLY_ASCII.test(host) || !isDomainName(host, ignoreTlds)) return false;
+  const ascii = idnaName(host.replace(/\.$/, ""));
+  return ascii !== undefined && urlSpansWhole(`${m[1]}${ascii}${value.slice(m[0].length)}`);
+}
+
+function urlSpansWhole(value: string): boolean {
   const sep = value.indexOf("://");
   const span = sep > 0 ? parseUrlAt(value, sep) : undefined;
   return span !== undefined && span.start === 0 && span.end === value.length;
+}
+
+/** A URL's scheme and host, no user info or port (linear: one run each). */
+const URL_HOST = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#:@\s\\]+)/;
+const ONLY_ASCII = /^[\x00-\x7F]*$/;
+
+/**
+ * An e-mail address the scan refuses only for its domain: given whole, a name in any script (`user@例え.jp`),
+ * checked as a dns value is, and the address in its IDNA ASCII form.
+ */
+function isWholeIdnEmail(def: IocTypeDefinition, value: string, ignoreTlds: boolean): boolean {
+  const at = value.lastIndexOf("@");
+  const domain = value.slice(at + 1);
+  if (at <= 0 || ONLY_ASCII.test(domain) || !isDomainName(domain, ignoreTlds)) return false;
+  const ascii = idnaName(domain.replace(/\.$/, ""));
+  return ascii !== undefined && scansWhole(def, `${value.slice(0, at)}@${ascii}`, ignoreTlds);
 }
 
 // ---------------------------------------------------------------- the table
@@ -1005,7 +1032,8 @@ function scansWhole(def: IocTypeDefinition, value: string, ignoreTlds: boolean):
 export function isObservableOf(value: string, def: IocTypeDefinition, ignoreTlds = false): boolean {
   const text = refang(value.trim());
   if (!text) return false;
-  return def.isWhole ? def.isWhole(text, ignoreTlds) : scansWhole(def, text, ignoreTlds);
+  if (def.isWhole) return def.isWhole(text, ignoreTlds);
+  return scansWhole(def, text, ignoreTlds) || (def.scan === scanEmail && isWholeIdnEmail(def, text, ignoreTlds));
 }
 
 /**

@@ -95,3 +95,22 @@ test("classification is linear on long hostile input", () => {
   const { user, system } = process.cpuUsage(t0);
   assert.ok((user + system) / 1000 < 3_000, `took ${((user + system) / 1000).toFixed(0)} ms of CPU`);
 });
+
+test("a URL or e-mail address on a Han, kana, Hangul or Thai host, given whole, is a url or email in IDNA's ASCII form, as a dns name is", () => {
+  // They were "unknown" (the URL and e-mail scans end a host at those scripts), while `例え.jp` alone was dns.
+  const cases = [
+    ["http://例え.jp/x", "url", "http://xn--r8jz45g.jp/x"],
+    ["https://例え.jp:8443/a?b=1#c", "url", "https://xn--r8jz45g.jp:8443/a?b=1#c"],
+    ["http://ไทย.com", "url", "http://xn--o3cw4h.com/"],
+    ["user@例え.jp", "email", "user@xn--r8jz45g.jp"],
+    ["admin@한국.kr", "email", "admin@xn--3e0b707e.kr"],
+  ] as const;
+  for (const [value, type, safe] of cases) {
+    assert.equal(detectIocType(value), type, value);
+    assert.deepEqual(classifyIoc(value, type), { ioc: value, type, safeIoc: safe }, value);
+    // Its A-label form is the same indicator.
+    assert.equal(classifyIoc(safe, type).safeIoc, safe, safe);
+  }
+  // Still none: a made-up TLD, a space in the host, a single label.
+  for (const value of ["user@例え.zzzz", "http://例 え.jp/x", "user@例え", "http://例え.zzzz/x"]) assert.equal(detectIocType(value), "unknown", value);
+});
