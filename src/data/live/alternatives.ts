@@ -15,7 +15,7 @@
  * Elasticsearch's JSON bodies are rewritten by the driver (esdsl.ts `expandAnyOf`).
  */
 import type { QueryLanguage } from "./types";
-import { literalAt, splCommentEnd, splSearchCommand, tokenBefore, wholeValueList } from "./render";
+import { commentEnd, literalAt, PLACEHOLDER, splSearchCommand, tokenBefore, wholeValueList } from "./render";
 
 /** Several texts a text parameter may equal: a live query's comparison takes each, anything else the first. */
 export class AnyOf {
@@ -64,20 +64,11 @@ function unitsOf(template: string, language: "kql" | "spl", name: string): Unit[
   const units: Unit[] = [];
   const placeholder = `{${name}}`;
   const plain = (from: number, to: number): void => {
-    const re = /\{\{|\}\}|\{([A-Za-z_]\w*)\}/g;
-    const text = template.slice(from, to);
-    for (const m of text.matchAll(re)) if (m[1] === name) units.push({ start: from + m.index, end: from + m.index + m[0].length });
+    for (const m of template.slice(from, to).matchAll(PLACEHOLDER)) if (m[1] === name) units.push({ start: from + m.index, end: from + m.index + m[0].length });
   };
   let plainFrom = 0;
   for (let i = 0; i < template.length; ) {
-    if (language === "kql" && template.startsWith("//", i)) {
-      plain(plainFrom, i);
-      const eol = template.indexOf("\n", i);
-      i = eol < 0 ? template.length : eol;
-      plainFrom = i;
-      continue;
-    }
-    const comment = language === "spl" ? splCommentEnd(template, i) : undefined;
+    const comment = commentEnd(template, i, language);
     if (comment !== undefined) {
       plain(plainFrom, i);
       i = comment;
@@ -90,9 +81,9 @@ function unitsOf(template: string, language: "kql" | "spl", name: string): Unit[
       continue;
     }
     plain(plainFrom, i);
-    const body = template.slice(i + literal.open.length, literal.closed ? literal.end - literal.close.length : literal.end);
+    const body = template.slice(literal.bodyStart, literal.bodyEnd);
     if (body === placeholder && literal.closed) units.push({ start: i, end: literal.end });
-    else if ([...body.matchAll(/\{\{|\}\}|\{([A-Za-z_]\w*)\}/g)].some((m) => m[1] === name)) return undefined;
+    else if ([...body.matchAll(PLACEHOLDER)].some((m) => m[1] === name)) return undefined;
     i = literal.end;
     plainFrom = i;
   }

@@ -251,12 +251,16 @@ interface StringLiteral {
   escapes: "backslash" | "doubled" | "none";
   /** Index just past its end (the template's length when it has no end). */
   end: number;
+  /** Its text between the quotes: from `bodyStart` to `bodyEnd` (to the template's end when it has no end). */
+  bodyStart: number;
+  bodyEnd: number;
   /** False when the template ends inside it. */
   closed: boolean;
 }
 
 const NAME = /^\{([A-Za-z_]\w*)\}$/;
-const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z_]\w*)\}/g;
+/** A placeholder `{name}` or an escaped brace (`{{`, `}}`); global: use with `replace`/`matchAll`, which start from 0. */
+export const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z_]\w*)\}/g;
 const KQL_DATETIME = /datetime\(\s*\{([A-Za-z_]\w*)\}\s*\)/y;
 
 /** The string literal starting at `i`, in the language's syntax, if one does. */
@@ -264,7 +268,7 @@ export function literalAt(template: string, i: number, language: QueryLanguage):
   const c = template[i];
   if (language === "kql" && template.startsWith("```", i)) {
     const close = template.indexOf("```", i + 3);
-    return { open: "```", close: "```", escapes: "none", end: close < 0 ? template.length : close + 3, closed: close >= 0 };
+    return { open: "```", close: "```", escapes: "none", end: close < 0 ? template.length : close + 3, closed: close >= 0, bodyStart: i + 3, bodyEnd: close < 0 ? template.length : close };
   }
   if (language === "kql" && c === "@" && (template[i + 1] === '"' || template[i + 1] === "'")) {
     const quote = template[i + 1];
@@ -272,18 +276,18 @@ export function literalAt(template: string, i: number, language: QueryLanguage):
     for (; j < template.length; j++) {
       if (template[j] !== quote) continue;
       if (template[j + 1] === quote) j++;
-      else return { open: `@${quote}`, close: quote, escapes: "doubled", end: j + 1, closed: true };
+      else return { open: `@${quote}`, close: quote, escapes: "doubled", end: j + 1, closed: true, bodyStart: i + 2, bodyEnd: j };
     }
-    return { open: `@${quote}`, close: quote, escapes: "doubled", end: template.length, closed: false };
+    return { open: `@${quote}`, close: quote, escapes: "doubled", end: template.length, closed: false, bodyStart: i + 2, bodyEnd: template.length };
   }
   // JSON (Elasticsearch) has only "…"; KQL and SPL also '…' (SPL's quoted field names).
   if (c === '"' || (c === "'" && language !== "esdsl")) {
     let j = i + 1;
     for (; j < template.length; j++) {
       if (template[j] === "\\") j++;
-      else if (template[j] === c) return { open: c, close: c, escapes: "backslash", end: j + 1, closed: true };
+      else if (template[j] === c) return { open: c, close: c, escapes: "backslash", end: j + 1, closed: true, bodyStart: i + 1, bodyEnd: j };
     }
-    return { open: c, close: c, escapes: "backslash", end: template.length, closed: false };
+    return { open: c, close: c, escapes: "backslash", end: template.length, closed: false, bodyStart: i + 1, bodyEnd: template.length };
   }
   return undefined;
 }
@@ -413,16 +417,15 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
   let plainFrom = 0;
   for (let i = 0; i < template.length; ) {
     const c = template[i];
-    // KQL comments run to the end of the line: their quotes open no string.
-    if (language === "kql" && c === "/" && template[i + 1] === "/") {
-      const eol = template.indexOf("\n", i);
-      kqlComments.push([i, eol < 0 ? template.length : eol]);
-      i = eol < 0 ? template.length : eol;
+    // Comments: their quotes open no string. KQL's run to the end of the line.
+    const comment = commentEnd(template, i, language);
+    if (comment !== undefined && language === "kql") {
+      kqlComments.push([i, comment]);
+      i = comment;
       continue;
     }
-    // SPL comments (```…```): their quotes open no string, and a placeholder in one stays as written, since a
-    // value's own ``` would end the comment and run the rest as SPL.
-    const comment = language === "spl" ? splCommentEnd(template, i) : undefined;
+    // SPL's (```…```): a placeholder in one stays as written, since a value's own ``` would end the comment and run
+    // the rest as SPL.
     if (comment !== undefined) {
       out += fill(template.slice(plainFrom, i), plainFrom) + template.slice(i, comment).replace(/\{\{|\}\}/g, (b) => b[0]);
       i = comment;
@@ -443,7 +446,7 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
       continue;
     }
     out += fill(template.slice(plainFrom, i), plainFrom);
-    const body = template.slice(i + literal.open.length, literal.closed ? literal.end - literal.close.length : literal.end);
+    const body = template.slice(literal.bodyStart, literal.bodyEnd);
     const only = NAME.exec(body);
     if (only && values.has(only[1]) && literal.closed) {
       // The file's own default goes in as MSTICPy pastes it, when it is text of this string (`"{path_separator}"`, `default: '\\'`).
@@ -499,9 +502,16 @@ function fitsString(text: string, literal: StringLiteral): boolean {
   return true;
 }
 
-/** Where the SPL comment (```…```) starting at `i` ends, if one does; an unclosed one runs to the end. */
-export function splCommentEnd(template: string, i: number): number | undefined {
-  if (!template.startsWith("```", i)) return undefined;
+/**
+ * Where the comment starting at `i` ends, if one does: KQL's `//` at the end of its line (before the line break),
+ * SPL's ```…``` past its closing ``` (an unclosed one runs to the end); Elasticsearch's JSON has none.
+ */
+export function commentEnd(template: string, i: number, language: QueryLanguage): number | undefined {
+  if (language === "kql" && template.startsWith("//", i)) {
+    const eol = template.indexOf("\n", i);
+    return eol < 0 ? template.length : eol;
+  }
+  if (language !== "spl" || !template.startsWith("```", i)) return undefined;
   const close = template.indexOf("```", i + 3);
   return close < 0 ? template.length : close + 3;
 }
@@ -533,7 +543,7 @@ export function splSearchCommand(template: string): (at: number) => boolean {
   const search: boolean[] = [!matchesAt(LEADING_PIPE, template, 0)];
   const stack: boolean[] = [];
   for (let i = 0; i < template.length; ) {
-    const comment = splCommentEnd(template, i);
+    const comment = commentEnd(template, i, "spl");
     if (comment !== undefined) {
       i = comment;
       continue;
