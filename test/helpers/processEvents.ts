@@ -229,3 +229,23 @@ export function generateMde(n: number, options: { seed?: number; hosts?: number;
   if (options.parentNames === false) df = df.drop("InitiatingProcessFileName", "InitiatingProcessParentFileName");
   return { df, processes, rowProcess };
 }
+
+/** A Security 4688 row written out: [time of day, host, pid, image, parent pid, parent image (null: not logged)]. */
+export type Row4688 = [string, string, string, string, string, string | null];
+
+/**
+ * Security 4688 events without GUIDs from rows written out, for tests that build a few processes by hand:
+ * `TimeGenerated` is `day` at each row's time of day, UTC (default 2024-01-01), `SubjectLogonId` one for all (default 0x1).
+ */
+export function events4688(rows: readonly Row4688[], { day = "2024-01-01", logonId = "0x1" }: { day?: string; logonId?: string } = {}): pl.DataFrame {
+  return pl.DataFrame({
+    EventID: rows.map(() => 4688),
+    TimeGenerated: rows.map((r) => new Date(`${day}T${r[0]}Z`)),
+    Computer: rows.map((r) => r[1]),
+    NewProcessId: rows.map((r) => r[2]),
+    NewProcessName: rows.map((r) => r[3]),
+    ProcessId: rows.map((r) => r[4]),
+    ParentProcessName: rows.map((r) => r[5]),
+    SubjectLogonId: rows.map(() => logonId),
+  });
+}

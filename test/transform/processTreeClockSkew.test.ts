@@ -10,23 +10,12 @@ import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { buildProcessTree } from "../../src/transform/processTree";
 import { PARENT_CLOCK_SKEW_MS } from "../../src/transform/processTreeSteps";
+import { events4688 as rows4688, type Row4688 } from "../helpers/processEvents";
 
-const t = (s: string): Date => new Date(`2024-03-05T${s}Z`);
 const col = <T>(df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as T[];
 
-/** Security 4688 rows without GUIDs: [time, host, pid, image, parent pid, parent image]. */
-function events4688(rows: [string, string, string, string, string, string | null][]): pl.DataFrame {
-  return pl.DataFrame({
-    EventID: rows.map(() => 4688),
-    TimeGenerated: rows.map((r) => t(r[0])),
-    Computer: rows.map((r) => r[1]),
-    NewProcessId: rows.map((r) => r[2]),
-    NewProcessName: rows.map((r) => r[3]),
-    ProcessId: rows.map((r) => r[4]),
-    ParentProcessName: rows.map((r) => r[5]),
-    SubjectLogonId: rows.map(() => "0x3e7"),
-  });
-}
+/** Security 4688 rows without GUIDs on this file's day: [time, host, pid, image, parent pid, parent image]. */
+const events4688 = (rows: Row4688[]): pl.DataFrame => rows4688(rows, { day: "2024-03-05", logonId: "0x3e7" });
 
 function build(df: pl.DataFrame) {
   const warnings: string[] = [];

@@ -22,24 +22,11 @@ import {
   uniqueKeys,
   type ProcessKeys,
 } from "../../src/transform/processTreeSteps";
-import { generateMde } from "../helpers/processEvents";
+import { events4688, generateMde } from "../helpers/processEvents";
 import { tempDir } from "../helpers/tmp";
 
 const t = (s: string): Date => new Date(`2024-01-01T${s}Z`);
 
-/** Windows 4688 events from [time, host, pid, image, parent pid, parent image] rows. */
-function events4688(rows: [string, string, string, string, string, string][]): pl.DataFrame {
-  return pl.DataFrame({
-    EventID: rows.map(() => 4688),
-    TimeGenerated: rows.map((r) => t(r[0])),
-    Computer: rows.map((r) => r[1]),
-    NewProcessId: rows.map((r) => r[2]),
-    NewProcessName: rows.map((r) => r[3]),
-    ProcessId: rows.map((r) => r[4]),
-    ParentProcessName: rows.map((r) => r[5]),
-    SubjectLogonId: rows.map(() => "0x1"),
-  });
-}
 
 /** The `path` column treeTextColumns writes for rows in tree order (each row its own node). */
 function treePaths(parentPos: Int32Array, level: Int32Array, sourceIndex: Int32Array, width: number): unknown[] {
