@@ -240,6 +240,23 @@ function scanClass(s: string, i: number, extra: CharSet): number {
   return i;
 }
 
+/** A letter, digit or mark of any script (a user name's, `http://ｕｓｅｒ@host/`, `http://иван@host/`). */
+const USER_LETTER = /^[\p{L}\p{N}\p{M}]$/u;
+
+/**
+ * Scans user info from i: RFC 3986's characters, `%XX` escapes, and letters, digits and marks of any script (WHATWG
+ * URL takes them, percent-encoded: a full-width or Cyrillic user name ended the URL at its `@`, `http://ｕｓｅｒ`
+ * reported with host `ｕｓｅｒ`). Returns the end; each character is looked at once.
+ */
+function scanUserInfo(s: string, i: number): number {
+  for (;;) {
+    i = scanClass(s, i, USERINFO_EXTRA);
+    const c = s.codePointAt(i);
+    if (c === undefined || c < 128 || !USER_LETTER.test(String.fromCodePoint(c))) return i;
+    i += c > 0xffff ? 2 : 1;
+  }
+}
+
 /** A closing quote that ends a quotation, not a URL or path: a backtick, typographic quotes and guillemets (`“…”`, `„…“`, `«…»`, `»…«`). */
 function isClosingQuote(c: number): boolean {
   return c === 96 || c === 0xab || c === 0xbb || c === 0x2018 || c === 0x2019 || c === 0x201c || c === 0x201d || c === 0x2039 || c === 0x203a;
@@ -352,10 +369,10 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
   // User info, when an `@` follows it; up to the last `@` of the authority, as browsers (WHATWG URL) read it:
   // `http://user@bank.com@evil.com/x` goes to evil.com (its first `@` made bank.com the host).
   let hostStart = authority;
-  let ui = scanClass(s, authority, USERINFO_EXTRA);
+  let ui = scanUserInfo(s, authority);
   while (ui < n && s.charCodeAt(ui) === 64) {
     hostStart = ui + 1;
-    ui = scanClass(s, hostStart, USERINFO_EXTRA);
+    ui = scanUserInfo(s, hostStart);
   }
   let hostEnd: number;
   if (s.charCodeAt(hostStart) === 91) {
@@ -942,8 +959,11 @@ function urlSpansWhole(value: string): boolean {
   return span !== undefined && span.start === 0 && span.end === value.length;
 }
 
-/** A URL's scheme and host, no user info or port (linear: one run each). */
-const URL_HOST = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#:@\s\\]+)/;
+/**
+ * A URL's scheme and user info (to the authority's last `@`, as WHATWG reads it), then its host, no port. Anchored:
+ * the user-info run backs off to its last `@` once, so linear.
+ */
+const URL_HOST = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/?#\s\\]*@)?)([^/?#:@\s\\]+)/;
 const ONLY_ASCII = /^[\x00-\x7F]*$/;
 
 /**

@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { classifyIoc, detectIocType, nonGlobalIpReason, normalizeIocType, refang } from "../../src/context/iocType";
+import { IoCExtract } from "../../src/transform/iocExtract";
 
 test("detects each type", () => {
   const cases: [string, string][] = [
@@ -89,7 +90,7 @@ test("internal addresses are named; global ones pass", () => {
 test("classification is linear on long hostile input", () => {
   const long = "a.".repeat(50_000) + "!";
   const t0 = process.cpuUsage();
-  for (const v of [long, "a".repeat(100_000), "1.".repeat(50_000), `http://${"a".repeat(100_000)}`, `${"a".repeat(60)}@`.repeat(2_000)]) classifyIoc(v);
+  for (const v of [long, "a".repeat(100_000), "1.".repeat(50_000), `http://${"a".repeat(100_000)}`, `${"a".repeat(60)}@`.repeat(2_000), `http://${"ｕ@".repeat(50_000)}例え.jp/`, `http://${"ｕ".repeat(100_000)}`]) classifyIoc(v);
   // A hang guard against a super-linear (backtracking) blow-up, not a speed check: ~10 ms of CPU here, quadratic
   // work on 100,000 characters takes many seconds. CPU time, so a loaded machine does not stretch it.
   const { user, system } = process.cpuUsage(t0);
@@ -103,6 +104,13 @@ test("a URL or e-mail address on a Han, kana, Hangul or Thai host, given whole, 
     ["https://例え.jp:8443/a?b=1#c", "url", "https://xn--r8jz45g.jp:8443/a?b=1#c"],
     ["http://ไทย.com", "url", "http://xn--o3cw4h.com/"],
     ["user@例え.jp", "email", "user@xn--r8jz45g.jp"],
+    // With user info (it was "unknown": the host was looked for from the scheme on, and the user name was no host).
+    ["http://user@例え.jp/", "url", "http://xn--r8jz45g.jp/"],
+    ["https://user:pw@例え.jp:8443/x", "url", "https://xn--r8jz45g.jp:8443/x"],
+    ["http://\uff55\uff53\uff45\uff52@例え.jp/x", "url", "http://xn--r8jz45g.jp/x"],
+    ["http://a@b.com@한국.kr/", "url", "http://xn--3e0b707e.kr/"],
+    ["hxxp://user@例え[.]jp/x", "url", "http://xn--r8jz45g.jp/x"],
+    ["http://user@例え。jp/x", "url", "http://xn--r8jz45g.jp/x"],
     ["admin@한국.kr", "email", "admin@xn--3e0b707e.kr"],
   ] as const;
   for (const [value, type, safe] of cases) {
@@ -112,5 +120,7 @@ test("a URL or e-mail address on a Han, kana, Hangul or Thai host, given whole, 
     assert.equal(classifyIoc(safe, type).safeIoc, safe, safe);
   }
   // Still none: a made-up TLD, a space in the host, a single label.
-  for (const value of ["user@例え.zzzz", "http://例 え.jp/x", "user@例え", "http://例え.zzzz/x"]) assert.equal(detectIocType(value), "unknown", value);
+  for (const value of ["user@例え.zzzz", "http://例 え.jp/x", "user@例え", "http://例え.zzzz/x", "http://us er@例え.jp/x", "http://user@例え.zzzz/x"]) assert.equal(detectIocType(value), "unknown", value);
+  // IoCExtract's whole-value type agrees.
+  assert.equal(new IoCExtract().getIocType("http://user@例え.jp/"), "url");
 });

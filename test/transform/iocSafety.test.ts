@@ -56,6 +56,9 @@ const SHAPES: Record<string, (size: number) => string> = {
   "IDN labels \u00fc.\u00fc.": (n) => repeat("\u00fc.", n),
   "IDN url hosts and addresses": (n) => repeat("http://\u00fc.\u0430pple.de/ \u00fc@\u00fc.", n),
   "one long IDN label": (n) => repeat("\u00fc", n - 3) + ".de",
+  // User info in any script: one run per `://`, to the authority's last `@`.
+  "user info in other scripts": (n) => repeat("http://\uff55\u0438@\ud835\udc2e@", n),
+  "one long user info": (n) => "http://" + repeat("\uff55:", n) + "@a.de/",
   "environment variable roots": (n) => repeat("%TEMP%\\a %$env:X\\b aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa%\\", n),
 };
 

@@ -189,3 +189,19 @@ test("a URL whose user info holds an `@` goes to the host after the last one, as
     "http://***@evil-host.com/a",
   ]);
 });
+
+// A user name in another script or in full-width letters ended the URL at its `@`: `http://ｕｓｅｒ@evil-host.com/x`
+// gave the URL `http://ｕｓｅｒ` (host `ｕｓｅｒ`) and the e-mail `ｕｓｅｒ@evil-host.com`. WHATWG takes any letter there.
+test("user info in any script is user info: the URL runs on to its host", () => {
+  for (const user of ["\uff55\uff53\uff45\uff52", "\u0438\u0432\u0430\u043d", "m\u00fcller:p\u00e4ss", "\u7528\u6237", "\ud835\udc2e\ud835\udc2c\ud835\udc1e\ud835\udc2b"]) {
+    const url = `http://${user}@evil-host.com/x`;
+    const found = iocs.extractText(`curl ${url} -o a`, { iocTypes: ["url", "email", "dns"] });
+    assert.deepEqual(found.url, ["http://***@evil-host.com/x"], url);
+    assert.deepEqual(found.dns, ["evil-host.com"], url);
+    assert.equal(found.email, undefined, url);
+    assert.equal(new URL(url).hostname, "evil-host.com");
+    assert.deepEqual(classifyIoc(url), { ioc: url, type: "url", safeIoc: "http://evil-host.com/x" }, url);
+  }
+  // White space, quotes and other punctuation still end it (no `@` after them: no user info).
+  assert.deepEqual(iocs.extractText("see http://evil-host.com/x \u201cuser\u201d@corp.com", { iocTypes: ["url"] }).url, ["http://evil-host.com/x"]);
+});
