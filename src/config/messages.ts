@@ -65,6 +65,15 @@ export const yamlMessages = {
   /** A value YAML's own scalar tag does not read (`!!int x`, `!!bool maybe`). Not echoed: the value may be a key. */
   scalarTag: (where: string, tag: string): YamlProblem =>
     errorMessage("yaml-syntax", `${where}: YAML syntax error: a !!${tag} value that does not read as one${tag === "bool" ? " (true, false, yes, no, on or off)" : ""}: write it so, or quote it and drop the tag`),
+  /**
+   * `!!int` with a leading zero (`!!int 0777`): PyYAML (YAML 1.1, MSTICPy's reader) reads it as octal (511), YAML 1.2
+   * as decimal (777); `setting` is the key path. Not echoed: the value may be a key.
+   */
+  octalInt: (where: string, setting: string): YamlProblem =>
+    errorMessage(
+      "yaml-syntax",
+      `${where}: ${setting}: a !!int value with a leading zero, which MSTICPy (PyYAML, YAML 1.1) reads as octal (and refuses with an 8 or 9) and YAML 1.2 as decimal (!!int 010 is 8 to one, 10 to the other): write it without the leading zero for decimal, or with 0o for octal (!!int 0o10 is 8 to both)`,
+    ),
   /** A YAML tag that makes no text, number, list or mapping (`!!binary` bytes, `!!timestamp` a date, `!!set`, `!!omap`): no setting reads one. Not echoed: the value may be a key. */
   valueTag: (where: string, tag: string, makes: string): YamlProblem =>
     errorMessage("yaml-syntax", `${where}: a !!${tag} value (${makes}), which no setting reads: write the value itself, as text (quoted when it starts with !)`),

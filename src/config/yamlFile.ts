@@ -53,6 +53,21 @@ export interface YamlReadOptions {
 
 /** PyYAML's (YAML 1.1) booleans beyond true/false, as its resolver spells them (not `y`/`n`, not mixed case). */
 const YAML11_BOOLEAN = /^(?:yes|Yes|YES|on|On|ON|no|No|NO|off|Off|OFF)$/;
+/** YAML's integer tag. */
+const INT_TAG = "tag:yaml.org,2002:int";
+
+/**
+ * True for an `!!int` value's text that PyYAML (YAML 1.1) and YAML 1.2 read as two numbers: a leading zero then
+ * digits, octal to PyYAML (`0777` → 511, `08` an error) and decimal to YAML 1.2 (777). `007` and `00` are one number
+ * to both, and `0o777` is 511 to both (PyYAML's int(…, 8) takes the prefix).
+ */
+function octalDisagrees(source: string): boolean {
+  const m = /^[-+]?0([0-9]+)$/.exec(source);
+  if (!m) return false;
+  const digits = m[1].replace(/^0+/, "");
+  return digits.length > 1 || digits === "8" || digits === "9";
+}
+
 /** Integers that YAML 1.1 reads as octal (`0777` → 511) and YAML 1.2 as decimal or `0o` octal. */
 const LEADING_ZERO_INTEGER = /^[-+]?0(?:[0-9_]+|o[0-7]+)$/;
 
@@ -178,11 +193,6 @@ function keyIdentity(key: unknown): string | undefined {
   return `${value === null ? "null" : typeof value}:${String(value)}`;
 }
 
-/**
- * Checks the parsed document in one iterative pass, in document order:
- * duplicate keys in a map, the number of keys, the nesting depth, aliases that
- * name no anchor. Throws the first problem found.
- */
 /** YAML 1.1 tags the yaml package reads into values no setting is (bytes, a Date, a Set, a Map): the tag's name and what it makes. */
 const VALUE_TAGS: ReadonlyMap<string, readonly [string, string]> = new Map([
   ["tag:yaml.org,2002:binary", ["binary", "bytes"]],
@@ -191,17 +201,44 @@ const VALUE_TAGS: ReadonlyMap<string, readonly [string, string]> = new Map([
   ["tag:yaml.org,2002:omap", ["omap", "an ordered mapping"]],
 ]);
 
+/** A node of checkDocument's walk. `value`: a map value or sequence item (not a key). `keep`: the value of a key whose numbers keep their text, or an item of a list of them. `parent` and `label` (its key, or `[i]`) name the setting, only when an error needs it. */
+interface Walked {
+  node: unknown;
+  depth: number;
+  value?: boolean;
+  keep?: boolean;
+  parent?: Walked;
+  label?: string;
+}
+
+/** The key path of a walked node (`TIProviders.OTX.Args.Port`, `Items[2]`), or "the document" at the top. */
+function settingPath(entry: Walked): string {
+  const labels: string[] = [];
+  for (let e: Walked | undefined = entry; e; e = e.parent) if (e.label !== undefined) labels.push(e.label);
+  return labels.reverse().join(".").replaceAll(".[", "[") || "the document";
+}
+
+/**
+ * Checks the parsed document in one iterative pass, in document order:
+ * duplicate keys in a map, the number of keys, the nesting depth, aliases that
+ * name no anchor, `!!int` values PyYAML and YAML 1.2 read differently. Throws
+ * the first problem found.
+ */
 function checkDocument(file: string, root: Node | null, lines: LineCounter, limits: YamlLimits, fail: YamlErrorFactory, options: YamlReadOptions): void {
   let keys = 0;
-  // `value`: a map value or sequence item (not a key). `keep`: the value of a key whose numbers keep their text, or an item of a list of them.
-  const stack: { node: unknown; depth: number; value?: boolean; keep?: boolean }[] = [{ node: root, depth: 0 }];
+  const stack: Walked[] = [{ node: root, depth: 0 }];
   // Anchors seen so far: an alias is the last node anchored with its name before it, as the yaml package resolves it.
   const anchors = new Map<string, unknown>();
   const keepNumber = (value: unknown) => {
     if (isScalar(value) && value.type === "PLAIN" && typeof value.source === "string" && (typeof value.value === "number" || typeof value.value === "bigint")) value.value = value.source;
   };
   while (stack.length) {
-    const { node, depth, value, keep } = stack.pop()!;
+    const entry = stack.pop()!;
+    const { node, depth, value, keep } = entry;
+    // `Port: !!int 0777` is 511 to MSTICPy and 777 to YAML 1.2 (and `!!int 08` no number to PyYAML): refused, naming the setting.
+    if (isScalar(node) && node.tag === INT_TAG && typeof node.source === "string" && octalDisagrees(node.source)) {
+      throw fail(msg.octalInt(where(file, lines, node.range?.[0]), settingPath(value ? entry : (entry.parent ?? entry))));
+    }
     if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchors.set(node.anchor, node);
     // `AuthKey: !!binary …` made bytes, which the secret handling walked as an object and failed on (a TypeError naming nothing).
     const tag = (isScalar(node) || isMap(node) || isSeq(node)) && node.tag ? VALUE_TAGS.get(node.tag) : undefined;
@@ -237,11 +274,12 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
       for (let i = node.items.length - 1; i >= 0; i -= 1) {
         const pair = node.items[i];
         const keepText = !!options.keepNumberText && isScalar(pair.key) && options.keepNumberText(String(pair.key.value));
-        stack.push({ node: pair.value, depth: depth + 1, value: true, keep: keepText }, { node: pair.key, depth: depth + 1 });
+        const label = isScalar(pair.key) ? String(pair.key.value) : "?";
+        stack.push({ node: pair.value, depth: depth + 1, value: true, keep: keepText, parent: entry, label }, { node: pair.key, depth: depth + 1, parent: entry });
       }
     } else if (isSeq(node)) {
       // A list under a secret key (a list of keys) keeps its items' text.
-      for (let i = node.items.length - 1; i >= 0; i -= 1) stack.push({ node: node.items[i], depth: depth + 1, value: true, keep });
+      for (let i = node.items.length - 1; i >= 0; i -= 1) stack.push({ node: node.items[i], depth: depth + 1, value: true, keep, parent: entry, label: `[${i}]` });
     }
   }
 }

@@ -452,6 +452,7 @@ const YAML_SAMPLES: Record<keyof typeof yaml, Sample> = {
   syntax: () => [yaml.syntax("q.yaml:2:4", "Flow map must end with a }"), ["q.yaml:2:4"]],
   unknownTag: () => [yaml.unknownTag("cfg.yaml:4:16"), ["cfg.yaml:4:16", "quoted"]],
   scalarTag: () => [yaml.scalarTag("cfg.yaml:3:14", "bool"), ["cfg.yaml:3:14", "!!bool", "yes, no"]],
+  octalInt: () => [yaml.octalInt("cfg.yaml:5:24", "TIProviders.OTX.TimeoutSeconds"), ["cfg.yaml:5:24", "TIProviders.OTX.TimeoutSeconds", "!!int", "octal", "decimal", "0o"]],
   valueTag: () => [yaml.valueTag("cfg.yaml:4:16", "binary", "bytes"), ["cfg.yaml:4:16", "!!binary", "bytes", "as text"]],
   unknownAlias: () => [yaml.unknownAlias("cfg.yaml:6:17"), ["cfg.yaml:6:17", "quoted"]],
   notAFile: () => [yaml.notAFile("/tmp/msticpyconfig.yaml", "a named pipe (FIFO)"), ["/tmp/msticpyconfig.yaml", "a named pipe (FIFO)", "not a regular file"]],

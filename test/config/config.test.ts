@@ -527,6 +527,30 @@ test("YAML 1.1's own scalar tags read as PyYAML reads them: !!bool yes is true; 
   }
 });
 
+// `TimeoutSeconds: !!int 010` was 10 s, where MSTICPy (PyYAML: an !!int with a leading zero is octal) reads 8, and
+// YAML 1.2 reads 0o10 as 8 too. A tagged leading-zero integer the two read differently is refused, naming the setting.
+test("!!int with a leading zero (octal to PyYAML, decimal to YAML 1.2) is an error naming the setting; !!int 0o10 is 8 as in MSTICPy", () => {
+  for (const value of ["!!int 010", "!!int 0777", '!!int "010"', "!!int -010", "!!int 08"]) {
+    const file = configFile(`TIProviders:\n  OTX:\n    Args: {AuthKey: abcdef123456}\n    TimeoutSeconds: ${value}\n`);
+    assert.throws(
+      () => loadConfig(file),
+      (err: Error) =>
+        err instanceof ConfigError && err.code === "config/yaml-syntax" && err.message.startsWith(`${file}:4:27: TIProviders.OTX.TimeoutSeconds: `) && err.message.includes("octal") && err.message.includes("0o"),
+      value,
+    );
+  }
+  // In a list, and for a secret: named by its path, the value not shown.
+  const listed = configFile("TIProviders:\n  OTX:\n    Args:\n      AuthKey: !!int 0123456789\n");
+  assert.throws(() => loadConfig(listed), (err: Error) => err instanceof ConfigError && err.message.startsWith(`${listed}:4:22: TIProviders.OTX.Args.AuthKey: `) && !err.message.includes("0123456789"));
+  const item = configFile("QueryDefinitions:\n  Custom: [a, !!int 0777]\n");
+  assert.throws(() => loadConfig(item), (err: Error) => err instanceof ConfigError && err.message.includes("QueryDefinitions.Custom[1]: "));
+  // Read alike by both: 0o10 (8; PyYAML's int(…, 8) takes the prefix), one digit after zeros (07, 00…), no leading zero.
+  for (const [value, ms] of [["!!int 0o10", 8000], ["!!int 07", 7000], ["!!int 0007", 7000], ["!!int 12", 12000]] as const) {
+    const file = configFile(`TIProviders:\n  OTX:\n    Args: {AuthKey: abcdef123456}\n    TimeoutSeconds: ${value}\n`);
+    assert.equal(loadConfig(file).tiProviders[0].http.timeoutMs, ms, value);
+  }
+});
+
 test("an empty QueryDefinitions.Custom or Primary: ~ is left unset, as MSTICPy skips None", () => {
   const file = configFile("QueryDefinitions:\n  Custom:\nTIProviders:\n  OTX:\n    Primary: ~\n    Args: {AuthKey: abcdef123456}\n");
   const config = loadConfig(file);
