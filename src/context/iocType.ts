@@ -13,7 +13,7 @@ import ipaddr from "ipaddr.js";
 import type { IPv4, IPv6 } from "ipaddr.js"; // for exported signatures (see common/ipv6.ts)
 import { refang } from "../transform/defang";
 import { withoutHostPrefix } from "../common/hostPrefix";
-import { BUILTIN_IOC_TYPES, classifyObservable, customIocTypes, iocTypeDefinition, isDefaultIocType, isIpv6, isObservableOf, type BuiltinIocType } from "../transform/iocPatterns";
+import { BUILTIN_IOC_TYPES, classifyObservable, customIocTypes, iocTypeDefinition, isDefaultIocType, isIpv6, isLocalChar, isObservableOf, type BuiltinIocType } from "../transform/iocPatterns";
 
 import { nonGlobalIpReason } from "./ipType";
 import { isIcannTld } from "../transform/domains";
@@ -315,10 +315,28 @@ function asciiName(name: string): string {
   return domainToASCII(name) || name.toLowerCase();
 }
 
-/** An e-mail address lower-cased, its domain in IDNA's ASCII form (see {@link asciiName}). */
+/**
+ * An e-mail address lower-cased, its local part in NFKC (full-width `ｕｓｅｒ．ｎａｍｅ` is `user.name`, as its domain
+ * `ｅｘａｍｐｌｅ．ｃｏｍ` is `example.com`: the address an IME in full-width mode typed) when that is still a local
+ * part, else as written, and its domain in IDNA's ASCII form (see {@link asciiName}).
+ */
 function emailForm(text: string): string {
   const at = text.lastIndexOf("@");
-  return `${text.slice(0, at).toLowerCase()}@${asciiName(text.slice(at + 1))}`;
+  const local = text.slice(0, at);
+  const folded = local.normalize("NFKC");
+  return `${(isLocalPart(folded) ? folded : local).toLowerCase()}@${asciiName(text.slice(at + 1))}`;
+}
+
+/** Characters IoC extraction takes in a local part (and an apostrophe), no dot at either end nor two together: NFKC made no `@`, `"` or space. */
+function isLocalPart(local: string): boolean {
+  if (local === "" || local.startsWith(".") || local.endsWith(".") || local.includes("..")) return false;
+  for (let i = 0; i < local.length; i++) {
+    const c = local.charCodeAt(i);
+    // A surrogate pair: a letter of a supplementary plane (NFKC of a mathematical letter is its ASCII one).
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    if (c !== 39 && !isLocalChar(c)) return false;
+  }
+  return true;
 }
 
 /** A hostname under a real top-level domain, in IDNA's ASCII form (lower-cased), without its root dot; else undefined. */

@@ -623,9 +623,19 @@ function scanUrl(sink: ScanSink): void {
 // between two local-part characters is taken (`o'brien@`): one that opens a quoted string is not.
 const LOCAL_EXTRA = new CharSet("!#$%&*+?^_~-.");
 
-/** A local-part character: RFC 5322's (less those above), and letters of other scripts (RFC 6531: `иван@почта.рф`). */
-function isLocalChar(c: number): boolean {
+/**
+ * A local-part character: RFC 5322's (less those above), letters of other scripts (RFC 6531: `иван@почта.рф`), and
+ * the full-width forms of the ASCII ones (`ｕｓｅｒ．ｎａｍｅ＋ｔａｇ@`, as an IME in full-width mode types an address:
+ * its `．` and `＋` cut it to `ｎａｍｅ@`).
+ */
+export function isLocalChar(c: number): boolean {
+  if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
   return isAlphaNum(c) || LOCAL_EXTRA.has(c) || isIdnChar(c);
+}
+
+/** A local part's dot: `.` or its full-width form `．` (one may not start or end a local part). */
+function isLocalDot(c: number): boolean {
+  return c === 46 || c === 0xff0e;
 }
 
 function scanEmail(sink: ScanSink): void {
@@ -644,8 +654,8 @@ function scanEmail(sink: ScanSink): void {
       if (isLocalChar(c) || (c === 39 && start < at && start > 1 && isLocalChar(text.charCodeAt(start - 2)))) start--;
       else break;
     }
-    while (start < at && text.charCodeAt(start) === 46) start++;
-    if (start === at || text.charCodeAt(at - 1) === 46) continue;
+    while (start < at && isLocalDot(text.charCodeAt(start))) start++;
+    if (start === at || isLocalDot(text.charCodeAt(at - 1))) continue;
     let end = at + 1;
     while (end < n && isNameRunChar(text.charCodeAt(end))) end++;
     domainSpans.length = 0;

@@ -74,6 +74,36 @@ test("e-mail addresses are looked up lower-cased whole, local part included", ()
   assert.equal(classifyIoc("First.Last+Tag@Mail.Example.org").safeIoc, "first.last+tag@mail.example.org");
 });
 
+// An address typed with an IME in full-width mode (ｕｓｅｒ．ｎａｍｅ@example.com): its domain was already looked up as
+// example.com (IDNA maps full-width forms), its local part was kept full-width, and with a full-width dot or plus it
+// was no e-mail at all ("bad format" typed, "not an indicator type" detected). The local part is now NFKC, as the host.
+test("a full-width local part is looked up in NFKC, as a full-width domain is in IDNA's ASCII form", () => {
+  const cases: [string, string][] = [
+    ["\uff55\uff53\uff45\uff52@example.com", "user@example.com"],
+    ["\uff35\uff33\uff25\uff32@EXAMPLE.com", "user@example.com"],
+    ["\uff55\uff53\uff45\uff52\uff0e\uff4e\uff41\uff4d\uff45@example.com", "user.name@example.com"],
+    ["\uff46\uff49\uff52\uff53\uff54\uff0b\uff54\uff41\uff47@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff43\uff4f\uff4d", "first+tag@example.com"],
+    ["\uff11\uff12\uff13_x@example.com", "123_x@example.com"],
+  ];
+  for (const [value, safe] of cases) {
+    assert.deepEqual(classifyIoc(value), { ioc: value, type: "email", safeIoc: safe }, value);
+    assert.equal(classifyIoc(value, "email").safeIoc, safe, value);
+  }
+  // Letters of other scripts are themselves (NFKC leaves them); what NFKC would make no local part stays none.
+  assert.equal(classifyIoc("\u0438\u0432\u0430\u043d@example.com").safeIoc, "\u0438\u0432\u0430\u043d@example.com");
+  for (const value of ["\uff0e\uff55\uff53\uff45\uff52@example.com", "\uff55\uff53\uff45\uff52\uff0e@example.com", "a\uff20b@example.com", "a\uff02b@example.com"]) {
+    assert.equal(detectIocType(value), "unknown", value);
+    assert.equal(classifyIoc(value, "email").safeIoc, "", value);
+  }
+});
+
+test("LocalTI: an address listed in ASCII matches its full-width spelling", async () => {
+  const ti = localTI("observable,type,severity,description\nuser.name@example.com,,high,phisher\n");
+  const value = "\uff55\uff53\uff45\uff52\uff0e\uff4e\uff41\uff4d\uff45@example.com";
+  const [row] = rowsOf(await ti.lookupIocs([value]));
+  assert.deepEqual([row.Ioc, row.IocType, row.SafeIoc, row.Severity, row.Result], [value, "email", "user.name@example.com", "high", true]);
+});
+
 test("a URL host's root dot is dropped, as for domains", () => {
   const cases: [string, string][] = [
     ["https://wh401k.org./getps", "https://wh401k.org/getps"],

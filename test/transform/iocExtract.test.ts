@@ -172,6 +172,16 @@ test("url: schemes, user info, ports, queries, trailing punctuation, URL decodin
   assert.deepEqual(iocs.extractText("http://server/local", { ignoreTlds: true }), { url: ["http://server/local"] });
 });
 
+// A full-width `．` or `＋` (an address typed in an IME's full-width mode) ended the local part: the address was
+// reported cut to `ｎａｍｅ@example.com`, someone else's. Reported whole, as written (TI looks it up in NFKC).
+test("email: a full-width local part is found whole, its dots and plus included", () => {
+  const user = "\uff55\uff53\uff45\uff52\uff0e\uff4e\uff41\uff4d\uff45";
+  const r = new IoCExtract().extractText(`from=${user}@example.com to=\uff46\uff0b\uff54@corp.example.org, cc=\uff0e\uff41@example.com`);
+  assert.deepEqual(r.email, [`${user}@example.com`, "\uff46\uff0b\uff54@corp.example.org", "\uff41@example.com"]);
+  // A full-width dot ending the local part makes no address (as `a.@x.com`).
+  assert.equal(new IoCExtract().extractText("to \uff41\uff0e@example.com").email, undefined);
+});
+
 test("email: address shapes, key=value prefixes, TLD checked", () => {
   const r = iocs.extractText("to=bob.smith+tag@mail.example.com, x.@y.com, a@b, admin@host.local, mailto:root@evil.org.");
   assert.deepEqual(r.email, ["bob.smith+tag@mail.example.com", "root@evil.org"]);

@@ -59,6 +59,7 @@ const SHAPES: Record<string, (size: number) => string> = {
   // User info in any script: one run per `://`, to the authority's last `@`.
   "user info in other scripts": (n) => repeat("http://\uff55\u0438@\ud835\udc2e@", n),
   "one long user info": (n) => "http://" + repeat("\uff55:", n) + "@a.de/",
+  "full-width local parts": (n) => repeat("\uff55\uff0e\uff55\uff0b@", n),
   "environment variable roots": (n) => repeat("%TEMP%\\a %$env:X\\b aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa%\\", n),
 };
 
