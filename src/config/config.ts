@@ -17,8 +17,8 @@ import { z } from "zod";
 import { PACKAGE_ROOT } from "../common/paths";
 import { expandHome, pathSettingProblem, urlHostHasVariable } from "./pathSetting";
 import { isSecretArgName, MASK, SecretMasker } from "./secrets";
-import { parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
-import { ConfigError, configMessages as msg, customPathsShapeReason, documentShapeReason, ENV_IN_URL, placeholderReason, variableTextReason, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
+import { LEADING_ZERO_INTEGER, parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
+import { ConfigError, configMessages as msg, customPathsShapeReason, documentShapeReason, ENV_IN_URL, placeholderReason, variableTextReason, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, LEADING_ZERO_NUMBER, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
 
 export { ConfigError } from "./messages";
 
@@ -38,6 +38,14 @@ const SettingValue = z.union([
   z.object({ EnvironmentVar: z.string().min(1) }).strict(),
   z.object({ KeyVault: z.unknown() }).strict(),
 ], { error: SETTING_SHAPES });
+
+/**
+ * A number setting. One written with a leading zero (`TimeoutSeconds: 010`) was kept as text by the reader (PyYAML
+ * reads octal 8, YAML 1.2 decimal 10): the error says why, not only "expected number, received string".
+ */
+function numberSetting(): z.ZodNumber {
+  return z.number({ error: (issue) => (typeof issue.input === "string" && LEADING_ZERO_INTEGER.test(issue.input) ? LEADING_ZERO_NUMBER : undefined) });
+}
 
 /** An absolute http(s) URL (a provider's endpoint, or a proxy in front of it). */
 const HttpUrl = z
@@ -64,8 +72,8 @@ const BooleanSetting = z.preprocess(
 const CacheSchema = z
   .object({
     Enabled: BooleanSetting.optional(),
-    TtlSeconds: z.number().min(0).optional(),
-    MaxEntries: z.number().int().min(1).optional(),
+    TtlSeconds: numberSetting().min(0).optional(),
+    MaxEntries: numberSetting().int().min(1).optional(),
     // `$HOME/vtcache` made a folder named `$HOME` in the config's folder, without a word.
     Path: z
       .string()
@@ -86,11 +94,11 @@ const ProviderSchema = z
     Provider: z.string().optional(),
     BaseUrl: HttpUrl.optional(),
     Enabled: BooleanSetting.optional(),
-    TimeoutSeconds: z.number().positive().max(3600).optional(),
-    Concurrency: z.number().int().min(1).max(256).optional(),
-    Retries: z.number().int().min(0).max(10).optional(),
-    RetryBackoffSeconds: z.number().min(0).max(600).optional(),
-    MaxRetryAfterSeconds: z.number().min(0).max(3600).optional(),
+    TimeoutSeconds: numberSetting().positive().max(3600).optional(),
+    Concurrency: numberSetting().int().min(1).max(256).optional(),
+    Retries: numberSetting().int().min(0).max(10).optional(),
+    RetryBackoffSeconds: numberSetting().min(0).max(600).optional(),
+    MaxRetryAfterSeconds: numberSetting().min(0).max(3600).optional(),
     Cache: CacheSchema.nullish(),
   })
   .passthrough();

@@ -158,6 +158,10 @@ export function otherHomeReason(name: string, windows: boolean): string {
   return `~${name.slice(0, 64)}: ${why}: write the folder itself, or ~/… for your own home folder`;
 }
 
+/** A number setting written with a leading zero (`TimeoutSeconds: 010`, `0o10`), which YAML 1.1 and 1.2 read differently, so huntlab keeps it text. */
+export const LEADING_ZERO_NUMBER =
+  "a number written with a leading zero, which MSTICPy (PyYAML, YAML 1.1) and YAML 1.2 read differently (010 is octal 8 to PyYAML and 10 to YAML 1.2; 0o10 is text to PyYAML): write the number in decimal, without the leading zero";
+
 /** What an Args value may be. */
 export const SETTING_SHAPES = "expected text, a number, true/false, { EnvironmentVar: NAME } or { KeyVault: … }";
 

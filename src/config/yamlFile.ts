@@ -69,7 +69,7 @@ function octalDisagrees(source: string): boolean {
 }
 
 /** Integers that YAML 1.1 reads as octal (`0777` → 511) and YAML 1.2 as decimal or `0o` octal. */
-const LEADING_ZERO_INTEGER = /^[-+]?0(?:[0-9_]+|o[0-7]+)$/;
+export const LEADING_ZERO_INTEGER = /^[-+]?0(?:[0-9_]+|o[0-7]+)$/;
 
 /**
  * A plain, untagged value as {@link YamlReadOptions.pyyamlScalars} reads it.

@@ -401,12 +401,17 @@ test("YAML 1.1 number forms: a secret keeps its exact text; an octal-looking num
   // PyYAML: ApiKey 83 (octal), AuthKey 80 (sexagesimal), Password True, WorkspaceId 511, Octal "0o17", Hex 31, Under 1000.
   assert.deepEqual(plainSettings(otx.args), { ApiKey: "0123", AuthKey: "1:20", Password: "on", WorkspaceId: "0777", Octal: "0o17", Hex: 31, Under: "1_000" });
   assert.deepEqual(otx.secretArgs.sort(), ["ApiKey", "AuthKey", "Password"]);
-  // 010 is 8 to PyYAML and 10 to YAML 1.2: a number setting written so is an error naming it, not a silent 10.
-  const octal = configFile("TIProviders:\n  OTX:\n    TimeoutSeconds: 010\n");
-  assert.throws(
-    () => loadConfig(octal),
-    (err: Error) => err instanceof ConfigError && err.code === "config/invalid-setting" && err.message.startsWith(`${octal}: TIProviders.OTX.TimeoutSeconds: `),
-  );
+  // 010 is 8 to PyYAML and 10 to YAML 1.2: a number setting written so is an error naming it, not a silent 10, and saying
+  // why (it said "expected number, received string", of a value written as a number).
+  for (const [setting, value] of [["TimeoutSeconds", "010"], ["Retries", "03"], ["Cache.TtlSeconds", "0o17"]]) {
+    const yamlSetting = setting === "Cache.TtlSeconds" ? `Cache: {TtlSeconds: ${value}}` : `${setting}: ${value}`;
+    const octal = configFile(`TIProviders:\n  OTX:\n    ${yamlSetting}\n`);
+    assert.throws(
+      () => loadConfig(octal),
+      (err: Error) => err instanceof ConfigError && err.code === "config/invalid-setting" && err.message.startsWith(`${octal}: TIProviders.OTX.${setting}: a number written with a leading zero`) && err.message.includes("in decimal"),
+      setting,
+    );
+  }
 });
 
 test("a secret of digits reached through an alias keeps its text and is masked everywhere (args, raw, JSON)", () => {
