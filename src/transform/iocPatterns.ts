@@ -251,8 +251,9 @@ const USER_LETTER = /^[\p{L}\p{N}\p{M}]$/u;
 function scanUserInfo(s: string, i: number): number {
   for (;;) {
     i = scanClass(s, i, USERINFO_EXTRA);
-    const c = s.codePointAt(i);
-    if (c === undefined || c < 128 || !USER_LETTER.test(String.fromCodePoint(c))) return i;
+    if (!(s.charCodeAt(i) >= 128)) return i; // ASCII, or the end (NaN)
+    const c = s.codePointAt(i)!;
+    if (!USER_LETTER.test(String.fromCodePoint(c))) return i;
     i += c > 0xffff ? 2 : 1;
   }
 }
@@ -455,33 +456,58 @@ function isValidUrlHost(host: string, scheme: string): boolean {
   // WHATWG URL: a host whose last label is a number is an IPv4 address or no host at all — 0x7f.0.0.1, 0177.0.0.1,
   // 127.1, 2130706433 reach 127.0.0.1 (an attacker's way of hiding one), while 0x1ffffffff (past 2^32 - 1),
   // 1.2.3.4.0x5 (five parts), 1.0x100.3.4 (a part past 255) and evil.0x5 fail the parse: no URL a browser opens.
-  const ascii = numericForm(name);
-  if (endsInNumber(ascii)) return isIpv4(ascii) || obfuscatedIpv4Host(ascii) !== undefined;
+  const numeric = numericHost(name);
+  if (numeric !== undefined) return isIpv4(numeric) || obfuscatedIpv4Host(numeric) !== undefined;
   return isHostName(name);
 }
 
-/**
- * A host as WHATWG URL reads it for numbers: a name whose last label has non-ASCII characters in its IDNA ASCII
- * form (full-width `１２７.０.０.１` is 127.0.0.1, `０ｘ７ｆ.１` is 0x7f.1), else as written (also when IDNA refuses
- * it). An ASCII last label maps to itself (lower-cased): such names (`bücher.de`) skip IDNA's cost here.
- */
-function numericForm(name: string): string {
-  if (ONLY_ASCII.test(name)) return name;
-  const trimmed = name.replace(/[.\u3002\uff0e\uff61]$/, "");
-  const lastLabel = trimmed.slice(Math.max(trimmed.lastIndexOf("."), trimmed.lastIndexOf("\u3002"), trimmed.lastIndexOf("\uff0e"), trimmed.lastIndexOf("\uff61")) + 1);
-  return ONLY_ASCII.test(lastLabel) ? name : (idnaName(trimmed) ?? name);
+/** A label separator: `.`, and IDNA's ideographic, full-width and half-width dots (`。`, `．`, `｡`). */
+function isLabelDot(c: number): boolean {
+  return c === 46 || c === 0x3002 || c === 0xff0e || c === 0xff61;
 }
 
+const LAST_LABEL_NAME = 0;
+const LAST_LABEL_NUMBER = 1;
+const LAST_LABEL_NON_ASCII = 2;
+
 /**
- * WHATWG URL's "ends in a number": the last label (a final dot aside) is decimal digits or `0x` and hex digits
- * (`0x` alone is 0). Such a host is parsed as IPv4 only. Anchored, no nested repetition: linear.
+ * WHATWG URL's "ends in a number" on the last label of `host` (a final dot aside): decimal digits, or `0x` and hex
+ * digits (`0x` alone is 0); or {@link LAST_LABEL_NON_ASCII} when it has a non-ASCII character (IDNA maps it first).
+ * Character codes only: no copy, no regex (every URL host goes through it).
  */
+function lastLabelKind(host: string): number {
+  let end = host.length;
+  if (end > 0 && isLabelDot(host.charCodeAt(end - 1))) end--;
+  let start = end;
+  while (start > 0 && !isLabelDot(host.charCodeAt(start - 1))) start--;
+  if (start === end) return LAST_LABEL_NAME;
+  for (let i = start; i < end; i++) if (host.charCodeAt(i) >= 128) return LAST_LABEL_NON_ASCII;
+  const hex = end - start >= 2 && host.charCodeAt(start) === 48 && (host.charCodeAt(start + 1) | 32) === 120;
+  for (let i = hex ? start + 2 : start; i < end; i++) if (!(hex ? isHex(host.charCodeAt(i)) : isDigit(host.charCodeAt(i)))) return LAST_LABEL_NAME;
+  return LAST_LABEL_NUMBER;
+}
+
+/** True when `host` (ASCII) ends in a number, so that WHATWG URL parses it as IPv4 only. */
 function endsInNumber(host: string): boolean {
-  const name = host.endsWith(".") ? host.slice(0, -1) : host;
-  return NUMERIC_LABEL.test(name.slice(name.lastIndexOf(".") + 1));
+  return lastLabelKind(host) === LAST_LABEL_NUMBER;
 }
 
-const NUMERIC_LABEL = /^(?:[0-9]+|0[xX][0-9a-fA-F]*)$/;
+/**
+ * The ASCII form of a host that ends in a number, to be parsed as IPv4 (WHATWG URL: such a host is an address or
+ * no host at all), or undefined for a name. A last label with non-ASCII characters is read in the name's IDNA ASCII
+ * form, as WHATWG does (full-width `１２７.０.０.１` is 127.0.0.1, `０ｘ７ｆ.１` 0x7f.1).
+ */
+function numericHost(host: string): string | undefined {
+  const kind = lastLabelKind(host);
+  if (kind === LAST_LABEL_NUMBER) return host;
+  if (kind === LAST_LABEL_NAME) return undefined;
+  const ascii = idnaName(isLabelDot(host.charCodeAt(host.length - 1)) ? host.slice(0, -1) : host);
+  return ascii !== undefined && endsInNumber(ascii) ? ascii : undefined;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 /** The longest host tried as another IPv4 notation (`0x000000007f.0x00000000.0.01` would still fit). */
 const MAX_NUMERIC_HOST = 64;
@@ -588,8 +614,8 @@ function addUrl(sink: ScanSink, s: string, span: UrlSpan, at: number): void {
     if (host.startsWith("[") || isIpv4(host)) return;
     // A host in another IPv4 notation (`http://0x7f.0.0.1/`, full-width `http://１２７.０.０.１/`) is the address it
     // reaches, dotted (the ipv4 scanner finds a dotted host in the text itself); the row's Input keeps it as written.
-    const numeric = numericForm(host);
-    const reached = isIpv4(numeric) ? numeric : obfuscatedIpv4Host(numeric);
+    const numeric = numericHost(host);
+    const reached = numeric === undefined ? undefined : isIpv4(numeric) ? numeric : obfuscatedIpv4Host(numeric);
     if (reached !== undefined) sink.add("ipv4", reached, PRIORITY.ipv4, at);
     // Only names the dns type accepts: an intranet URL's `server` is no `dns` observable.
     else if (isValidDomain(host, sink.ignoreTlds)) sink.add("dns", host, PRIORITY.dns, at);
