@@ -1274,13 +1274,18 @@ export function matchSkewedParents(
 ): number[] {
   const { time, order, code, parentCode, codeCount, parentTime, parentGuidCode, idCode, parentIdCode, idCodeCount } = keys;
   const n = order.length;
-  const asked: number[] = [];
+  // In a typed array: a JS array of up to n events grown by push is garbage of several times its size.
+  const asked = new Uint32Array(n);
+  let askedCount = 0;
   for (let k = 0; k < n; k += 1) {
     const i = order[k];
     if (parent[i] !== PARENT_NOT_FOUND || (parentGuidCode && parentGuidCode[i] !== 0) || (parentTime && Number.isFinite(parentTime[i]))) continue;
-    asked.push(i);
+    asked[askedCount++] = i;
   }
-  if (!asked.length) return [];
+  if (!askedCount) {
+    releaseArrays(asked);
+    return [];
+  }
   // Each code's events in time order (a counting sort of `order` by code): one array for the image codes, one for the id codes.
   const byCode = (own: Uint32Array, count: number) => {
     const start = new Uint32Array(count + 1);
@@ -1289,6 +1294,7 @@ export function matchSkewedParents(
     const at = start.slice(0, count);
     const events = new Uint32Array(n);
     for (let k = 0; k < n; k += 1) events[at[own[order[k]]]++] = order[k];
+    releaseArrays(at);
     return { start, events };
   };
   const images = byCode(code, codeCount);
@@ -1308,7 +1314,8 @@ export function matchSkewedParents(
     }
     return r;
   };
-  for (const i of asked) {
+  for (let a = 0; a < askedCount; a += 1) {
+    const i = asked[a];
     const idOnly = ids !== undefined && parentIdCode![i] !== 0;
     const c = idOnly ? parentIdCode![i] : parentCode[i];
     if (c === 0) continue;
@@ -1338,6 +1345,8 @@ export function matchSkewedParents(
     joined[i] = above;
     linked.push(i);
   }
+  // Freed now, not at a collection: the next steps' arrays reuse the memory instead of faulting in fresh pages.
+  releaseArrays(asked, root, joined, images.start, images.events, ids?.start, ids?.events);
   return linked;
 }
 
@@ -1347,19 +1356,23 @@ function rootsOf(parent: Int32Array): Int32Array {
   const UNKNOWN = -2;
   const ON_PATH = -3;
   const root = new Int32Array(n).fill(UNKNOWN);
-  const path: number[] = [];
+  // The walk's nodes in a typed array: a JS array emptied (`length = 0`) per walk drops its storage, and 200k
+  // walks made ~18 MB of garbage a build (young-generation collections).
+  const path = new Int32Array(n);
   for (let start = 0; start < n; start += 1) {
     let at = start;
+    let length = 0;
     while (at >= 0 && root[at] === UNKNOWN) {
       root[at] = ON_PATH;
-      path.push(at);
+      path[length++] = at;
       at = parent[at];
     }
+    if (!length) continue;
     // The walk ended at a root's parent (none), an event already rooted, or one on this walk (a loop).
-    const found = at < 0 ? path[path.length - 1] : root[at] === ON_PATH ? -1 : root[at];
-    for (const k of path) root[k] = found;
-    path.length = 0;
+    const found = at < 0 ? path[length - 1] : root[at] === ON_PATH ? -1 : root[at];
+    for (let k = 0; k < length; k += 1) root[path[k]] = found;
   }
+  releaseArrays(path);
   return root;
 }
 
@@ -1663,6 +1676,7 @@ export function numberRepeats(parts: KeyParts, eventOrder: ArrayLike<number>, n:
   const identity = (i: number): number | string => (joined ? `${images[image[i]]}|${ids[id[i]]}` : image[i] * ids.length + id[i]);
   let e = 0;
   let f = 0;
+  let run: Uint32Array | undefined;
   while (e < n || f < m) {
     const te = e < n ? time[eventOrder[e]] : Infinity;
     const tf = f < m ? nodeTime(inferred[f]) : Infinity;
@@ -1675,11 +1689,13 @@ export function numberRepeats(parts: KeyParts, eventOrder: ArrayLike<number>, n:
     const size = f - f0 + (e - e0);
     if (!size) break;
     if (size < 2) continue;
-    const run: number[] = [];
-    for (let k = f0; k < f; k += 1) run.push(inferred[k]);
-    for (let k = e0; k < e; k += 1) run.push(eventOrder[k]);
-    if (run.length <= 16) {
-      for (let a = 1; a < run.length; a += 1) {
+    // One array for every run (a JS array per run was ~4 MB of garbage a build of 200k events).
+    if (!run || run.length < size) run = new Uint32Array(Math.max(size, 64, run ? 2 * run.length : 0));
+    let length = 0;
+    for (let k = f0; k < f; k += 1) run[length++] = inferred[k];
+    for (let k = e0; k < e; k += 1) run[length++] = eventOrder[k];
+    if (length <= 16) {
+      for (let a = 1; a < length; a += 1) {
         let seen = 1;
         const ia = identity(run[a]);
         for (let b = 0; b < a; b += 1) if (identity(run[b]) === ia) seen += 1;
@@ -1687,7 +1703,8 @@ export function numberRepeats(parts: KeyParts, eventOrder: ArrayLike<number>, n:
       }
     } else {
       const count = new Map<number | string, number>();
-      for (const i of run) {
+      for (let r = 0; r < length; r += 1) {
+        const i = run[r];
         const k = identity(i);
         const seen = (count.get(k) ?? 0) + 1;
         count.set(k, seen);
@@ -1789,27 +1806,29 @@ export function cutParentCycles(parent: Int32Array, order: ArrayLike<number>): {
   for (let i = 0; i < total; i += 1) byRank[rank[i]] = i;
   // 0: not seen, 1: on the walk under way, 2: done.
   const state = new Uint8Array(total);
-  const walk: number[] = [];
+  // The walk in a typed array, not a JS array emptied per walk (its storage dropped each time: ~25 MB of garbage a build).
+  const walk = new Int32Array(total);
   const cuts: { node: number; cycle: number[] }[] = [];
   for (let k = 0; k < total; k += 1) {
     let at = byRank[k];
-    walk.length = 0;
+    let length = 0;
     while (at >= 0 && state[at] === 0) {
       state[at] = 1;
-      walk.push(at);
+      walk[length++] = at;
       at = parent[at];
     }
     if (at >= 0 && state[at] === 1) {
       // `at` is on this walk: the walk from it on is the cycle.
-      const cycle = walk.slice(walk.indexOf(at));
+      const cycle = Array.from(walk.subarray(walk.subarray(0, length).indexOf(at), length));
       let first = cycle[0];
       for (const c of cycle) if (rank[c] < rank[first]) first = c;
       parent[first] = -1;
       const from = cycle.indexOf(first);
       cuts.push({ node: first, cycle: [...cycle.slice(from), ...cycle.slice(0, from)] });
     }
-    for (const w of walk) state[w] = 2;
+    for (let w = 0; w < length; w += 1) state[walk[w]] = 2;
   }
+  releaseArrays(rank, byRank, state, walk);
   return cuts;
 }
 
