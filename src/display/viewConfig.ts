@@ -41,6 +41,11 @@ export interface ViewContext {
   el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: unknown): HTMLElementTagNameMap[K];
   /** A status line under the view. */
   message(text: unknown): void;
+  /**
+   * Runs `fn` when the output leaves the page (cleared, the cell re-run, the notebook closed): a view frees there
+   * what its libraries hold on the page (Cytoscape's and Leaflet's window listeners, observers).
+   */
+  onUnmount(fn: () => void): void;
 }
 
 /** A view: builds the live part inside `container`. Throwing (or rejecting) brings the fallback back. */

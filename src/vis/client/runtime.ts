@@ -20,6 +20,23 @@ interface Registry {
   loading: Record<string, Promise<void> | undefined>;
   css: Record<string, boolean>;
   slots: Record<string, Slot>;
+  /** The page's mounted views and those waiting to come back (see {@link watchRemovals}); shared by every bundle's copy of this runtime. */
+  outputs?: Outputs;
+}
+
+/** A mounted view: `unmount` frees it once its root has left the page. */
+interface LiveOutput {
+  root: HTMLElement;
+  /** Its root has been in the page (a front end may run an output's script before attaching it). */
+  attached: boolean;
+  unmount(): void;
+}
+
+interface Outputs {
+  live: Set<LiveOutput>;
+  /** Roots taken off the page after mounting, weakly: one put back (a windowed notebook's cell scrolled back in) mounts again. */
+  away: Set<WeakRef<HTMLElement>>;
+  remount: WeakMap<HTMLElement, () => void>;
 }
 
 interface Slot {
@@ -127,6 +144,40 @@ function readConfig(root: HTMLElement): ViewConfig {
   return JSON.parse(node.textContent ?? "null") as ViewConfig;
 }
 
+/**
+ * An output that leaves the page (cleared, its cell re-run, the notebook closed) must free its view: Cytoscape and
+ * Leaflet keep window and ancestor listeners that hold the whole graph or map, canvases included, for as long as the
+ * page lives (a map cell re-run 8 times kept 8 maps, ~2.6 MB each). One observer per page notices roots that left,
+ * after the mutations settle (a cell moved up or down is taken out and put back in one go, and stays as it is).
+ * A root put back later (JupyterLab's "full" windowing detaches cells scrolled out of view) mounts again.
+ */
+function watchRemovals(): Outputs {
+  const reg = registry();
+  if (reg.outputs) return reg.outputs;
+  const outputs: Outputs = { live: new Set(), away: new Set(), remount: new WeakMap() };
+  reg.outputs = outputs;
+  new MutationObserver((records) => {
+    if (!records.some((r) => r.removedNodes.length > 0 || r.addedNodes.length > 0)) return;
+    for (const out of outputs.live) {
+      if (out.root.isConnected) out.attached = true;
+      else if (out.attached) {
+        outputs.live.delete(out);
+        out.unmount();
+        if (typeof WeakRef === "function") outputs.away.add(new WeakRef(out.root));
+      }
+    }
+    for (const ref of outputs.away) {
+      const root = ref.deref();
+      if (!root) outputs.away.delete(ref);
+      else if (root.isConnected) {
+        outputs.away.delete(ref);
+        outputs.remount.get(root)?.();
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+  return outputs;
+}
+
 /** Class of the fallback's text forms (lists of a graph's nodes, of a map's places) that stay beside the live view. */
 const TEXT_ALTERNATIVE = "hl-view-textalt";
 
@@ -155,6 +206,22 @@ function start<D>(root: HTMLElement, mount: MountView<D>): void {
     if (!status.parentNode) root.appendChild(status);
   };
   let live: HTMLElement | null = null;
+  const disposers: (() => void)[] = [];
+  let copies: HTMLElement[] = [];
+  const unmount = (): void => {
+    for (const fn of disposers.splice(0)) {
+      try {
+        fn();
+      } catch {
+        // one view part failing to let go must not keep the others
+      }
+    }
+    live?.remove();
+    for (const c of copies) c.remove();
+    status.remove();
+    if (fallback) fallback.style.display = "";
+    root.removeAttribute("data-hl-live");
+  };
   Promise.resolve()
     .then(() => {
       const config = readConfig(root);
@@ -183,15 +250,28 @@ function start<D>(root: HTMLElement, mount: MountView<D>): void {
               if (text != null) n.textContent = String(text);
               return n;
             },
+            onUnmount(fn) {
+              disposers.push(fn);
+            },
           };
           return mount(live, data as D, libs, view);
         });
     })
     .then(() => {
-      showTextAlternatives(root, fallback);
+      copies = showTextAlternatives(root, fallback);
       root.setAttribute("data-hl-live", "1");
+      const outputs = watchRemovals();
+      outputs.remount.set(root, () => start(root, mount));
+      outputs.live.add({ root, attached: root.isConnected, unmount });
     })
     .catch((err: unknown) => {
+      for (const fn of disposers.splice(0)) {
+        try {
+          fn();
+        } catch {
+          // the view failed already: its reason is the one to show
+        }
+      }
       if (live?.parentNode) live.parentNode.removeChild(live);
       if (fallback) fallback.style.display = "";
       root.setAttribute("data-hl-live", "failed");

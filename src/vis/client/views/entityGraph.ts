@@ -287,7 +287,8 @@ class LabelLayer {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      this.update();
+      // The output may have left the page since (its graph destroyed: a batch on it throws).
+      if (!this.cy.destroyed()) this.update();
     });
   }
 
@@ -537,6 +538,7 @@ export const boot = defineView<EntityGraphData, Libs>(async (container: GraphCon
   container.append(graphDiv, side);
 
   const cy = await createGraph(libs.cytoscape, graphDiv, data);
+  view.onUnmount(() => cy.destroy());
   performance.mark("hl-eg:cy");
   followContainerMoves(cy, graphDiv);
   container.huntlabCy = cy;

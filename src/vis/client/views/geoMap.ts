@@ -33,6 +33,28 @@ function basemapColors(theme: PaintTheme): { sea: string; land: string; border: 
   return theme.dark ? { sea: theme.background, land: theme.surface, border: theme.border } : { sea: "#dbe9f4", land: "#f2efe9", border: "#999" };
 }
 
+/**
+ * Leaflet measures its container when it is made and on window resizes only: an output that widens without one
+ * (JupyterLab's sidebar collapsed, the window split, a narrow output first drawn in a hidden tab) kept the first
+ * size, the map drawn in a strip of it and the rest blank. A size of 0 (the output hidden) is let pass.
+ */
+function followSize(map: Leaflet.Map, container: HTMLElement): void {
+  if (typeof ResizeObserver !== "function") return;
+  const watch = new ResizeObserver(() => {
+    const w = container.clientWidth;
+    const h = container.clientHeight;
+    const known = map.getSize();
+    // Hidden (0) or unchanged (the observer's first call): nothing to do.
+    if (w === 0 || h === 0 || (w === known.x && h === known.y)) return;
+    // The same centre, exactly: Leaflet's own pan keeps it to the rounded pixel, and each resize moved it by up to half of one.
+    const centre = map.getCenter();
+    map.invalidateSize({ pan: false });
+    map.setView(centre, map.getZoom(), { animate: false });
+  });
+  watch.observe(container);
+  map.on("unload", () => watch.disconnect());
+}
+
 function createMap(L: typeof Leaflet, container: HTMLElement, data: GeoMapData, theme: PaintTheme): Leaflet.Map {
   // Less motion asked for: zooms and fades jump (Leaflet animates them otherwise).
   const still = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -370,6 +392,8 @@ export const boot = defineView<GeoMapData, GeoMapLibs>((container, data, libs, v
   const L = libs.L;
   // The page's ground, not the map's own sea colour, decides light or dark.
   const map = createMap(L, container, data, paintTheme(view.root));
+  followSize(map, container);
+  view.onUnmount(() => map.remove());
   const clusterDone = readiness(container, data.layers);
   const groups: Leaflet.Layer[] = [];
   let total = 0;

@@ -210,7 +210,8 @@ class FocusLabels {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      this.update();
+      // The output may have left the page since (its graph destroyed: a batch on it throws).
+      if (!this.cy.destroyed()) this.update();
     });
   }
 
@@ -685,6 +686,7 @@ export const boot = defineView<ProcessTreeWire, Libs>((container, wire, libs, vi
   const parts = skeleton(container, view);
   parts.side.append(legendPanel(data, view), parts.details);
   const cy = libs.cytoscape({ container: parts.box, elements: [], minZoom: 0.05, maxZoom: 3, wheelSensitivity: 0.3, style: graphStyle(paintTheme(parts.box)) });
+  view.onUnmount(() => cy.destroy());
   followContainerMoves(cy, parts.box);
   const tree = new LiveTree(data, view, container, parts, cy);
   wireGraphEvents(tree, parts.tip, parts.box);
