@@ -169,12 +169,18 @@ export class HtmlView implements Displayable {
 
   /** The static part alone (what a page without scripts shows). */
   staticHtml(): SafeHtml {
+    return this.staticPart(false);
+  }
+
+  /** The static part, led for a live view by {@link NO_SCRIPT_NOTE}. */
+  private staticPart(noScriptNote: boolean): SafeHtml {
+    const note = noScriptNote ? html`<p class="hl-view-noscript" style="font-size:12px;font-style:italic;margin:2px 0 4px">${NO_SCRIPT_NOTE}</p>` : "";
     const { png, alt, width, html: extra } = this.spec.fallback;
     const w = width ?? (png ? pngWidth(png) : undefined);
     const img = png
       ? html`<img class="hl-view-img" alt="${alt}" src="${trustedHtml(pngDataUri(png))}"${w ? html` width="${Math.round(w)}"` : ""} style="max-width:100%;height:auto">`
       : "";
-    return html`<div class="hl-view-static">${img}${extra}</div>`;
+    return html`<div class="hl-view-static">${note}${img}${extra}</div>`;
   }
 
   /** The whole output; every call uses a new element id. */
@@ -192,7 +198,7 @@ export class HtmlView implements Displayable {
     const id = newViewId(kind);
     const scope = `#${id}`;
     const css = styleElement(baseCss(scope) + (this.spec.css ? this.spec.css(scope) : ""));
-    const staticPart = this.staticHtml();
+    const staticPart = this.staticPart(this.spec.client !== undefined);
     const client = this.spec.client === undefined ? undefined : typeof this.spec.client === "string" ? clientBundle(this.spec.client) : this.spec.client;
     let config: SafeHtml | string = "";
     let script: SafeHtml | string = "";
@@ -255,6 +261,16 @@ export class HtmlView implements Displayable {
 export function htmlView(spec: HtmlViewSpec): HtmlView {
   return new HtmlView(spec);
 }
+
+/**
+ * The line a live view's static part starts with. A notebook reopened untrusted (JupyterLab runs no output script
+ * then), GitHub and nbviewer showed the static image alone, with nothing saying the view is interactive nor how to
+ * get it. Inline style only: JupyterLab's sanitizer drops an untrusted output's `<style>`. Hidden with the rest of
+ * the static part once the view mounts; removed if the view fails (its reason is said instead).
+ */
+export const NO_SCRIPT_NOTE =
+  "Static view: this output's script has not run (an untrusted notebook, or a page without scripts such as GitHub). For the interactive view, trust the notebook in JupyterLab (Command Palette: Trust Notebook) or re-run the cell.";
+
 
 function baseCss(r: string): string {
   return (

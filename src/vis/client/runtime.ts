@@ -274,6 +274,8 @@ function start<D>(root: HTMLElement, mount: MountView<D>): void {
       }
       if (live?.parentNode) live.parentNode.removeChild(live);
       if (fallback) fallback.style.display = "";
+      // The static part's "script has not run" line is not so here: the reason is said instead.
+      fallback?.querySelector(":scope > .hl-view-noscript")?.remove();
       root.setAttribute("data-hl-live", "failed");
       const reason = err instanceof Error ? err.message : String(err);
       message(`Interactive view unavailable (${reason}); showing the static view.`);
