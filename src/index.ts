@@ -103,7 +103,7 @@ export {
   type NormalizeOptions,
 } from "./data/schemas/index";
 export { checkResult, loadResultSpecs, ResultCheck, RESULTS_PATH, type ResultSpec, type ResultStatus, type CheckResultOptions } from "./lab/results";
-export { type ExpectedAnswer } from "./lab/answers";
+export { type ExpectedAnswer, type OneAnswer } from "./lab/answers";
 // Live data providers (MSSentinel, Kusto, Splunk, Elasticsearch): shared layer, driver contract and registry.
 export { type QueryProviderConnection, type LiveProviderOptions, type TimeRange, type LiveProgress } from "./data/queryProvider";
 export { registerLiveDriver, liveEnvironments, type LiveDriverFactory } from "./data/live/drivers/index";

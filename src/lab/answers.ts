@@ -26,8 +26,14 @@ import { answerSource, dataPathsOption, type AnswerSource } from "./answerSource
 /** The lab's answer file: data/answers.json (from the original MSTICPy lab). */
 export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
 
-/** An expected answer: text, or a list of texts (the answer is that set of values). */
-export type ExpectedAnswer = string | string[];
+/** One right answer: text, or a list of texts (the answer is that set of values). */
+export type OneAnswer = string | string[];
+
+/**
+ * An expected answer: text, a list of texts (the answer is that set of values), or `{ anyOf: [...] }`, several right
+ * answers (either of two hosts; a count with or without a duplicate), each compared as a lone answer is.
+ */
+export type ExpectedAnswer = OneAnswer | { anyOf: OneAnswer[] };
 
 /**
  * The parsed JSON of one of the lab's answer or result files; an unreadable one is an `AnswersError` naming it.
@@ -45,7 +51,7 @@ export function readLabJson(file: string): unknown {
   }
 }
 
-/** Reads an answers file: question id → expected answer (as text, or a list of texts). */
+/** Reads an answers file: question id → expected answer (as text, a list of texts, or `{ anyOf: [...] }` of them). */
 export function loadAnswers(file: string = ANSWERS_PATH): Record<string, ExpectedAnswer> {
   const parsed = readLabJson(file);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
@@ -55,9 +61,9 @@ export function loadAnswers(file: string = ANSWERS_PATH): Record<string, Expecte
 }
 
 /**
- * One entry of an answers file as text (a list: texts), checked: an entry no answer can match
- * (`""`, `[]`, `[""]`, `null`, an object) is an `AnswersError` naming the file and the question;
- * it was read as is, and every learner's answer to it was wrong.
+ * One entry of an answers file as text (a list: texts; `{ "anyOf": [...] }`: each alternative so), checked: an entry
+ * no answer can match (`""`, `[]`, `[""]`, `null`, another object, `{ "anyOf": [] }`) is an `AnswersError` naming
+ * the file and the question; it was read as is, and every learner's answer to it was wrong.
  */
 function expectedAnswer(file: string, question: string, value: unknown): ExpectedAnswer {
   const fail = (why: string) => new AnswersError(msg.answerEntryInvalid(file, question, why));
@@ -67,9 +73,18 @@ function expectedAnswer(file: string, question: string, value: unknown): Expecte
     if (comparable(text) === "") throw fail("the answer is empty");
     return text;
   };
-  if (!Array.isArray(value)) return one(value);
-  if (value.length === 0) throw fail("the list of answers is empty");
-  return value.map(one);
+  const answer = (v: unknown): OneAnswer => {
+    if (!Array.isArray(v)) return one(v);
+    if (v.length === 0) throw fail("the list of answers is empty");
+    return v.map(one);
+  };
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return answer(value);
+  const keys = Object.keys(value);
+  if (keys.length !== 1 || keys[0] !== "anyOf") throw fail(`a JSON object is no answer, except { "anyOf": [...] } (this one has ${keys.length ? keys.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 40))).join(", ") : "no key"})`);
+  const alternatives = (value as { anyOf: unknown }).anyOf;
+  if (!Array.isArray(alternatives) || alternatives.length === 0) throw fail('"anyOf" is a list of the right answers, and it is ' + (Array.isArray(alternatives) ? "empty" : "no list"));
+  for (const a of alternatives) if (a !== null && typeof a === "object" && !Array.isArray(a)) throw fail('an object inside "anyOf" is no answer');
+  return { anyOf: alternatives.map(answer) };
 }
 
 /** Longest answer shown back in a verdict, in characters. */
@@ -260,7 +275,7 @@ function dateProblem(value: Answer): string | undefined {
  * not the value is right, so it tells nothing of the answer): a slash date that reads two ways, a number with a
  * unit, several values in one text where a list is wanted. Undefined when none applies.
  */
-function formHint(given: unknown, want: ExpectedAnswer): string | undefined {
+function formHint(given: unknown, want: OneAnswer): string | undefined {
   if (typeof given !== "string") return undefined;
   const text = given.trim().toLowerCase().replace(/\s+/g, " ");
   if (Array.isArray(want)) {
@@ -490,8 +505,35 @@ function notAValue(value: unknown): Unfit | undefined {
   return { shown: shownValue(value), problem: say.objectAnswer() };
 }
 
-/** The verdict on one question. */
+/**
+ * The verdict on one question. With several right answers (`anyOf`), right when the answer is one of them; a wrong
+ * answer's detail is that of the alternative of its shape (a list for a list) it comes closest to, so the hints
+ * (forms, how many of a list) are those a lone answer of that shape gives.
+ */
 function checkOne(question: string, given: unknown, want: ExpectedAnswer): AnswerResult {
+  if (!isAnyOf(want)) return checkAgainst(question, given, want).result;
+  const verdicts = want.anyOf.map((alternative) => checkAgainst(question, given, alternative));
+  const right = verdicts.find((v) => v.result.correct);
+  if (right) return right.result;
+  const givenIsList = Array.isArray(listOf(given));
+  const sameShape = verdicts.filter((v, i) => Array.isArray(want.anyOf[i]) === givenIsList);
+  const pool = sameShape.length ? sameShape : verdicts;
+  return pool.reduce((best, v) => (v.score > best.score ? v : best)).result;
+}
+
+/** True for `{ anyOf: [...] }`. */
+function isAnyOf(want: ExpectedAnswer): want is { anyOf: OneAnswer[] } {
+  return typeof want === "object" && !Array.isArray(want);
+}
+
+/** The verdict on one question against one right answer, and (for a list) how close it comes: found less extra values. */
+function checkAgainst(question: string, given: unknown, want: OneAnswer): { result: AnswerResult; score: number } {
+  const closeness = { score: 0 };
+  return { result: verdictOf(question, given, want, closeness), score: closeness.score };
+}
+
+/** The verdict on one question against one right answer; a list's found less extra values into `closeness`. */
+function verdictOf(question: string, given: unknown, want: OneAnswer, closeness: { score: number }): AnswerResult {
   const list = listOf(given);
   const values = Array.isArray(list) ? list : undefined;
   const unfit = values ? undefined : ((list as Unfit | undefined) ?? notAValue(given));
@@ -521,6 +563,7 @@ function checkOne(question: string, given: unknown, want: ExpectedAnswer): Answe
   const own = mine ?? normaliseList([given]);
   const found = foundIn(own, wanted);
   result.correct = found === wanted.size && own.size === wanted.size;
+  closeness.score = found - (own.size - found);
   if (!result.correct) {
     const hint = mine ? undefined : formHint(given, want);
     result.detail = say.listPartlyRight(found, wanted.size, own.size - found) + (hint ? `; ${hint}` : "");

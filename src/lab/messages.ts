@@ -92,7 +92,7 @@ export const labMessages = {
   answersNotGiven: (given: unknown) => errorMessage("lab/invalid-argument", `checkAnswers: the answers are an object of question → answer (checkAnswers({ question1: "2020-07-10" })), not ${kindText(given)}.`),
   unknownOption: (text: string) => errorMessage("lab/invalid-argument", text),
   answerEntryInvalid: (file: string, question: string, why: string) =>
-    errorMessage("lab/answers-unreadable", `The answers file ${file}: question ${JSON.stringify(question.slice(0, 60))} can never be answered right: ${why}. Write its answer as text or a number (a list of them for a set).`),
+    errorMessage("lab/answers-unreadable", `The answers file ${file}: question ${JSON.stringify(question.slice(0, 60))} can never be answered right: ${why}. Write its answer as text or a number (a list of them for a set; several right answers as { "anyOf": [...] }).`),
   badExerciseName: (exercise: unknown, exercises: readonly string[]) =>
     errorMessage(
       "lab/unknown-exercise",

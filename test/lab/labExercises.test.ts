@@ -114,6 +114,10 @@ describe("exercise 5: logon timeline", () => {
     assert.ok(checkAnswers({ logonType: Number(top) }, { exercise: "exercise5" }).allCorrect);
     assert.ok(checkAnswers({ logonType: String(top) }, { exercise: "exercise5" }).allCorrect);
     assert.match(text(checkAnswers({ logonType: 3 }, { exercise: "exercise5" })), /✗ logonType: 3 is not quite right/);
+    // The question also asks what the type means: its name is right too (answers_exercise5.json's anyOf), another name is not.
+    assert.equal(text(checkAnswers({ logonType: "service" }, { exercise: "exercise5" })), "✓ logonType: service is right.");
+    assert.match(text(checkAnswers({ logonType: "Network" }, { exercise: "exercise5" })), /✗ logonType: Network is not quite right/);
+    assert.match(text(checkAnswers({ logonType: "5 (service)" }, { exercise: "exercise5" })), /write the number alone: 5/);
     // Read with toArray()[0] (polars types it number | bigint | boolean | string): the type checks, the value is right.
     assert.equal(text(checkAnswers({ logonType: logons.groupBy("LogonType").len().sort("len", true).getColumn("LogonType").toArray()[0] }, { exercise: "exercise5" })), "✓ logonType: 5 is right.");
   });
@@ -122,6 +126,8 @@ describe("exercise 5: logon timeline", () => {
 describe("exercises 6 and 7: value answers", () => {
   test("wrong values are not quite right, unanswered ones say so", () => {
     assert.match(text(checkAnswers({ country: "Ireland", highIp: undefined }, { exercise: "pivots" })), /✗ country: Ireland is not quite right.*\n… highIp: no answer yet\.\n0 of 2 correct\./);
+    // The country as the learner may name it (answers_pivots.json's anyOf).
+    for (const country of ["United States", "united states of america", "USA", "US"]) assert.ok(checkAnswers({ country, highIp: "131.107.147.209" }, { exercise: "pivots" }).allCorrect, country);
     assert.match(text(checkAnswers({ question1: "2020-07-06", question2: 29670 })), /✗ question1: 2020-07-06 is not quite right, try again\.\n✓ question2: 29670 is right\./);
     assert.match(text(checkAnswers({ question1: undefined, question2: undefined })), /Not answered yet/);
   });

@@ -597,6 +597,76 @@ describe("answers files with entries no answer can match", () => {
   });
 });
 
+describe("answers with alternatives ({ \"anyOf\": [...] })", () => {
+  const file = path.join(dir, "alternatives.json");
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      host: { anyOf: ["WEB01", "db02.contoso.local"] },
+      count: { anyOf: [12, "13"] },
+      day: { anyOf: ["2021-03-04", "2021-03-05"] },
+      urls: { anyOf: [["http://a.example/x", "http://b.example"], ["http://a.example/x", "http://b.example", "http://c.example"]] },
+      either: { anyOf: ["5", ["5", "7"]] },
+    }),
+  );
+  const one = (question: string, answer: Answer) => checkAnswers({ [question]: answer }, { answersPath: file }).results.find((r) => r.question === question)!;
+
+  test("each alternative is right, compared as a lone answer is (case, spaces, number and date forms, URL form, lists as sets)", () => {
+    for (const [question, answer] of [
+      ["host", "web01"],
+      ["host", " DB02.contoso.local "],
+      ["count", 12],
+      ["count", "13"],
+      ["count", "12.0"],
+      ["day", "2021-03-05T10:00"],
+      ["day", new Date(Date.UTC(2021, 2, 4, 18))],
+      ["day", "4 March 2021"],
+      ["urls", ["http://b.example/", "HTTP://A.example/x"]],
+      ["urls", new Set(["http://c.example", "http://b.example", "http://a.example/x"])],
+      ["either", "5"],
+      ["either", [7, 5]],
+      ["host", ["web01"]],
+    ] as const) assert.equal(one(question, answer as Answer).correct, true, `${question}: ${String(answer)}`);
+  });
+
+  test("an answer that is none of them is wrong; both at once is no alternative; the hints are the lone answers'", () => {
+    for (const [question, answer] of [
+      ["host", "web02"],
+      ["host", ["web01", "db02.contoso.local"]],
+      ["count", 14],
+      ["day", "2021-03-06"],
+      ["urls", ["http://a.example/x"]],
+      ["either", 7],
+    ] as const) assert.equal(one(question, answer as Answer).correct, false, `${question}: ${String(answer)}`);
+    assert.match(one("count", "12 files").detail ?? "", /write the number alone: 12/);
+    assert.match(one("day", "05/03/2021").detail ?? "", /reads as 2021-03-05 or 2021-05-03: write the date as YYYY-MM-DD/);
+    // A list is told how far it is from the closest list alternative: here the two-value one.
+    assert.equal(one("urls", ["http://a.example/x", "http://d.example"]).detail, "you have 1 of the 2 values and 1 that is not in the answer");
+    assert.equal(one("urls", ["http://a.example/x", "http://b.example", "http://c.example", "http://d.example"]).detail, "you have 3 of the 3 values and 1 that is not in the answer");
+    assert.match(checkAnswers({ host: "web02", count: 12 }, { answersPath: file }).toText(), /✗ host: web02 is not quite right, try again\.\n✓ count: 12 is right\./);
+  });
+
+  test('an "anyOf" no answer can match is an AnswersError naming the file and the question', () => {
+    for (const [entry, said] of [
+      ['{"anyOf": []}', /"anyOf" is a list of the right answers, and it is empty/],
+      ['{"anyOf": "a"}', /"anyOf" is a list of the right answers, and it is no list/],
+      ['{"anyOf": ["a", ""]}', /the answer is empty/],
+      ['{"anyOf": ["a", []]}', /the list of answers is empty/],
+      ['{"anyOf": ["a", {"anyOf": ["b"]}]}', /an object inside "anyOf" is no answer/],
+      ['{"anyOf": ["a"], "note": "x"}', /a JSON object is no answer, except \{ "anyOf": \[\.\.\.\] \} \(this one has "anyOf", "note"\)/],
+      ['{"oneOf": ["a"]}', /a JSON object is no answer, except/],
+    ] as const) {
+      const bad = path.join(dir, "alternatives-bad.json");
+      fs.writeFileSync(bad, `{"good": "1", "e1": ${entry}}`);
+      assert.throws(
+        () => checkAnswers({ good: "1" }, { answersPath: bad }),
+        (e: Error) => e instanceof AnswersError && e.code === "lab/answers-unreadable" && e.message.startsWith(`The answers file ${bad}: question "e1" can never be answered right: `) && said.test(e.message),
+        entry,
+      );
+    }
+  });
+});
+
 describe("the lab's exercise files", () => {
   test("every exercise the notebooks check is described, and every answers file reads", () => {
     const lab = loadResultSpecs(RESULTS_PATH);

@@ -353,7 +353,8 @@ describe("the lab's pivot exercise", () => {
     assert.equal(country, "United States");
     assert.ok(Number(col(byCountry, "len")[0]) > Number(col(byCountry, "len")[1]), "a clear winner");
     const expected = loadAnswers(path.join(__dirname, "..", "..", "data", "answers_pivots.json"));
-    assert.deepEqual(expected, { country, highIp: String(highIps[0]) });
+    // The country's other names are right too (the file's anyOf): the data's own name is the first.
+    assert.deepEqual(expected, { country: { anyOf: [country, "United States of America", "USA", "US"] }, highIp: String(highIps[0]) });
     const check = checkAnswers({ country, highIp: String(highIps[0]) }, { exercise: "pivots" });
     assert.ok(check.allCorrect);
     assert.equal(checkAnswers({ country: "Canada" }, { exercise: "pivots" }).allCorrect, false);
