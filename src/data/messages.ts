@@ -284,7 +284,7 @@ export const dataWarnings = {
   /** winEventsOfKind: `count` rows of events that no lab query maps, listed by provider and id. */
   winEventsUnmapped: (file: string, count: number, list: string) =>
     `${file}: ${count} row(s) of events no lab query maps are left out of every query of it: ${list}. ` +
-    `From a Get-WinEvent export huntlab maps Security 4624 and 4625 (logon), Security 4688 and Sysmon 1 (process) and Sysmon 3 (networkFlow), Sysmon's on Windows or Linux (Linux-Sysmon)`,
+    `From a Get-WinEvent export huntlab maps Security 4624 and 4625 (logon), Security 4688 and Sysmon 1 (process, with Sysmon 5 as the process's end time), Sysmon 3 (networkFlow) and Sysmon 11 (fileCreate), Sysmon's on Windows or Linux (Linux-Sysmon)`,
   /** A time column some of whose values carry an offset and some not: those without are read as UTC. */
   mixedTimeZones: (file: string, column: string, zoned: number, naive: number) =>
     `${file}: column ${quotedName(column)} mixes times with a UTC offset or zone (${zoned} value(s)) and times without one (${naive} value(s)): ` +

@@ -2,7 +2,7 @@
 import type { EventKind } from "./schemas/index";
 
 /** The event schemas a query may declare (`metadata.schema`), mapped by `normalizeEvents`. */
-export const EVENT_KINDS = ["process", "logon", "networkFlow"] as const satisfies readonly EventKind[];
+export const EVENT_KINDS = ["process", "logon", "networkFlow", "fileCreate"] as const satisfies readonly EventKind[];
 
 // Fails to compile when schemas/ adds a kind that EVENT_KINDS lacks.
 type MissingKinds = Exclude<EventKind, (typeof EVENT_KINDS)[number]>;

@@ -67,6 +67,7 @@ import { columnNames, columnOf, columnTypes, frameHeight, frameOf, isDataFrame, 
 import { emptyFields, fieldNames, fieldSeries } from "../data/schemas/fields";
 import { mapLayoutParts, timeCreatedWarned, winEventFields, winEventLayoutParts, winEventLayoutRows, winEventsOfKind } from "../data/schemas/winEvent";
 import { insertionStringWords } from "../data/schemas/insertionStrings";
+import { withProcessEnds } from "../data/schemas/processEnds";
 import { inLabLayout } from "../data/schemas/convert";
 import { isOsqueryLog, osqueryOtherQueriesWarning, osqueryProcessRowPositions, osquerySnapshotRows, osquerySnapshotRowsLeftOut } from "../data/schemas/osquery";
 import { dataWarnings } from "../data/messages";
@@ -129,6 +130,8 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   // A plain Get-WinEvent export: its events' fields (true process ids, parent) read out of the Message text first.
   // A frame from readDataFile whose TimeCreated the reader warned about is not warned about twice.
   procs = winEventFields(wideIntsAsText(procs), { warn: options.warn ?? printWarning, source: "buildProcessTree", timeCreatedWarned: timeCreatedWarned(procs) });
+  // Sysmon 5 (process ended) rows give their process's creation row its end time (ProcessEndTime), before the rows are cut to creations.
+  procs = withProcessEnds(procs);
   // An osquery result log as read, with snapshot lines (one line holding every row of a `processes` run): one row per
   // result row, as normalizeEvents makes them. Before, each snapshot line was one nameless node and its processes
   // were lost, without a word. source_index then counts the rows made (the differential lines' first, as they were).

@@ -210,6 +210,9 @@ export function convert(series: pl.Series, as: Conversion | undefined, name: str
       return lookup(series, { true: 2, false: 3 }, pl.lit(null).cast(pl.Int64), name);
     case "userPart":
       return userPart(series, name);
+    case "fileNamePart":
+      // The last part of a Windows or Unix path (a name without a folder is itself).
+      return apply(series, pl.col("v").cast(pl.Utf8).str.extract(String.raw`([^\\/]*)$`, 1), name);
     case "protocolLetter": {
       // IANA numbers as VPC flow logs and OCSF's protocol_num write them; ICMP (1, 58 and Suricata's IPv6-ICMP for IPv6) by name, as Zeek writes it.
       // Suricata writes a protocol it has no name for as zero-padded digits (`"047"`): the number without its zeros, so `"006"` is TCP.

@@ -20,21 +20,25 @@ import { fieldNames, fieldSeries, fieldSetWith, fieldsWithValues, withFieldCache
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows, withYearlessTimes } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
+import { FILE_LAYOUTS, FILE_SCHEMAS } from "./files";
 import { PROCESS_LAYOUTS, osqueryRowsOnce, processEventRows, processEventSchema, processSchemaSource, ownProcessLayout, rowsAt, stackLayoutFrames, wazuhLayoutParts, type LayoutRows, type ProcessColumns } from "./process";
 import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, mapLayoutParts, winEventFields, winEventLayoutParts, winEventsOfKind } from "./winEvent";
 import { insertionStringWords } from "./insertionStrings";
+import { withProcessEnds } from "./processEnds";
 import { isOsqueryLog, osqueryProcessRows, osquerySnapshotRows, osquerySnapshotRowsLeftOut } from "./osquery";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
 export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS, MDE_LOGONS, WAZUH_WINDOWS_LOGONS } from "./logon";
 export { NETWORK_SCHEMAS, NETWORK_LAYOUTS, LAB_NETWORK_FLOWS, AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG, NTA_NET_ANALYTICS, AZURE_FLOW_LOG, MDE_NETWORK } from "./network";
+export { FILE_LAYOUTS, FILE_SCHEMAS, LAB_FILE_CREATIONS, SYSMON_FILE_CREATE, WAZUH_SYSMON_FILE_CREATE } from "./files";
 export { PROCESS_LAYOUTS, LAB_PROCESSES, registerProcessSchemas, type ProcessColumns, type ProcessSchemaSource } from "./process";
 export { readZeekTsv, readZeekTsvFile, isZeekTsv } from "./zeek";
 export { readVpcFlowLog, readVpcFlowLogFile, isVpcFlowLog } from "./vpcFlow";
 export { isLocalAddress } from "./endpoints";
 export { winEventFields, isWinEventExport, MAX_MESSAGE_CHARS, type WinEventFieldsOptions } from "./winEvent";
+export { withProcessEnds, PROCESS_END_COLUMN } from "./processEnds";
 
 /** Options of {@link normalizeEvents}. */
 export interface NormalizeOptions {
@@ -66,7 +70,7 @@ export interface DetectedSchema {
 
 /** The lab's layouts of a kind. */
 export function labLayouts(kind: EventKind): readonly LabLayout[] {
-  return kind === "logon" ? LOGON_LAYOUTS : kind === "networkFlow" ? NETWORK_LAYOUTS : PROCESS_LAYOUTS;
+  return kind === "logon" ? LOGON_LAYOUTS : kind === "networkFlow" ? NETWORK_LAYOUTS : kind === "fileCreate" ? FILE_LAYOUTS : PROCESS_LAYOUTS;
 }
 
 /**
@@ -80,7 +84,7 @@ export function labColumnNames(kind: EventKind): string[] {
 
 /** The known (non-process) schemas of a kind; process schemas come from the process tree's inference. */
 export function eventSchemas(kind: Exclude<EventKind, "process">): readonly EventSchema[] {
-  return kind === "logon" ? LOGON_SCHEMAS : NETWORK_SCHEMAS;
+  return kind === "logon" ? LOGON_SCHEMAS : kind === "fileCreate" ? FILE_SCHEMAS : NETWORK_SCHEMAS;
 }
 
 /** Lab column name → its declaration, over the kind's layouts. */
@@ -217,7 +221,9 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
   // A plain Get-WinEvent export: its events' fields read out of the Message text first, its rows cut to the kind's events (the schema is then detected as usual).
   if (isDataFrame(df)) {
     const file = options.file ?? options.source;
-    df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: file }), kind, { warn: options.warn ?? printWarning, source: options.source, file });
+    const read = winEventFields(wideIntsAsText(df), { warn: options.warn, source: file });
+    // Sysmon 5 (process ended) rows give their process's creation row its end time, before the frame is cut to creations.
+    df = winEventsOfKind(kind === "process" ? withProcessEnds(read) : read, kind, { warn: options.warn ?? printWarning, source: options.source, file });
     // Sysmon 1 rows of some hosts, Security 4688 rows of others (a WEF export): each layout mapped apart, in the rows' order.
     if (kind === "process" && winEventLayoutParts(df).length > 1) return inRowOrder(df, (part) => normalize(part, kind, options), options.warn ?? printWarning, options.source ?? "normalizeEvents");
   }

@@ -6,7 +6,7 @@
 import type pl from "nodejs-polars";
 
 /** The kinds of event the lab's cells analyse. */
-export type EventKind = "process" | "logon" | "networkFlow";
+export type EventKind = "process" | "logon" | "networkFlow" | "fileCreate";
 
 /**
  * How a source value becomes a lab value. Each is applied to a whole column
@@ -24,6 +24,7 @@ export type EventKind = "process" | "logon" | "networkFlow";
  * - `ocsfLogonType`: OCSF `logon_type_id`: Windows' numbers (2 Interactive … 13), but 1 is System (Windows' 0); 0 Unknown and 99 Other null.
  * - `interactiveLogonType`: Azure AD `IsInteractive`: true → 2 (Interactive), false → 3 (Network).
  * - `userPart`: `alice@contoso.com` → `alice`, `CONTOSO\alice` → `alice`, `alice` → `alice`.
+ * - `fileNamePart`: a path's last part, `C:\Users\x\a.ps1` → `a.ps1`, `/tmp/a.sh` → `a.sh`.
  * - `protocolLetter`: transport name → Azure's letter: `tcp` → `T`, `udp` → `U`; IANA numbers (VPC flow logs, OCSF `protocol_num`)
  *   `6` → `T`, `17` → `U`, `1`/`58` (and Suricata's `IPv6-ICMP`) → `ICMP`, as numbers or zero-padded text (Suricata's `"006"`);
  *   other numbers without their zeros (`"047"` → `47`), other names upper-cased.
@@ -46,6 +47,7 @@ export type Conversion =
   | "ocsfLogonType"
   | "interactiveLogonType"
   | "userPart"
+  | "fileNamePart"
   | "protocolLetter"
   | "directionLetter"
   | "longitudeOfPair"

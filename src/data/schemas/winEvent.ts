@@ -528,7 +528,11 @@ const KIND_EVENTS: Readonly<Record<EventKind, readonly (readonly [string, number
   process: [[SECURITY, 4688], [SYSMON, 1]],
   logon: [[SECURITY, 4624], [SECURITY, 4625]],
   networkFlow: [[SYSMON, 3]],
+  fileCreate: [[SYSMON, 11]],
 };
+
+/** Events read along with a kind's (not its rows): Sysmon 5, a process's end, read into its creation's row (processEnds.ts). */
+const READ_ALONG: readonly (readonly [string, number])[] = [[SYSMON, 5]];
 
 /** A Security template's EventData names: its labels' and its accounts' (SubjectUserName, TargetLogonId…). */
 function templateFields(template: Template): string[] {
@@ -569,7 +573,7 @@ export interface WinEventsOfKindOptions {
 const providerName = (provider: string) => (provider === SECURITY ? "Security" : provider === SYSMON ? "Sysmon" : provider.slice(0, 80) || "(no provider)");
 /** Every event huntlab maps from a plain export, of any kind. */
 const MAPPED = new Set(
-  Object.values(KIND_EVENTS).flatMap((events) => events.flatMap(([provider, id]) => [provider, ...(provider === SYSMON ? [LINUX_SYSMON] : [])].map((p) => `${p}|${id}`))),
+  [...Object.values(KIND_EVENTS), READ_ALONG].flatMap((events) => events.flatMap(([provider, id]) => [provider, ...(provider === SYSMON ? [LINUX_SYSMON] : [])].map((p) => `${p}|${id}`))),
 );
 /** How many event kinds a warning lists before `…`. */
 const LISTED_EVENTS = 6;

@@ -75,8 +75,10 @@ function checkEvents(df: pl.DataFrame): void {
   const procs = normalizeEvents(df, "process", { warn: (m) => warnings.push(m) });
   assert.deepEqual(col(procs, "NewProcessName"), ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/sh"]);
   assert.deepEqual(col(procs, "ParentProcessName"), ["/usr/sbin/sshd", "/usr/bin/bash", "/usr/bin/bash"]);
-  // Events 11 and 5 are read as rows, and counted as no query's (as Windows Sysmon's 11 and 5 are).
-  assert.ok(warnings.some((w) => /2 row\(s\) of events no lab query maps .*Linux-Sysmon 11 \(1\), Linux-Sysmon 5 \(1\)/.test(w)), warnings.join("\n"));
+  // Events 11 and 5 are read too (no longer counted as no query's): curl's end on its creation row, the file created as a fileCreate row.
+  assert.ok(!warnings.some((w) => /no lab query maps/.test(w)), warnings.join("\n"));
+  assert.deepEqual((procs.getColumn("ProcessEndTime").cast(pl.Datetime("ms")).toArray() as (Date | null)[]).map((d) => d && d.toISOString()), [null, "2026-12-07T08:15:06.000Z", null]);
+  assert.deepEqual(col(normalizeEvents(df, "fileCreate", { warn: () => undefined }), "FilePath"), ["/tmp/a.sh"]);
   const tree = buildProcessTree(df, { warn: () => undefined });
   const byImage = new Map((col(tree, "Image") as string[]).map((image, i) => [image, i]));
   const keys = col(tree, "proc_key"), parents = col(tree, "parent_key"), levels = col(tree, "Level");
