@@ -87,17 +87,22 @@ function pidKey(value: string | null): string | null {
 /** An image as compared: lower case, `/` and `\` alike. */
 const imageKey = (value: string | null): string | null => (value === null ? null : value.toLowerCase().replace(/\//g, "\\"));
 
-/** The event id of each row as a number (NaN for none). */
-function eventIds(df: pl.DataFrame, field: string): number[] {
-  return texts(df, field).map((v) => (v === null ? Number.NaN : Number(v)));
+/** The event id of each row as a number (NaN for none), cast by polars (`"5"`, `5.0`): no JavaScript per row. */
+function eventIds(series: pl.Series): number[] {
+  const numbers = (series.dtype.variant === "Utf8" || series.dtype.variant === "String" ? series.str.strip() : series).cast(pl.Float64, false);
+  return Array.from(numbers.toArray() as (number | null)[], (v) => (v === null ? Number.NaN : v));
 }
 
 /** The layout whose start and end events the frame holds, or undefined. */
 function endLayout(df: pl.DataFrame): { layout: EndLayout; ids: number[] } | undefined {
   for (const layout of LAYOUTS) {
-    if (!fieldSeries(df, layout.eventId) || !fieldSeries(df, layout.time)) continue;
-    const ids = eventIds(df, layout.eventId);
-    if (ids.includes(layout.end) && ids.includes(layout.start)) return { layout, ids };
+    const idSeries = fieldSeries(df, layout.eventId);
+    if (!idSeries || !fieldSeries(df, layout.time)) continue;
+    // Most process frames hold no end: told by polars before any row is read in JavaScript.
+    const numbers = (idSeries.dtype.variant === "Utf8" || idSeries.dtype.variant === "String" ? idSeries.str.strip() : idSeries).cast(pl.Float64, false);
+    if (!numbers.eq(layout.end).any()) continue;
+    const ids = eventIds(idSeries);
+    if (ids.includes(layout.start)) return { layout, ids };
   }
   return undefined;
 }

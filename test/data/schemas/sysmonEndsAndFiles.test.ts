@@ -141,6 +141,23 @@ const journalJson = (h: Host, events: readonly Ev[]) =>
 const syslogLines = (h: Host, events: readonly Ev[]) =>
   events.map((e, i) => `Nov  2 14:00:0${i} ${h.computer} sysmon: ${eventXml(h, e, 10 + i)}`).join("\n").replace("\n", `\nNov  2 14:00:00 ${h.computer} CRON[77]: (root) CMD (run-parts /etc/cron.hourly)\n`) + "\n";
 
+/** A Wazuh manager's alerts.json: one alert a line, the event under `data.win` (EventData names lower-cased first). */
+const wazuhAlerts = (h: Host, events: readonly Ev[]) =>
+  events
+    .map((e, i) =>
+      JSON.stringify({
+        timestamp: e.time.toISOString().replace("Z", "+0000"), rule: { level: 3, description: `Sysmon - Event ID ${e.id}`, id: `6160${e.id}` }, agent: { id: "003", name: "ws01" },
+        manager: { name: "wazuh" }, id: `1730556000.${i}`, decoder: { name: "windows_eventchannel" }, location: "EventChannel",
+        data: {
+          win: {
+            system: { providerName: h.provider, eventID: String(e.id), systemTime: e.time.toISOString().replace("Z", "0000Z"), channel: h.channel, computer: h.computer },
+            eventdata: Object.fromEntries(e.fields.map(([k, v]) => [k[0].toLowerCase() + k.slice(1), v])),
+          },
+        },
+      }),
+    )
+    .join("\n") + "\n";
+
 /** Each form the readers take of `host`'s events, as a file name and its content. */
 function forms(h: Host): [string, string][] {
   const events = scenario(h);
@@ -150,6 +167,7 @@ function forms(h: Host): [string, string][] {
     ["eventdata.csv", eventDataCsv(h, events)],
     ["eventdata.json", JSON.stringify(eventDataRows(h, events), null, 2)],
     ["plain.csv", plainCsv(h, events)],
+    ["alerts.json", wazuhAlerts(h, events)],
   ];
 }
 
@@ -167,7 +185,9 @@ function check(h: Host, df: pl.DataFrame, form: string): void {
   assert.ok(!warnings.some((w) => /no lab query maps/.test(w)), `${form}: ${warnings.join("\n")}`);
 
   const tree = buildProcessTree(df, { warn: () => undefined });
-  const ends = new Map((col(tree, "Image") as string[]).map((image, i) => [image, iso(col(tree, "ProcessEndTime")[i])]));
+  // Wazuh's image is its nested field, flattened by the tree (`data.win.eventdata.image`).
+  const imageColumn = tree.columns.includes("Image") ? "Image" : "data.win.eventdata.image";
+  const ends = new Map((col(tree, imageColumn) as string[]).map((image, i) => [image, iso(col(tree, "ProcessEndTime")[i])]));
   assert.deepEqual(Object.fromEntries(ends), { [h.images.parent]: null, [h.images.shell]: null, [h.images.child]: at(10).toISOString(), [h.images.later]: at(21.5).toISOString() }, form);
   assert.equal(tree.height, 4, `${form}: the inferred parent, the shell, its two children (no row of events 5 or 11)`);
   // The text says when each ended process ended, and after how long; the shell, still running, says nothing.
