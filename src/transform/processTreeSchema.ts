@@ -297,7 +297,8 @@ export const SYSMON_PROCESS_CREATE_SCHEMA: ProcSchema = {
   parentCmdLine: "ParentCommandLine",
   processGuid: "ProcessGuid",
   parentGuid: "ParentProcessGuid",
-  parentColumns: { User: "ParentUser", ProcessGuid: "ParentProcessGuid" },
+  // ProcessEndTime: a rebuilt parent's end (Sysmon 5) from its children's rows (src/data/schemas/processEnds.ts).
+  parentColumns: { User: "ParentUser", ProcessGuid: "ParentProcessGuid", ProcessEndTime: "ParentProcessEndTime" },
   // The GUID columns count as schema columns now, no longer as markers: inference scores them once, as before.
   markers: ["Hashes", "IntegrityLevel", "CurrentDirectory", "LogonGuid", "RuleName"],
 };
@@ -529,7 +530,7 @@ export const WAZUH_SYSMON_PROCESS_SCHEMA: ProcSchema = {
   parentCmdLine: "data.win.eventdata.parentCommandLine",
   processGuid: "data.win.eventdata.processGuid",
   parentGuid: "data.win.eventdata.parentProcessGuid",
-  parentColumns: { "data.win.eventdata.user": "data.win.eventdata.parentUser", "data.win.eventdata.processGuid": "data.win.eventdata.parentProcessGuid" },
+  parentColumns: { "data.win.eventdata.user": "data.win.eventdata.parentUser", "data.win.eventdata.processGuid": "data.win.eventdata.parentProcessGuid", ProcessEndTime: "ParentProcessEndTime" },
   markers: [...WAZUH_MARKERS, "data.win.eventdata.hashes", "data.win.eventdata.integrityLevel"],
 };
 

@@ -17,6 +17,12 @@ import { fieldSeries } from "./fields";
 
 /** The column of a process's end time, on its creation row (null where the data has no end for it). */
 export const PROCESS_END_COLUMN = "ProcessEndTime";
+/**
+ * The end time of a process's parent (by its parent GUID), on the child's row, where the data has it: a parent
+ * whose creation is not in the data (started before the log) is rebuilt by the tree from its children's rows, and
+ * takes its end from this column (the Sysmon schemas' `parentColumns`).
+ */
+export const PARENT_END_COLUMN = "ParentProcessEndTime";
 
 /** Where a layout writes what a start and an end event need. */
 interface EndLayout {
@@ -25,6 +31,7 @@ interface EndLayout {
   end: number;
   time: string;
   guid: string;
+  parentGuid: string;
   pid: string;
   image: string;
   host: string;
@@ -39,6 +46,7 @@ const SYSMON: EndLayout = {
   end: 5,
   time: "UtcTime",
   guid: "ProcessGuid",
+  parentGuid: "ParentProcessGuid",
   pid: "ProcessId",
   image: "Image",
   host: "Computer",
@@ -52,6 +60,7 @@ const WAZUH_SYSMON: EndLayout = {
   end: 5,
   time: "data.win.eventdata.utcTime",
   guid: "data.win.eventdata.processGuid",
+  parentGuid: "data.win.eventdata.parentProcessGuid",
   pid: "data.win.eventdata.processId",
   image: "data.win.eventdata.image",
   host: "data.win.system.computer",
@@ -149,8 +158,12 @@ export function withProcessEnds(df: pl.DataFrame): pl.DataFrame {
   for (const rows of startsByPid.values()) rows.sort(byTime);
 
   const ends: (Date | null)[] = new Array<Date | null>(n).fill(null);
+  const parentEnds: (Date | null)[] = new Array<Date | null>(n).fill(null);
+  const parentGuids = texts(df, layout.parentGuid).map(guidKey);
   for (let i = 0; i < n; i++) {
     if (ids[i] !== layout.start || !ofLayout(i) || times[i] === null) continue;
+    const parentEnd = parentGuids[i] !== null ? byGuid.get(`${hosts[i]}|${parentGuids[i]}`) : undefined;
+    if (parentEnd !== undefined) parentEnds[i] = new Date(times[parentEnd]!);
     const byId = guids[i] !== null ? byGuid.get(`${hosts[i]}|${guids[i]}`) : undefined;
     const end = byId ?? (pids[i] !== null ? endByPid(i, `${hosts[i]}|${pids[i]}`) : undefined);
     if (end !== undefined) ends[i] = new Date(times[end]!);
@@ -170,8 +183,11 @@ export function withProcessEnds(df: pl.DataFrame): pl.DataFrame {
     return undefined;
   }
 
-  const endSeries = pl.Series(PROCESS_END_COLUMN, ends, pl.Datetime("ms", "UTC")).cast(timeSeries.dtype);
-  return frameOf([...columnNames(df).filter((c) => c !== PROCESS_END_COLUMN).map((c) => columnOf(df, c)), endSeries]);
+  const timeColumn = (name: string, values: (Date | null)[]) => pl.Series(name, values, pl.Datetime("ms", "UTC")).cast(timeSeries.dtype);
+  // The parents' ends only where one is known: most frames' parents are in them, or never end in the log.
+  const added = [timeColumn(PROCESS_END_COLUMN, ends), ...(parentEnds.some((e) => e !== null) ? [timeColumn(PARENT_END_COLUMN, parentEnds)] : [])];
+  const names = new Set(added.map((s) => s.name));
+  return frameOf([...columnNames(df).filter((c) => !names.has(c)).map((c) => columnOf(df, c)), ...added]);
 }
 
 function push(map: Map<string, number[]>, key: string, value: number): void {

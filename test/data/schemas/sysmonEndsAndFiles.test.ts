@@ -249,6 +249,18 @@ describe("process ends without GUIDs, and what is no end", () => {
     assert.ok(!withProcessEnds(creations).columns.includes("ProcessEndTime"));
   });
 
+  it("a parent whose creation is not in the data but whose end is: the tree's rebuilt parent ends then", () => {
+    for (const h of [WINDOWS, LINUX]) {
+      // The shell's parent (GUID 8, started before the log) ends at 30 s.
+      const parentEnd: Ev = { id: 5, time: at(30), fields: [["RuleName", "-"], ["UtcTime", utc(at(30))], ["ProcessGuid", guid(8)], ["ProcessId", "3000"], ["Image", h.images.parent], ["User", h.user]] };
+      const events = [...scenario(h), parentEnd];
+      const tree = buildProcessTree(read("events.xml", `<Events>${events.map((e, i) => eventXml(h, e, 10 + i)).join("")}</Events>`), { warn: () => undefined });
+      const rebuilt = tree.filter(pl.col("IsInferred"));
+      assert.deepEqual([col(rebuilt, "Image"), col(rebuilt, "ProcessEndTime").map(iso)], [[h.images.parent], [at(30).toISOString()]], h.provider);
+      assert.match(ptree.treeToText(tree).split("\n")[0], /\(inferred\) \(ended 2026-11-02 14:00:30\.000 UTC\)(  -)?$/, h.provider);
+    }
+  });
+
   it("a LocalData query with metadata.schema fileCreate reads the file creations; a process query the processes with their ends", async () => {
     const queries = [
       "metadata: { version: 1, description: t, data_environments: [LocalData], data_families: [Sysmon] }",
