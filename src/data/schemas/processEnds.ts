@@ -171,16 +171,31 @@ export function withProcessEnds(df: pl.DataFrame): pl.DataFrame {
 
   /** The first end of the key at or after start `i`, of its image, before the key's next start; a GUID'd end only for a GUID-less start or one of the same GUID. */
   function endByPid(i: number, key: string): number | undefined {
+    // Both lists in time order: found by halving, so a PID reused many times (a crafted log) stays n log n, not n².
     const starts = startsByPid.get(key) ?? [];
-    const next = starts.find((s) => s !== i && times[s]! > times[i]!);
-    for (const e of byPid.get(key) ?? []) {
-      if (times[e]! < times[i]!) continue;
-      if (next !== undefined && times[e]! > times[next]!) return undefined;
+    const nextAt = firstAfter(starts, times[i]!, true);
+    const next = nextAt < starts.length ? times[starts[nextAt]]! : Infinity;
+    const ends = byPid.get(key) ?? [];
+    for (let k = firstAfter(ends, times[i]!, false); k < ends.length; k++) {
+      const e = ends[k];
+      if (times[e]! > next) return undefined;
       if (guids[i] !== null && guids[e] !== null && guids[e] !== guids[i]) continue;
       if (images[i] !== null && images[e] !== null && images[e] !== images[i]) continue;
       return e;
     }
     return undefined;
+  }
+
+  /** The first position in `rows` (in time order) whose time is after `time` (`strictly`) or at or after it. */
+  function firstAfter(rows: readonly number[], time: number, strictly: boolean): number {
+    let lo = 0, hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const t = times[rows[mid]]!;
+      if (strictly ? t <= time : t < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   const timeColumn = (name: string, values: (Date | null)[]) => pl.Series(name, values, pl.Datetime("ms", "UTC")).cast(timeSeries.dtype);

@@ -14,6 +14,7 @@ import { buildProcessTree, ptree } from "../../../src/index";
 import { readDataFile } from "../../../src/data/readers";
 import { normalizeEvents, withProcessEnds } from "../../../src/data/schemas/index";
 import { QueryProvider } from "../../../src/data/queryProvider";
+import { assertLinear } from "../../helpers/linearTime";
 import { tempTree } from "../../helpers/tmp";
 
 /** A column's values; times in ms first (nodejs-polars makes a ns time's Date by float division: .250 came out .249). */
@@ -247,6 +248,19 @@ describe("process ends without GUIDs, and what is no end", () => {
     // A frame of creations alone: no column added.
     const creations = read("eventdata.csv", eventDataCsv(WINDOWS, scenario(WINDOWS).filter((e) => e.id === 1)));
     assert.ok(!withProcessEnds(creations).columns.includes("ProcessEndTime"));
+  });
+
+  it("one PID started and ended again and again (a crafted log) is linear: each end found by halving, not by a walk of the PID's starts", () => {
+    // n events on one host, one PID, one image, no GUID: starts and ends alternating, 10 ms apart.
+    const frame = (n: number) => {
+      const ids = Array.from({ length: n }, (_, i) => (i % 2 ? 5 : 1));
+      const times = ids.map((_, i) => utc(new Date(T0 + i * 10)));
+      return pl.DataFrame({ EventID: ids, UtcTime: times, ProcessId: ids.map(() => "4"), Image: ids.map(() => "C:\\x.exe"), Computer: ids.map(() => "H") });
+    };
+    const ended = withProcessEnds(frame(1000)).getColumn("ProcessEndTime");
+    assert.equal(ended.len() - ended.nullCount(), 500);
+    // Each start walked every start of its PID before: 50,000 events took 1.4 s of CPU, 200,000 16 s; now 0.4 s and 0.9 s.
+    assertLinear("withProcessEnds, one PID reused", (size) => String(size), (s) => void withProcessEnds(frame(Number(s))), { size: 50_000 });
   });
 
   it("a parent whose creation is not in the data but whose end is: the tree's rebuilt parent ends then", () => {
