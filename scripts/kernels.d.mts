@@ -1,5 +1,9 @@
 /** Types of scripts/kernels.mjs, for the TypeScript tests that import it. */
 
+/** V8 flags the tslab kernel's Node runs with (see kernels.mjs for why). */
+export declare const KERNEL_V8_FLAGS: readonly string[];
+/** The flags `nodeBin` accepts: all of `flags` (default {@link KERNEL_V8_FLAGS}), or none. */
+export declare function kernelNodeFlags(nodeBin: string, flags?: readonly string[]): string[];
 export declare function kernelHomes(root: string, options?: { env?: NodeJS.ProcessEnv; tmpdir?: string }): string[];
 export declare function privateTempTop(tmpdir?: string): string;
 export interface WriteKernelSpecsResult {

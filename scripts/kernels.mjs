@@ -7,11 +7,40 @@
  * otherwise they go to a folder of the user's own, named after the checkout's path, so two checkouts never share
  * one: `$XDG_DATA_HOME/huntlab/jupyter/<name>-<hash>` (default `~/.local/share/…`), else under the temporary folder.
  */
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { writeFileAtomic } from "./distInstall.mjs";
+
+/**
+ * V8 flags for the tslab kernel's Node. A kernel's CPU goes mostly to tslab's TypeScript (parsing, binding and
+ * checking every cell: half of a profile of the lab notebook), whose thousands of warm functions V8 compiles with
+ * TurboFan after 3,000 calls by default; over a kernel's life that compiling costs more than it saves. With 10,000,
+ * tslab's converter over the completed lab notebook's 57 cells (no kernel, the same output byte for byte) took
+ * 6.8–8.8 s of CPU against 8.5–10.8 s, less in each of five rounds (2026-12-08, shared 2-core VM, load 18–24);
+ * whole kernels over that notebook (user + system, seven pairs alternating, load 9–20, where one run varies by
+ * ±15%) 102 s in all against 116 s (−12%), less in five pairs of seven.
+ * Code that stays hot (reading a big .evtx, a process tree) still reaches TurboFan, later: eight reads of the
+ * two .evtx samples in a fresh process took the same CPU either way (2.0–2.8 s), where --no-opt (no TurboFan at
+ * all, as cheap for the converter) took 19% more.
+ */
+export const KERNEL_V8_FLAGS = Object.freeze(["--invocation-count-for-turbofan=10000"]);
+
+/**
+ * The {@link KERNEL_V8_FLAGS} that `nodeBin` accepts: all of them, or none when it refuses them (Node 20's V8 has no
+ * such flag, and Node ends at once on a flag it does not know: a kernel that never starts).
+ *
+ * @param {string} nodeBin the Node the kernel spec runs
+ * @param {readonly string[]} [flags]
+ * @returns {string[]}
+ */
+export function kernelNodeFlags(nodeBin, flags = KERNEL_V8_FLAGS) {
+  if (!flags.length) return [];
+  const r = spawnSync(nodeBin, [...flags, "-e", ""], { stdio: "ignore", timeout: 30_000 });
+  return r.status === 0 ? [...flags] : [];
+}
 
 /**
  * The folders to try, in order: the project's `.jupyter/`, the user's data folder, the temporary folder.

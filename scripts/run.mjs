@@ -25,7 +25,7 @@ import { distCurrent } from "./distCurrent.mjs";
 import { installTree, makeStaging, writeFileAtomic } from "./distInstall.mjs";
 import { findClassicNotebook, findJupyterLab, manualInstallHint, provisionVenvLab, runJupyterServer, sshTunnelHint } from "./lab.mjs";
 import { machineFacts, mallocChoice } from "./malloc.mjs";
-import { kernelHomes, runtimeDirEnv, writeKernelSpecs } from "./kernels.mjs";
+import { kernelHomes, kernelNodeFlags, runtimeDirEnv, writeKernelSpecs } from "./kernels.mjs";
 import { nativeTsc } from "./nativeTsc.mjs";
 import { findPython } from "./python.mjs";
 import { tempDirEnv } from "./tempdir.mjs";
@@ -214,9 +214,11 @@ function pruneStaleOutput() {
  */
 function ensureKernels(ctx) {
   const deno = denoBinary();
+  // V8 flags that cut a kernel's CPU (scripts/kernels.mjs), when this Node takes them.
+  const v8Flags = kernelNodeFlags(ctx.nodeBin);
   const specsFor = (dir) => ({
     tslab: {
-      argv: [ctx.nodeBin, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+      argv: [ctx.nodeBin, ...v8Flags, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
       display_name: "TypeScript (huntlab)",
       language: "typescript",
       env: {

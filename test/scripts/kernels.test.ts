@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { jupyterRuntimeDir, kernelHomes, privateTempTop, runtimeDirEnv, writeKernelSpecs } from "../../scripts/kernels.mjs";
+import { jupyterRuntimeDir, KERNEL_V8_FLAGS, kernelHomes, kernelNodeFlags, privateTempTop, runtimeDirEnv, writeKernelSpecs } from "../../scripts/kernels.mjs";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-kernels-test-"));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -35,6 +35,27 @@ test("kernelHomes: the project's .jupyter, then XDG_DATA_HOME (or ~/.local/share
   const other = kernelHomes("/srv/b/huntlab", { env: { HOME: "/home/u" }, tmpdir: "/t" });
   assert.notEqual(other[1], kernelHomes(root, { env: { HOME: "/home/u" }, tmpdir: "/t" })[1]);
   assert.match(path.basename(other[1]), /^huntlab-[0-9a-f]{12}$/);
+});
+
+test("kernelNodeFlags: the kernel's V8 flags when its Node takes them, none when it refuses them (a kernel that never starts)", { skip: process.platform === "win32" ? "a shell script stands in for an old Node" : false }, () => {
+  assert.ok(KERNEL_V8_FLAGS.length > 0);
+  // The Node the tests run on (the lab's, Node 22) takes them, and they reach V8: process.execArgv has them.
+  assert.deepEqual(kernelNodeFlags(process.execPath), KERNEL_V8_FLAGS);
+  const argv = spawnSync(process.execPath, [...KERNEL_V8_FLAGS, "-p", "JSON.stringify(process.execArgv)"], { encoding: "utf8" });
+  assert.equal(argv.status, 0, argv.stderr);
+  assert.deepEqual((JSON.parse(argv.stdout) as string[]).slice(0, KERNEL_V8_FLAGS.length), KERNEL_V8_FLAGS);
+  // A Node whose V8 does not know a flag ends at once ("bad option", status 9), as Node 20 does with these.
+  const old = path.join(scratch, "node20");
+  fs.writeFileSync(old, '#!/bin/sh\ncase "$1" in --*=*) echo "$0: bad option: $1" >&2; exit 9;; esac\nexit 0\n', { mode: 0o755 });
+  assert.deepEqual(kernelNodeFlags(old), []);
+  assert.deepEqual(kernelNodeFlags(old, []), []);
+  assert.deepEqual(kernelNodeFlags(path.join(scratch, "no-such-node")), []);
+});
+
+test("the tslab kernel spec npm test wrote starts Node with the kernel's V8 flags", { skip: process.env.HUNTLAB_TEST_PREPARED ? false : "kernel specs are written by npm test" }, () => {
+  const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", ".jupyter", "kernels", "tslab", "kernel.json"), "utf8")) as { argv: string[] };
+  const tslab = spec.argv.findIndex((a) => /[\\/]tslab[\\/]bin[\\/]tslab$/.test(a));
+  assert.deepEqual(spec.argv.slice(1, tslab), kernelNodeFlags(spec.argv[0]));
 });
 
 test("writeKernelSpecs: writes into the first folder; the same specs again write nothing", () => {
