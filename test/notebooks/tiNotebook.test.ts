@@ -1,7 +1,7 @@
 /**
  * Two parts of the lab's TI and pivot cells, run in ONE tslab kernel, each with its own checks and reading only
  * its own cells (metadata `huntlab_test_part`): a tslab start, huntlab's import and the runner cost ~4 CPU-s;
- * they ran in a kernel each before (rerun.test.ts). The re-run part goes first, as it ran alone, and its last
+ * they ran in a kernel each before (the re-run part was rerun.test.ts). The re-run part goes first, as it ran alone, and its last
  * cell counts the SIGINT listeners before the enrich part runs; the enrich part's set-up cell makes its own
  * `dataPaths`, `qp` and `timeRange`, as the earlier sections would.
  *
