@@ -25,7 +25,7 @@ import { drawAlertEntityGraph } from "../../src/vis/entityGraph";
 import { GeoMap } from "../../src/vis/geoMap";
 import { plotProcessTree } from "../../src/vis/processTree";
 import { timeline } from "../../src/vis/timeline";
-import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
+import { chromiumMissing, mountViews, openOffline, type OfflinePage } from "./chromium";
 import { KEEP_NAMES } from "./contrast";
 import { PLAIN_LIGHT, themedPage } from "./fixtures/jupyterlabThemes";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
@@ -87,6 +87,7 @@ describe("keyboard and screen-reader access to the live views", { skip, timeout:
   before(async () => {
     browser = await sharedChromium();
     o = await openOffline(browser, themedPage(PLAIN_LIGHT, await viewHtmls()), { name: "a11y", viewport: { width: 1200, height: 900 } });
+    await mountViews(o.page);
     await o.page.waitForFunction((n) => document.querySelectorAll('[data-hl-live="1"]').length === n, LIVE_VIEWS, { timeout: 60_000 });
   });
   after(async () => {
@@ -546,6 +547,7 @@ describe("keyboard and screen-reader access to the live views", { skip, timeout:
     await page.emulateMedia({ reducedMotion: "reduce" });
     try {
       await page.reload({ waitUntil: "load" });
+      await mountViews(page);
       await page.waitForFunction((n) => document.querySelectorAll('[data-hl-live="1"]').length === n, LIVE_VIEWS, { timeout: 60_000 });
       await page.evaluate(KEEP_NAMES);
       const options = await page.evaluate((where) => {

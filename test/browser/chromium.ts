@@ -233,3 +233,32 @@ export async function resetOfflineContexts(browser: Browser): Promise<void> {
     await Promise.all(shared.context.pages().filter((p) => !shared.idle.includes(p)).map((p) => p.close().catch(() => undefined)));
   }
 }
+
+/**
+ * Mounts every huntlab view on the page: a view mounts only once it comes near the viewport (runtime.ts whenNear),
+ * so a page of many views is scrolled to each waiting one in turn, as a reader would, then back to the top. Tests
+ * that look at all of a page's views call this first.
+ */
+export async function mountViews(page: Page, timeout = 60_000): Promise<void> {
+  // Every scripted view's script has run: it is mounting, mounted, failed or waiting.
+  await page.waitForFunction(
+    () => Array.from(document.querySelectorAll(".hl-view")).every((r) => !r.querySelector(":scope > script:not([type])") || r.hasAttribute("data-hl-live") || r.hasAttribute("data-hl-waiting")),
+    undefined,
+    { timeout },
+  );
+  const waiting = page.locator(".hl-view[data-hl-waiting]");
+  while ((await waiting.count()) > 0) {
+    const root = await waiting.first().elementHandle({ timeout });
+    // Scrolled to again on each poll: the views mounting above it (a live view is seldom its static image's height) move it.
+    await page.waitForFunction(
+      (e) => {
+        if (!e?.hasAttribute("data-hl-waiting")) return true;
+        e.scrollIntoView({ block: "center" });
+        return false;
+      },
+      root,
+      { timeout, polling: 200 },
+    );
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+}

@@ -18,7 +18,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
+import { chromiumMissing, mountViews, openOffline, type OfflinePage } from "./chromium";
 import { describeLow, KEEP_NAMES, measureContrast, MIN_CONTRAST } from "./contrast";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { JUPYTERLAB_DARK, JUPYTERLAB_LIGHT, PLAIN_DARK, PLAIN_LIGHT, themedPage, type PageTheme } from "./fixtures/jupyterlabThemes";
@@ -247,7 +247,9 @@ describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip
     const htmls = views.map((v) => String(v.bundle["text/html"]));
     const opened = (async () => {
       await (await previous?.catch(() => undefined))?.close();
-      return openOffline(browser, jupyterlab ? jupyterlabOutputPage(htmls, theme) : themedPage(theme, htmls), { name: theme.name, viewport: { width: 1200, height: 900 } });
+      const o = await openOffline(browser, jupyterlab ? jupyterlabOutputPage(htmls, theme) : themedPage(theme, htmls), { name: theme.name, viewport: { width: 1200, height: 900 } });
+      await mountViews(o.page);
+      return o;
     })();
     themePage = { theme, opened };
     return opened;

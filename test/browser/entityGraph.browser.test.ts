@@ -15,7 +15,7 @@ import { addRelatedAlerts, createAlertGraph } from "../../src/vis/alertGraph";
 import { MIN_LABEL_PX } from "../../src/vis/client/graphElements";
 import { drawAlertEntityGraph, EntityGraph } from "../../src/vis/entityGraph";
 import { seededRandom } from "../helpers/random";
-import { chromiumMissing, debugScreenshot, openOffline } from "./chromium";
+import { chromiumMissing, debugScreenshot, openOffline, mountViews } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { cellsShowing, executedNotebook, notebookPage, requireSection, sectionSkip } from "./notebookPage";
 
@@ -452,6 +452,7 @@ describe("Entity graphs in Chromium (offline)", { skip }, () => {
     requireSection(nb, hasSection, section);
     const o = await openOffline(browser, notebookPage(cellsShowing(nb!, "hl-view-entity-graph"), { mode: "lab" }), { name: "entitygraph-notebook" });
     try {
+      await mountViews(o.page);
       await o.page.waitForFunction(() => {
         const all = Array.from(document.querySelectorAll(".hl-view-entity-graph"));
         return all.length >= 2 && all.every((r) => r.getAttribute("data-hl-live") === "1");

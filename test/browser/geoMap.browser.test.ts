@@ -11,7 +11,7 @@ import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { GeoLocation, Ip, ipsFromDataFrame } from "../../src/entities";
 import { LAB_DATA_DIR } from "../../src/common/paths";
 import { GeoMap } from "../../src/vis/geoMap";
-import { chromiumMissing, openOffline } from "./chromium";
+import { chromiumMissing, openOffline, mountViews } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { cellsShowing, executedNotebook, notebookFromBundles, notebookPage, requireSection, sectionSkip } from "./notebookPage";
 import { within } from "../helpers/race";
@@ -608,6 +608,7 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
     try {
       const maps = o.page.locator(".hl-view-geo-map");
       assert.ok((await maps.count()) >= 2, "the notebook shows at least two maps");
+      await mountViews(o.page);
       await o.page.waitForFunction(() => Array.from(document.querySelectorAll(".hl-view-geo-map")).every((r) => r.getAttribute("data-hl-live") === "1"), null, { timeout: 30000 });
       assert.equal(await maps.first().locator(".hl-view-live").getAttribute("data-marker-count"), "86");
       assert.deepEqual(o.blocked, []);

@@ -13,7 +13,7 @@ import type { Browser, Page } from "playwright-core";
 import { LAB_DATA_DIR } from "../../src/common/paths";
 import { readDataFile } from "../../src/data/readers";
 import { EntityGraph } from "../../src/vis/entityGraph";
-import { chromiumMissing, openOffline } from "./chromium";
+import { chromiumMissing, openOffline, mountViews } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
 
 const skip = chromiumMissing();
@@ -71,6 +71,7 @@ describe("Idle Cytoscape graphs in Chromium (offline)", { skip }, () => {
     });
     const p = o.page;
     try {
+      await mountViews(p);
       await p.waitForFunction((n) => document.querySelectorAll('.hl-view-entity-graph[data-hl-live="1"]').length === n, GRAPHS, { timeout: 30000 });
       await countFrames(p);
       // Let layout, label and texture-cache work finish; the old loop ran ~57 callbacks a second per graph from here on.

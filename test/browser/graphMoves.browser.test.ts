@@ -12,7 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import { LAB_DATA_DIR } from "../../src/common/paths";
 import { readDataFile } from "../../src/data/readers";
 import { EntityGraph } from "../../src/vis/entityGraph";
-import { chromiumMissing, openOffline } from "./chromium";
+import { chromiumMissing, openOffline, mountViews } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
 
 const skip = chromiumMissing();
@@ -49,6 +49,7 @@ describe("entity graphs after the page moves them", { skip, timeout: 300_000 }, 
     const outputs = [0, 1, 2].map((i) => `<div id="out${i}" style="margin-bottom:40px">${new EntityGraph(alerts).plot().toView().toHtml()}</div>`).join("");
     const o = await openOffline(browser, `<!doctype html><html><head><meta charset="utf-8"></head><body>${outputs}</body></html>`, { name: "graph-moves", viewport: { width: 1300, height: 2400 } });
     try {
+      await mountViews(o.page);
       await o.page.waitForFunction(() => Array.from(document.querySelectorAll(".hl-view-entity-graph")).every((r) => r.getAttribute("data-hl-live") === "1"), null, { timeout: 60_000 });
       await clickNode(o.page, 1, HOST);
       await o.page.waitForFunction(() => document.querySelectorAll(".hl-view-entity-graph .hl-view-live")[1]?.getAttribute("data-selected") !== null);

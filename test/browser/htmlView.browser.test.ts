@@ -86,6 +86,34 @@ describe("HTML views in Chromium", { skip }, () => {
     });
   }
 
+  it("mounts a view only when it comes near the viewport: views far down wait, with their static part, until scrolled to", async () => {
+    // Each view between tall blocks (3 viewports) so that only the first is near the viewport when the page opens.
+    const views = ["one", "two", "three"].map((label) => graphView(label).toHtml());
+    const spacer = `<div class="spacer" style="height:2400px"></div>`;
+    const o = await openOffline(browser, `<!doctype html><html><head><meta charset="utf-8"></head><body>${views.join(spacer)}</body></html>`, {
+      name: "htmlview-near",
+      viewport: { width: 1000, height: 800 },
+    });
+    const states = () => o.page.$$eval(".hl-view", (els) => els.map((e) => `${e.getAttribute("data-hl-live")}/${e.getAttribute("data-hl-waiting")}`));
+    try {
+      await o.page.waitForFunction(() => document.querySelector(".hl-view")?.getAttribute("data-hl-live") === "1", undefined, { timeout: 15000 });
+      // Every view's script has run (the libraries load once, for the first): the others wait, their static part shown.
+      assert.deepEqual(await states(), ["1/null", "null/1", "null/1"]);
+      assert.deepEqual(await o.page.$$eval(".hl-view-static", (els) => els.map((e) => (e as HTMLElement).style.display)), ["none", "", ""]);
+      await o.page.locator(".hl-view").nth(2).scrollIntoViewIfNeeded();
+      await o.page.waitForFunction(() => document.querySelectorAll(".hl-view")[2]?.getAttribute("data-hl-live") === "1", undefined, { timeout: 15000 });
+      // Scrolled past in one jump, the middle view never came near: it still waits.
+      assert.deepEqual(await states(), ["1/null", "null/1", "1/null"]);
+      await o.page.locator(".hl-view").nth(1).scrollIntoViewIfNeeded();
+      await o.page.waitForFunction(() => document.querySelectorAll(".hl-view")[1]?.getAttribute("data-hl-live") === "1", undefined, { timeout: 15000 });
+      assert.deepEqual(await o.page.$$eval(".hl-view-live", (els) => els.map((e) => e.getAttribute("data-nodes"))), ["2", "2", "2"]);
+      assert.deepEqual(o.errors, []);
+      assert.deepEqual(o.blocked, []);
+    } finally {
+      await o.close();
+    }
+  });
+
   it("shows the static image with JavaScript disabled and when sanitised", async () => {
     const bundles = [graphView(HOSTILE)].map((v) => ({ "text/html": v.toHtml(), "text/plain": v.toText() }));
     for (const [mode, js] of [["inline", false], ["sanitized", true]] as const) {

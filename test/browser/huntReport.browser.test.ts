@@ -16,7 +16,7 @@ import type { Browser } from "playwright-core";
 import { buildHuntReport } from "../../src/lab/huntReport";
 import type { NotebookJson } from "../../src/lab/huntParams";
 import { NEW_HOST } from "../fixtures/hunt/makeData";
-import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
+import { chromiumMissing, mountViews, openOffline, type OfflinePage } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { EXECUTED_NOTEBOOK } from "./notebookPage";
 
@@ -76,6 +76,7 @@ describe("the hunt report in Chromium (offline)", { skip }, () => {
       // Interactive views carry a bundle (a script without a type); static ones (status tables, cards) do not.
       const interactive = await o.page.evaluate(() => Array.from(document.querySelectorAll(".hl-view")).filter((v) => v.querySelector("script:not([type])")).length);
       assert.ok(interactive >= 8, `only ${interactive} interactive huntlab views in the report`);
+      await mountViews(o.page, 120_000);
       await o.page.waitForFunction(
         () =>
           Array.from(document.querySelectorAll(".hl-view"))

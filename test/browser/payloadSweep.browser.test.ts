@@ -20,7 +20,7 @@ import type { Browser, Locator, Page } from "playwright-core";
 import type { MimeBundle } from "../../src/display/protocol";
 import { timeline } from "../../src/vis/timeline";
 import { timeseriesAnomaliesChart } from "../../src/vis/timeseriesAnomalies";
-import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
+import { chromiumMissing, mountViews, openOffline, type OfflinePage } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { notebookFromBundles, notebookPage, type InsertMode } from "./notebookPage";
 import { vegaPage, waitReady } from "./vegaPage";
@@ -260,6 +260,7 @@ function assertShown(seen: readonly Seen[], kind: string, expected: readonly str
 
 /** Waits until every view with a client is live (or failed) and checks that none failed. */
 async function waitLive(page: Page): Promise<void> {
+  await mountViews(page);
   const state = `Array.prototype.map.call(document.querySelectorAll(".hl-view"), function (r) {
     return r.querySelector(".hl-view-config") ? r.getAttribute("data-hl-live") || "none" : "static";
   })`;

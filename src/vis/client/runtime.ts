@@ -299,7 +299,31 @@ function whenRoot(id: string, found: (root: HTMLElement) => void): void {
   }, 100);
 }
 
-/** A view bundle's export: `boot(id)` mounts the output with that element id. */
+/** Attribute a view's root carries while it waits to come near the viewport (its script has run). */
+const WAITING = "data-hl-waiting";
+
+/**
+ * Calls `go` once the root comes within a viewport's height of the viewport. A page of many views (a notebook run
+ * top to bottom) mounted them all at once: 24 views made 48 long tasks, the longest ~1 s, with the page frozen
+ * meanwhile. A view far down now shows its static part until the analyst scrolls near it; one in a hidden tab
+ * mounts when shown (and so measures its real size). Without IntersectionObserver the view mounts at once.
+ */
+function whenNear(root: HTMLElement, go: () => void): void {
+  if (typeof IntersectionObserver !== "function" || root.getAttribute("data-hl-live")) return go();
+  root.setAttribute(WAITING, "1");
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      observer.disconnect();
+      root.removeAttribute(WAITING);
+      go();
+    },
+    { rootMargin: "100% 0px" },
+  );
+  observer.observe(root);
+}
+
+/** A view bundle's export: `boot(id)` mounts the output with that element id once it comes near the viewport. */
 export function defineView<D, L = Record<string, any>>(mount: MountView<D, L>): (id: string) => void {
-  return (id: string) => whenRoot(id, (root) => start(root, mount as MountView<D>));
+  return (id: string) => whenRoot(id, (root) => whenNear(root, () => start(root, mount as MountView<D>)));
 }
