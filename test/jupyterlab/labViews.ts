@@ -17,18 +17,35 @@ export const VIEW = {
   clusterBrowser: ".hl-view-cluster-browser",
 } as const;
 
-/** Live state of every huntlab view in the open notebook (`data-hl-live`: "1" live, "failed", absent when no script ran). */
+/** Live state of every huntlab view in the open notebook (`data-hl-live`: "1" live, "failed"; "waiting" when its script ran and it waits to come near the viewport; null when no script ran). */
 export function viewStates(page: Page): Promise<{ kind: string; live: string | null }[]> {
   return page.evaluate(() =>
     Array.from(document.querySelectorAll(".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view")).flatMap((el) => {
       const kind = /\bhl-view-([a-z]+(?:-[a-z]+)*)\b/.exec(Array.from(el.classList).filter((c) => !["hl-view-auto", "hl-view-static", "hl-view-live"].includes(c)).join(" "))?.[1];
-      return kind ? [{ kind, live: el.getAttribute("data-hl-live") }] : [];
+      return kind ? [{ kind, live: el.getAttribute("data-hl-live") ?? (el.hasAttribute("data-hl-waiting") ? "waiting" : null) }] : [];
     }),
   );
 }
 
-/** Waits until every huntlab view with a live part has gone live (or failed). */
+/**
+ * Waits until every huntlab view with a live part has gone live (or failed). A view mounts only once it comes near
+ * the viewport (src/vis/client/runtime.ts whenNear): each one waiting is scrolled to in turn, as a reader would.
+ */
 export async function waitViewsSettled(page: Page, timeout = 60_000): Promise<void> {
+  const waiting = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view[data-hl-waiting]");
+  while ((await waiting.count()) > 0) {
+    const root = await waiting.first().elementHandle({ timeout });
+    // Scrolled to on each poll: cells laid out as they come into view, and views mounting, move it.
+    await page.waitForFunction(
+      (e) => {
+        if (!e?.isConnected || !e.hasAttribute("data-hl-waiting")) return true;
+        e.scrollIntoView({ block: "center" });
+        return false;
+      },
+      root,
+      { timeout, polling: 200 },
+    );
+  }
   await page.waitForFunction(
     () => Array.from(document.querySelectorAll(".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view[data-hl-live]")).every((el) => ["1", "failed"].includes(el.getAttribute("data-hl-live") ?? "")),
     null,

@@ -62,6 +62,7 @@ describe("a notebook of live views reopened untrusted in JupyterLab", { skip, ti
       await view.locator(".hl-view-static img").waitFor({ timeout: 60_000 });
       // Untrusted: no script ran (else this proves nothing).
       assert.equal(await view.getAttribute("data-hl-live"), null, "the view's script ran: the notebook was trusted");
+      assert.equal(await view.getAttribute("data-hl-waiting"), null, "the view's script ran (it waits to come near the viewport): the notebook was trusted");
       const note = view.locator(".hl-view-noscript");
       assert.equal(await note.count(), 1, "no line says the view is static and how to get the live one");
       assert.ok(await note.isVisible(), "the line is not visible");
@@ -69,6 +70,8 @@ describe("a notebook of live views reopened untrusted in JupyterLab", { skip, ti
 
       await paletteCommand(page, "Trust Notebook");
       await page.locator(".jp-Dialog .jp-mod-accept").click();
+      // A view mounts once near the viewport: the reader looks at it.
+      await view.scrollIntoViewIfNeeded();
       await page.locator(`${PANEL} .hl-view-process-tree[data-hl-live="1"]`).waitFor({ timeout: 60_000 });
       assert.equal(await page.locator(`${PANEL} .hl-view-process-tree .hl-view-noscript`).isVisible(), false, "the line still shows over the live view");
       assert.deepEqual(lab.pageErrors, []);
