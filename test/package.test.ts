@@ -68,9 +68,9 @@ describe("the package as a dependency of another project", () => {
     }
   });
 
-  test("the tarball holds the library, its data and the polars patch, and no sources or tests", () => {
+  test("the tarball holds the library, its data, the polars patch and the DejaVu Sans subsets (static PNGs), and no sources or tests", () => {
     const files = packedFiles();
-    for (const f of ["dist/index.js", "dist/index.d.ts", "msticpyconfig.yaml", "NOTICE", "nbconvert-templates/lab-alt.html.j2", "nbconvert-templates/markdown-alt.md.j2", "nbconvert-templates/script-notes.j2", "patches/nodejs-polars+0.26.1.patch"]) assert.ok(files.has(f), `${f} is not packed`);
+    for (const f of ["dist/index.js", "dist/index.d.ts", "msticpyconfig.yaml", "NOTICE", "nbconvert-templates/lab-alt.html.j2", "nbconvert-templates/markdown-alt.md.j2", "nbconvert-templates/script-notes.j2", "patches/nodejs-polars+0.26.1.patch", "fonts/dejavu-latin/DejaVuSans.ttf", "fonts/dejavu-latin/DejaVuSans-BoldOblique.ttf", "fonts/dejavu-latin/LICENSE"]) assert.ok(files.has(f), `${f} is not packed`);
     assert.ok([...files].some((f) => f.startsWith("dist/client/")), "no client bundles packed");
     assert.ok([...files].some((f) => f.startsWith("data/") && f.endsWith(".yaml")), "no query files packed");
     assert.deepEqual([...files].filter((f) => /^(src|test|scripts|bench)\//.test(f)), []);
