@@ -253,9 +253,11 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
       const { page } = await labPage();
       const tables = await page.locator(".output").evaluateAll((outputs) =>
         outputs.flatMap((output) => {
+          // A DataFrame's own table, not one inside a view (a view's static part is hidden once it mounts: a cluster
+          // browser's static list holds a table with such a footer, whose header cells then have no rendered text).
           const table = output.querySelector("table");
           const footer = /([\d,]+) rows? × ([\d,]+) columns?/.exec(output.textContent ?? "");
-          if (!table || !footer || output.querySelector(".hl-view-query-browser")) return [];
+          if (!table || !footer || output.querySelector(".hl-view")) return [];
           return [
             {
               // First rendered line: the column name, not a dtype line under it.
