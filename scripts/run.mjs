@@ -217,7 +217,7 @@ function pruneStaleOutput() {
 function ensureKernels(ctx) {
   const deno = denoBinary();
   // V8 flags that cut a kernel's CPU (scripts/kernels.mjs), when this Node takes them.
-  const v8Flags = kernelNodeFlags(ctx.nodeBin);
+  const v8Flags = nodeV8Flags(ctx.nodeBin);
   const specsFor = (dir) => ({
     tslab: {
       argv: [ctx.nodeBin, ...v8Flags, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
@@ -415,17 +415,18 @@ function runAsync(cmd, args, { env, logFile } = {}) {
 const stageTimes = new Map();
 
 /**
- * V8 flags for the test stages' Node processes: the kernel's (scripts/kernels.mjs), for the same reason — a test
+ * The kernel's V8 flags (scripts/kernels.mjs) that this Node takes, asked of it once per run: the kernel specs and
+ * the test stages' Node processes both start with them. For the test processes, the kernel's reason holds too — a test
  * process runs thousands of functions a few thousand times each, and TurboFan compiling them after 3,000 calls
  * costs more than it saves before the process ends. The transform tests (28 files in one process, as a unit group
  * runs) took 44.5/45.1/44.4/49.6/55.3 CPU-s (user + system) with the flag against 62.0/44.7/50.7/59.6/56.1 without,
  * five pairs alternating (2026-12-08, shared 2-core VM, load 4–14): −12% in all, less in four pairs of five.
- * Checked once per run; none when this Node refuses them.
+ * None when this Node refuses them.
  */
-let testFlags;
-function testNodeFlags(nodeBin) {
-  testFlags ??= kernelNodeFlags(nodeBin);
-  return testFlags;
+let v8FlagsTaken;
+function nodeV8Flags(nodeBin) {
+  v8FlagsTaken ??= kernelNodeFlags(nodeBin);
+  return v8FlagsTaken;
 }
 
 /**
@@ -444,7 +445,7 @@ async function nodeTests(nodeBin, env, name, files, { extra = [], quiet = false 
   const status = await runAsync(
     nodeBin,
     [
-      ...testNodeFlags(nodeBin),
+      ...nodeV8Flags(nodeBin),
       "--import", "tsx", "--test", ...extra,
       "--test-reporter=spec", "--test-reporter-destination=stdout",
       "--test-reporter=tap", `--test-reporter-destination=${tap}`,
