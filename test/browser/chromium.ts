@@ -246,9 +246,9 @@ export async function mountViews(page: Page, timeout = 60_000): Promise<void> {
     undefined,
     { timeout },
   );
-  const waiting = page.locator(".hl-view[data-hl-waiting]");
-  while ((await waiting.count()) > 0) {
-    const root = await waiting.first().elementHandle({ timeout });
+  // Looked up without waiting: the scroll to one view can bring the next ones near too, so a view counted as
+  // waiting may have mounted before a locator reached it (a locator would then wait out its timeout).
+  for (let root = await page.$(".hl-view[data-hl-waiting]"); root; root = await page.$(".hl-view[data-hl-waiting]")) {
     // Scrolled to again on each poll: the views mounting above it (a live view is seldom its static image's height) move it.
     await page.waitForFunction(
       (e) => {

@@ -32,9 +32,10 @@ export function viewStates(page: Page): Promise<{ kind: string; live: string | n
  * the viewport (src/vis/client/runtime.ts whenNear): each one waiting is scrolled to in turn, as a reader would.
  */
 export async function waitViewsSettled(page: Page, timeout = 60_000): Promise<void> {
-  const waiting = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view[data-hl-waiting]");
-  while ((await waiting.count()) > 0) {
-    const root = await waiting.first().elementHandle({ timeout });
+  // Looked up without waiting: scrolling to one view can bring the next ones near too, so a view counted as waiting
+  // may have mounted before a locator reached it (a locator would then wait out its timeout).
+  const waiting = ".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view[data-hl-waiting]";
+  for (let root = await page.$(waiting); root; root = await page.$(waiting)) {
     // Scrolled to on each poll: cells laid out as they come into view, and views mounting, move it.
     await page.waitForFunction(
       (e) => {
