@@ -13,7 +13,7 @@ import ipaddr from "ipaddr.js";
 import type { IPv4, IPv6 } from "ipaddr.js"; // for exported signatures (see common/ipv6.ts)
 import { refang } from "../transform/defang";
 import { withoutHostPrefix } from "../common/hostPrefix";
-import { BUILTIN_IOC_TYPES, classifyObservable, customIocTypes, iocTypeDefinition, isDefaultIocType, isIpv6, isLocalChar, isObservableOf, type BuiltinIocType } from "../transform/iocPatterns";
+import { BUILTIN_IOC_TYPES, classifyObservable, customIocTypes, iocTypeDefinition, isDefaultIocType, isIpv6, isLocalChar, isObservableOf, lastAtSign, type BuiltinIocType } from "../transform/iocPatterns";
 
 import { nonGlobalIpReason } from "./ipType";
 import { isIcannTld } from "../transform/domains";
@@ -176,7 +176,7 @@ function wideDotsInHost(text: string): string {
     const at = text.lastIndexOf("@", end - 1);
     if (at >= start) start = at + 1;
   } else {
-    const at = text.lastIndexOf("@");
+    const at = lastAtSign(text);
     if (at >= 0) start = at + 1;
   }
   return text.slice(0, start) + text.slice(start, end).replace(WHOLE_WIDE_DOTS, ".") + text.slice(end);
@@ -318,10 +318,11 @@ function asciiName(name: string): string {
 /**
  * An e-mail address lower-cased, its local part in NFKC (full-width `ｕｓｅｒ．ｎａｍｅ` is `user.name`, as its domain
  * `ｅｘａｍｐｌｅ．ｃｏｍ` is `example.com`: the address an IME in full-width mode typed) when that is still a local
- * part, else as written, and its domain in IDNA's ASCII form (see {@link asciiName}).
+ * part, else as written, its at sign `@` (a full-width `＠` is one to NFKC: `user＠example.com` is
+ * `user@example.com`), and its domain in IDNA's ASCII form (see {@link asciiName}).
  */
 function emailForm(text: string): string {
-  const at = text.lastIndexOf("@");
+  const at = lastAtSign(text);
   const local = text.slice(0, at);
   const folded = local.normalize("NFKC");
   return `${(isLocalPart(folded) ? folded : local).toLowerCase()}@${asciiName(text.slice(at + 1))}`;
@@ -332,7 +333,8 @@ function isLocalPart(local: string): boolean {
   if (local === "" || local.startsWith(".") || local.endsWith(".") || local.includes("..")) return false;
   for (let i = 0; i < local.length; i++) {
     const c = local.charCodeAt(i);
-    // A surrogate pair: a letter of a supplementary plane (NFKC of a mathematical letter is its ASCII one).
+    // A surrogate pair: a letter of a supplementary plane (extraction finds no address with a mathematical letter,
+    // `𝐚𝐝𝐦𝐢𝐧@…`, so none reaches here; kept whole rather than refused should that change).
     if (c >= 0xd800 && c <= 0xdfff) continue;
     if (c !== 39 && !isLocalChar(c)) return false;
   }

@@ -219,13 +219,36 @@ const HOST_EXTRA = new CharSet("-._~");
 const BACKSLASH_IS_SLASH: ReadonlySet<string> = new Set(["http", "https", "ftp", "ws", "wss"]);
 const PATH_STOP = new CharSet("?#\"<>\0");
 
-/** Scans a host name from i: {@link HOST_EXTRA} and `%XX` escapes, and letters of internationalised names (`bücher.de`); returns the end. */
+/**
+ * Scans a host name from i: {@link HOST_EXTRA} and `%XX` escapes, letters of internationalised names (`bücher.de`), and
+ * IDNA's other dots between two such letters or digits (`http://пример。рф/`, full-width `http://ｅｖｉｌ．ｃｏｍ/`:
+ * browsers read them as dots; refang already makes a dot of one between ASCII letters or digits, and a sentence's `。`
+ * after a host is no part of it). Returns the end.
+ */
 function scanHost(s: string, i: number): number {
   for (;;) {
     i = scanClass(s, i, HOST_EXTRA);
-    if (i < s.length && isIdnChar(s.charCodeAt(i))) i++;
+    const c = s.charCodeAt(i);
+    if (i < s.length && isIdnChar(c)) i++;
+    // (Before another dot too: `ü。。de` is then one host with an empty label, no URL, rather than `http://ü`.)
+    else if (isWideDot(c) && isHostLetter(s.charCodeAt(i - 1)) && (isHostLetter(s.charCodeAt(i + 1)) || isLabelDot(s.charCodeAt(i + 1)))) i++;
     else return i;
   }
+}
+
+/** IDNA's ideographic, full-width and half-width dots (`。`, `．`, `｡`), which a browser reads as `.` in a host. */
+function isWideDot(c: number): boolean {
+  return c === 0x3002 || c === 0xff0e || c === 0xff61;
+}
+
+/** An ASCII letter or digit, or a letter, digit or mark of an internationalised label (the two sides of a host's wide dot). */
+function isHostLetter(c: number): boolean {
+  return isAlphaNum(c) || isIdnChar(c);
+}
+
+/** `host` with IDNA's other dots written `.`, as a browser reads them (the URL and `dns` observables a host gives). */
+function withAsciiDots(host: string): string {
+  return /[\u3002\uff0e\uff61]/.test(host) ? host.replace(/[\u3002\uff0e\uff61]/g, ".") : host;
 }
 
 /** Scans characters of a class (plus `%XX` escapes) from i; returns the end. */
@@ -398,7 +421,9 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
   let nameEnd = hostEnd;
   while (nameEnd > hostStart && s.charCodeAt(nameEnd - 1) === 46) nameEnd--; // `evil.com./` is `evil.com`
   if (!isValidUrlHost(s.slice(hostStart, nameEnd), scheme)) return undefined;
-  if (hostEnd < n && s.charCodeAt(hostEnd) > 127 && WORD_CHAR.test(s[hostEnd])) return undefined;
+  // Read whole when a surrogate pair: a letter of a supplementary plane (mathematical bold `𝐱`) after the host made
+  // `http://evil.com𝐱/` the URL `http://evil.com` (a browser goes to evil.comx).
+  if (hostEnd < n && s.charCodeAt(hostEnd) > 127 && WORD_CHAR.test(String.fromCodePoint(s.codePointAt(hostEnd)!))) return undefined;
   let i = hostEnd;
   if (s.charCodeAt(i) === 58) {
     i++;
@@ -552,7 +577,7 @@ function isHostName(name: string): boolean {
   if (name.length < 1 || name.length > 253) return false;
   let start = 0;
   for (let i = 0; i <= name.length; i++) {
-    if (i < name.length && name.charCodeAt(i) !== 46) continue;
+    if (i < name.length && !isLabelDot(name.charCodeAt(i))) continue;
     if (!isHostLabel(name, start, i)) return false;
     start = i + 1;
   }
@@ -608,9 +633,13 @@ function embeddedUrls(s: string, span: UrlSpan): UrlSpan[] {
 
 /** Reports a URL (and its host as `dns`); `at` is where the URL found in the scanned text starts. */
 function addUrl(sink: ScanSink, s: string, span: UrlSpan, at: number): void {
-  sink.add("url", s.slice(span.start, span.end), PRIORITY.url, at);
+  // A host's wide dots are reported as dots (`http://пример。рф/` as `http://пример.рф/`), as refang writes those
+  // between ASCII letters: the URL a browser opens.
+  const written = s.slice(span.hostStart, span.hostEnd);
+  const dotted = withAsciiDots(written);
+  sink.add("url", dotted === written ? s.slice(span.start, span.end) : s.slice(span.start, span.hostStart) + dotted + s.slice(span.hostEnd, span.end), PRIORITY.url, at);
   if (sink.urlHostAsDns) {
-    const host = percentDecode(s.slice(span.hostStart, span.hostEnd));
+    const host = percentDecode(dotted);
     if (host.startsWith("[") || isIpv4(host)) return;
     // A host in another IPv4 notation (`http://0x7f.0.0.1/`, full-width `http://１２７.０.０.１/`) is the address it
     // reaches, dotted (the ipv4 scanner finds a dotted host in the text itself); the row's Input keeps it as written.
@@ -664,14 +693,55 @@ function isLocalDot(c: number): boolean {
   return c === 46 || c === 0xff0e;
 }
 
+/**
+ * The full-width at sign `＠` (U+FF20): an address typed in an IME's full-width mode, or written so that harvesters
+ * miss it (`user＠example.com`, as sites in Japan write theirs). NFKC reads it as `@`, as it reads a full-width local
+ * part: the address is found, as written, and TI looks it up as `user@example.com`. Not in a URL's authority
+ * (`http://user＠evil.com/`): WHATWG URL reads no user info there and refuses the host (IDNA makes it `@`).
+ */
+const WIDE_AT = "\uff20";
+
+/** The offset of an address's last at sign, `@` or `＠` (the one before its domain); -1 without one. */
+export function lastAtSign(address: string): number {
+  return Math.max(address.lastIndexOf("@"), address.lastIndexOf(WIDE_AT));
+}
+
+/** True when a local part starting at `start` follows `//` or `//user:`: a URL's user info, not an address. */
+function afterUrlAuthority(s: string, start: number): boolean {
+  let i = start;
+  if (s.charCodeAt(i - 1) === 58) {
+    // `//user:password＠host`: back over the user name to its `//` (it ends at the previous at sign, so linear).
+    i--;
+    while (i > 0 && (isAlphaNum(s.charCodeAt(i - 1)) || (USERINFO_EXTRA.has(s.charCodeAt(i - 1)) && s.charCodeAt(i - 1) !== 58))) i--;
+  }
+  return s.charCodeAt(i - 1) === 47 && s.charCodeAt(i - 2) === 47;
+}
+
+/** True when the character at `i` is the low half of a surrogate pair whose letter, digit or mark glues to a word. */
+function supplementaryLetterAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 0xdc00 && c <= 0xdfff && addressGluedAt(s, i);
+}
+
+/** True when the character at `i` is the high half of a surrogate pair whose letter, digit or mark glues to a word. */
+function supplementaryLetterFrom(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff && addressGluedAt(s, i);
+}
+
 function scanEmail(sink: ScanSink): void {
   const { text } = sink;
   const n = text.length;
   let from = 0;
   let urls: readonly UrlSpan[] | undefined;
   let u = 0;
+  // The next `@` and `＠` from `from`, each looked for again only once passed: one pass over the text for both.
+  let ascii = text.indexOf("@");
+  let wide = text.indexOf(WIDE_AT);
   for (;;) {
-    const at = text.indexOf("@", from);
+    if (ascii >= 0 && ascii < from) ascii = text.indexOf("@", from);
+    if (wide >= 0 && wide < from) wide = text.indexOf(WIDE_AT, from);
+    const at = ascii < 0 ? wide : wide < 0 ? ascii : Math.min(ascii, wide);
     if (at < 0) return;
     from = at + 1;
     let start = at;
@@ -680,14 +750,21 @@ function scanEmail(sink: ScanSink): void {
       if (isLocalChar(c) || (c === 39 && start < at && start > 1 && isLocalChar(text.charCodeAt(start - 2)))) start--;
       else break;
     }
+    // A letter of a supplementary plane (mathematical bold `𝐚𝐝𝐦𝐢𝐧`, U+1D400 block) ends no local part: the address
+    // is not cut there (`𝐚𝐝𝐦𝐢𝐧x@example.com` gave `x@example.com`, someone else's). None is found: such letters are
+    // no host characters either (`http://𝐞𝐯𝐢𝐥.com/`), though NFKC and IDNA would read them as ASCII.
+    if (start > 0 && supplementaryLetterAt(text, start - 1)) continue;
     while (start < at && isLocalDot(text.charCodeAt(start))) start++;
     if (start === at || isLocalDot(text.charCodeAt(at - 1))) continue;
+    if (at === wide && afterUrlAuthority(text, start)) continue;
     let end = at + 1;
     while (end < n && isNameRunChar(text.charCodeAt(end))) end++;
     domainSpans.length = 0;
     domainsInRun(text, at + 1, end, sink.ignoreTlds, domainSpans, true);
     if (!domainSpans.length) continue;
     const domainEnd = domainSpans[1];
+    // Likewise after the domain (`user@example.com𝐱` is no address at example.com).
+    if (domainEnd === end && supplementaryLetterFrom(text, end)) continue;
     // A quote closing right after the domain closes a quoted address whose opening quote was taken into the local part
     // after `&`, `!` or a letter (`x&'bob@evil.com'`, cmd's separator): the address starts after that quote.
     if (text.charCodeAt(domainEnd) === 39 && (start === 0 || text.charCodeAt(start - 1) !== 39)) {
@@ -1007,11 +1084,11 @@ const ONLY_ASCII = /^[\x00-\x7F]*$/;
  * checked as a dns value is, and the address in its IDNA ASCII form.
  */
 function isWholeIdnEmail(def: IocTypeDefinition, value: string, ignoreTlds: boolean): boolean {
-  const at = value.lastIndexOf("@");
+  const at = lastAtSign(value);
   const domain = value.slice(at + 1);
   if (at <= 0 || ONLY_ASCII.test(domain) || !isDomainName(domain, ignoreTlds)) return false;
   const ascii = idnaName(domain.replace(/\.$/, ""));
-  return ascii !== undefined && scansWhole(def, `${value.slice(0, at)}@${ascii}`, ignoreTlds);
+  return ascii !== undefined && scansWhole(def, `${value.slice(0, at + 1)}${ascii}`, ignoreTlds);
 }
 
 // ---------------------------------------------------------------- the table
@@ -1022,7 +1099,7 @@ export const BUILTIN_DEFINITIONS: readonly IocTypeDefinition[] = [
   { name: "ipv6", bulk: true, priority: PRIORITY.ipv6, prefilter: String.raw`:[0-9A-Fa-f]{0,4}:`, scan: scanIpv6, isWhole: (v) => v.includes(":") && isIpv6(v) },
   { name: "dns", bulk: true, priority: PRIORITY.dns, prefilter: DNS_PREFILTER, scan: scanDns, isWhole: isDomainName },
   { name: "url", bulk: true, priority: PRIORITY.url, prefilter: String.raw`://`, scan: scanUrl, isWhole: isWholeUrl },
-  { name: "email", bulk: true, priority: PRIORITY.email, prefilter: String.raw`@(?:[A-Za-z0-9]|[^\x00-\x7F])`, scan: scanEmail },
+  { name: "email", bulk: true, priority: PRIORITY.email, prefilter: String.raw`[@\x{FF20}](?:[A-Za-z0-9]|[^\x00-\x7F])`, scan: scanEmail },
   { name: "windows_path", bulk: true, priority: PRIORITY.windows_path, prefilter: String.raw`\\`, scan: scanWindowsPath },
   { name: "linux_path", bulk: true, priority: PRIORITY.linux_path, prefilter: String.raw`/`, scan: scanLinuxPath },
   // One prefilter for the three hash types (a 40- or 64-digit run holds a 32-digit one):

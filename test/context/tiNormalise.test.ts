@@ -97,6 +97,26 @@ test("a full-width local part is looked up in NFKC, as a full-width domain is in
   }
 });
 
+// `user＠example.com` (a full-width at sign) was "not an indicator type" detected and "bad format" typed: NFKC reads the
+// at sign as `@`, as it reads a full-width local part, so it is looked up as user@example.com. A mathematical letter
+// (𝐚𝐝𝐦𝐢𝐧, U+1D400 block) makes no address, as it makes no host: none, not folded.
+test("a full-width at sign is looked up as @; an address with mathematical letters is none", () => {
+  const cases: [string, string][] = [
+    ["user\uff20example.com", "user@example.com"],
+    ["User\uff20Example.COM", "user@example.com"],
+    ["\uff55\uff53\uff45\uff52\uff20\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff43\uff4f\uff4d", "user@example.com"],
+    ["user\uff20\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444", "user@xn--e1afmkfd.xn--p1ai"],
+  ];
+  for (const [value, safe] of cases) {
+    assert.deepEqual(classifyIoc(value), { ioc: value, type: "email", safeIoc: safe }, value);
+    assert.equal(classifyIoc(value, "email").safeIoc, safe, value);
+  }
+  for (const value of ["\u{1d41a}\u{1d41d}\u{1d426}\u{1d422}\u{1d427}@example.com", "x\u{1d41a}@example.com", "http://user\uff20example.com/"]) {
+    assert.notEqual(detectIocType(value), "email", value);
+    assert.equal(classifyIoc(value, "email").safeIoc, "", value);
+  }
+});
+
 test("LocalTI: an address listed in ASCII matches its full-width spelling", async () => {
   const ti = localTI("observable,type,severity,description\nuser.name@example.com,,high,phisher\n");
   const value = "\uff55\uff53\uff45\uff52\uff0e\uff4e\uff41\uff4d\uff45@example.com";

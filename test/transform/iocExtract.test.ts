@@ -182,6 +182,40 @@ test("email: a full-width local part is found whole, its dots and plus included"
   assert.equal(new IoCExtract().extractText("to \uff41\uff0e@example.com").email, undefined);
 });
 
+// A full-width at sign (U+FF20: an IME's full-width mode, or an address written so that harvesters miss it) made no
+// address: `user＠example.com` gave only the dns `example.com`. NFKC reads it as `@`, as it reads a full-width local part
+// (last session): the address is found as written, and TI looks it up as user@example.com (tiNormalise). In a URL's
+// authority it is no at sign: WHATWG URL refuses `http://user＠evil.com/`, and no address is made of its user info.
+test("email: a full-width at sign is an at sign, as NFKC reads it; not in a URL's authority", () => {
+  const r = new IoCExtract().extractText("mail user\uff20example.com, from:\uff55\uff53\uff45\uff52\uff0e\uff4e\uff41\uff4d\uff45\uff20corp.example.org; cc=o'brien\uff20evil.com.");
+  assert.deepEqual(r.email, ["user\uff20example.com", "\uff55\uff53\uff45\uff52\uff0e\uff4e\uff41\uff4d\uff45\uff20corp.example.org", "o'brien\uff20evil.com"]);
+  // Defanged forms read alike (they come back refanged).
+  assert.deepEqual(new IoCExtract().extractText("user[@]example[.]com").email, ["user@example.com"]);
+  // Not an address: a URL's user info (new URL refuses these), an at sign with nothing of an address before it
+  // (`＠user`, a Han word: `会議＠東京` is "a meeting at Tokyo"), or no domain after it.
+  for (const text of ["http://user\uff20evil.com/x", "hxxp://a:pw\uff20evil[.]com/", "see //x.y\uff20evil.com", "\uff20user.example.com", "\u4f1a\u8b70\uff20\u6771\u4eac", "a\uff20b", "a\uff20\uff20b.com"]) {
+    assert.equal(new IoCExtract().extractText(text).email, undefined, text);
+  }
+  assert.throws(() => new URL("http://user\uff20evil.com/x"));
+  // Screened by polars (the e-mail prefilter) like an `@`: a DataFrame finds it too.
+  const df = pl.DataFrame({ t: ["nothing here", "mail user\uff20example.com"] });
+  const rows = new IoCExtract().extract(df, { columns: "t", iocTypes: ["email"] }).toRecords() as { Observable: string; SourceIndex: number }[];
+  assert.deepEqual(rows.map((row) => [row.SourceIndex, row.Observable]), [[1, "user\uff20example.com"]]);
+});
+
+// Mathematical alphanumeric letters (U+1D400 block: 𝐚𝐝𝐦𝐢𝐧) fold to ASCII in NFKC, and IDNA maps them in host names, but
+// they are no host characters to the scanners (`http://𝐞𝐯𝐢𝐥.com/` is no URL, `𝐞𝐯𝐢𝐥.com` no domain): e-mail is decided
+// alike, refused, not folded. What was wrong: the local part ended at such a letter, so `𝐚𝐝𝐦𝐢𝐧x@example.com` was
+// reported as `x@example.com`, someone else's address (as `micrоsoft.com` was cut to soft.com before the glue rule).
+test("email: mathematical letters make no address, and never a cut one", () => {
+  const admin = "\u{1d41a}\u{1d41d}\u{1d426}\u{1d422}\u{1d427}";
+  for (const text of [`${admin}@example.com`, `to ${admin}x@example.com`, `to x.${admin}.y@example.com`, "to bob@example.com\u{1d431}", `to ${admin}\uff20example.com`]) {
+    assert.equal(new IoCExtract().extractText(text).email, undefined, text);
+  }
+  // Other addresses around them are found.
+  assert.deepEqual(new IoCExtract().extractText(`${admin} bob@example.com ${admin}`).email, ["bob@example.com"]);
+});
+
 test("email: address shapes, key=value prefixes, TLD checked", () => {
   const r = iocs.extractText("to=bob.smith+tag@mail.example.com, x.@y.com, a@b, admin@host.local, mailto:root@evil.org.");
   assert.deepEqual(r.email, ["bob.smith+tag@mail.example.com", "root@evil.org"]);

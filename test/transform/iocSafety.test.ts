@@ -60,6 +60,13 @@ const SHAPES: Record<string, (size: number) => string> = {
   "user info in other scripts": (n) => repeat("http://\uff55\u0438@\ud835\udc2e@", n),
   "one long user info": (n) => "http://" + repeat("\uff55:", n) + "@a.de/",
   "full-width local parts": (n) => repeat("\uff55\uff0e\uff55\uff0b@", n),
+  // Full-width at signs: each looks back over its local part, and over a URL's user name before `:` (to the previous at sign).
+  "full-width at signs after user names": (n) => repeat("a:b\uff20c:", n),
+  "full-width and ASCII at signs": (n) => repeat("x\uff20y@z.de ", n),
+  // Mathematical letters around addresses, and wide dots in URL hosts of other scripts.
+  "mathematical letters and at signs": (n) => repeat("\u{1d41a}x@a.de\u{1d41a}", n),
+  "wide dots in an IDN url host": (n) => "http://" + repeat("\u00fc\u3002", n),
+  "IDN url hosts with wide dots": (n) => repeat("http://\u00fc\uff0e\u00e4\u3002de/ ", n),
   "environment variable roots": (n) => repeat("%TEMP%\\a %$env:X\\b aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa%\\", n),
 };
 

@@ -11,6 +11,7 @@ import { classifyIoc, detectIocType } from "../../src/context/iocType";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { classifyObservable } from "../../src/transform/iocPatterns";
 import { IoCExtract } from "../../src/transform/iocExtract";
+import { domainToASCII } from "node:url";
 
 const iocs = new IoCExtract();
 
@@ -204,4 +205,47 @@ test("user info in any script is user info: the URL runs on to its host", () => 
   }
   // White space, quotes and other punctuation still end it (no `@` after them: no user info).
   assert.deepEqual(iocs.extractText("see http://evil-host.com/x \u201cuser\u201d@corp.com", { iocTypes: ["url"] }).url, ["http://evil-host.com/x"]);
+});
+
+// IDNA's other dots (`。` U+3002, `．` U+FF0E, `｡` U+FF61) part a host's labels, as WHATWG URL reads them. Refang made
+// a dot of one between ASCII letters or digits (`http://evil。example。com/`); one beside a letter of another script or a
+// full-width letter ended the host there: `http://пример。рф/путь` was reported as `http://пример` (host `пример`,
+// another host than the one a browser opens) and `http://ｅｖｉｌ．ｃｏｍ/a` as `http://ｅｖｉｌ`.
+test("a URL host's ideographic or full-width dots are dots, as new URL reads them: the same url and dns indicators as ASCII dots", () => {
+  const cases = [
+    "http://evil\u3002example\u3002com/x",
+    "http://evil\uff0eexample\uff0ecom/",
+    "https://b\u00fccher\uff61de/a",
+    "http://\u043f\u0440\u0438\u043c\u0435\u0440\u3002\u0440\u0444/\u043f\u0443\u0442\u044c",
+    "http://\uff45\uff56\uff49\uff4c\uff0e\uff43\uff4f\uff4d/a",
+    "http://\uff45\uff56\uff49\uff4c\uff0ecom/b?q=1",
+    "http://\u043f\u0440\u0438\u043c\u0435\u0440\uff0e\u0440\u0444:8080/c",
+  ];
+  for (const written of cases) {
+    const browser = new URL(written);
+    const r = iocs.extractText(`get ${written} now`);
+    assert.equal(r.url?.length, 1, written);
+    const [url] = r.url;
+    assert.equal(new URL(url).href, browser.href, written);
+    assert.ok(!/[\u3002\uff0e\uff61]/.test(url.slice(0, url.indexOf("/", 8))), `${written}: host written with dots (${url})`);
+    assert.deepEqual(r.dns?.map((d) => domainToASCII(d)), [browser.hostname], written);
+  }
+  // As with ASCII dots: the same observables as the host written with dots.
+  assert.deepEqual(iocs.extractText("ping evil\uff0eexample\uff0ecom"), iocs.extractText("ping evil.example.com"));
+  assert.deepEqual(iocs.extractText("get http://evil\u3002example\u3002com/x"), iocs.extractText("get http://evil.example.com/x"));
+  // A sentence's full stop after a host is no part of it; a dot that starts or ends no label is none.
+  assert.deepEqual(iocs.extractText("\u8bbf\u95ee http://\u043f\u0440\u0438\u043c\u0435\u0440\u3002\u0440\u0444\u3002\u4e0b\u8f7d").url, ["http://\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444"]);
+  assert.deepEqual(iocs.extractText("see http://\u00fcber.de\u3002").url, ["http://\u00fcber.de"]);
+  assert.equal(iocs.extractText("http://\u3002\u00fc.de/ http://\u00fc\u3002\u3002de/").url, undefined);
+});
+
+// A letter of a supplementary plane (mathematical bold, U+1D400 block) right after a host: `http://evil.com𝐱/` was
+// reported as the URL `http://evil.com` (the check for a letter after the host read half of its surrogate pair), while
+// a browser goes to evil.comx. Such letters are no host characters here (as in a domain or an e-mail address): no URL.
+test("a host followed by a mathematical letter is no URL cut before it; a host of such letters is none either", () => {
+  for (const text of ["http://evil.com\u{1d431}/x", "http://\u{1d41e}\u{1d42f}\u{1d422}\u{1d425}.com/x", "http://evil\u{1d41e}.com/"]) {
+    const r = iocs.extractText(text);
+    assert.equal(r.url, undefined, text);
+    assert.ok(!(r.dns ?? []).some((d) => d === "evil.com" || d === "l.com"), `${text}: ${r.dns}`);
+  }
 });
