@@ -17,8 +17,8 @@ import { z } from "zod";
 import { PACKAGE_ROOT } from "../common/paths";
 import { expandHome, pathSettingProblem, urlHostHasVariable } from "./pathSetting";
 import { isSecretArgName, MASK, SecretMasker } from "./secrets";
-import { LEADING_ZERO_INTEGER, parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
-import { ConfigError, configMessages as msg, customPathsShapeReason, documentShapeReason, ENV_IN_URL, placeholderReason, variableTextReason, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, LEADING_ZERO_NUMBER, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
+import { LEADING_ZERO_INTEGER, parseYamlText, pyyamlInteger, readYamlText, type YamlLimits } from "./yamlFile";
+import { ConfigError, configMessages as msg, customPathsShapeReason, documentShapeReason, ENV_IN_URL, placeholderReason, quotedNumberReason, variableTextReason, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, LEADING_ZERO_NUMBER, SETTING_SHAPES, unreadableSettingReason, yaml11IntegerReason, type YamlProblem } from "./messages";
 
 export { ConfigError } from "./messages";
 
@@ -41,11 +41,36 @@ const SettingValue = z.union([
 
 /**
  * A number setting. One written with a leading zero (`TimeoutSeconds: 010`) was kept as text by the reader (PyYAML
- * reads octal 8, YAML 1.2 decimal 10): the error says why, not only "expected number, received string".
+ * reads octal 8, YAML 1.2 decimal 10), and one in YAML 1.1's other integer forms (`1_000`, `0b1010`, `1:30`) is text
+ * to YAML 1.2: the error says why, with PyYAML's number, not only "expected number, received string". (Quoted, such
+ * text is said to be quoted: {@link settingReason}.)
  */
 function numberSetting(): z.ZodNumber {
-  return z.number({ error: (issue) => (typeof issue.input === "string" && LEADING_ZERO_INTEGER.test(issue.input) ? LEADING_ZERO_NUMBER : undefined) });
+  return z.number({ error: (issue) => numberTextReason(issue.input) });
 }
+
+/** Why text given to a number setting is no number, when it is one of YAML 1.1's forms; else undefined (zod's own). */
+function numberTextReason(input: unknown): string | undefined {
+  if (typeof input !== "string") return undefined;
+  if (LEADING_ZERO_INTEGER.test(input)) return LEADING_ZERO_NUMBER;
+  const value = pyyamlInteger(input);
+  return value === undefined ? undefined : yaml11IntegerReason(input, value);
+}
+
+/**
+ * The reason shown for a provider entry's first issue: a number setting given quoted text (`TimeoutSeconds: "010"`,
+ * its path among `quoted`, the reader's {@link YamlReadOptions.quotedNumbers}) says so — it was told "a number written
+ * with a leading zero", of a value written as text —; else the issue's own message.
+ */
+function settingReason(issue: z.core.$ZodIssue, entry: unknown, setting: string, quoted: ReadonlySet<string>): string {
+  if (issue.code !== "invalid_type" || issue.expected !== "number" || !quoted.has(setting)) return issue.message;
+  let value: unknown = entry;
+  for (const key of issue.path) value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
+  return typeof value === "string" ? quotedNumberReason(value) : issue.message;
+}
+
+/** The quoted numbers of each loaded config (its reader's {@link YamlReadOptions.quotedNumbers}), for the settings read later (dataProviderSettings). */
+const QUOTED_NUMBERS = new WeakMap<object, ReadonlySet<string>>();
 
 /** An absolute http(s) URL (a provider's endpoint, or a proxy in front of it). */
 const HttpUrl = z
@@ -325,7 +350,7 @@ function resolvePath(file: string, value: string): string {
  * (`missingEnvironment: "error"`), or is left out and listed, so that it stops its own provider only ("skip":
  * TILookup, and the live data providers, which do not read TIProviders at all).
  */
-function readProvider(file: string, where: string, entry: unknown, missingEnvironment: "error" | "skip"): { settings: z.infer<typeof ProviderSchema>; problems: MissingVariable[] } {
+function readProvider(file: string, where: string, entry: unknown, missingEnvironment: "error" | "skip", quoted: ReadonlySet<string>): { settings: z.infer<typeof ProviderSchema>; problems: MissingVariable[] } {
   const problems: MissingVariable[] = [];
   if (entry !== null && entry !== undefined && (typeof entry !== "object" || Array.isArray(entry))) {
     // `Foo: 3`: no setting of it reads; said so (zod's "expected object, received number" named no shape to write).
@@ -340,8 +365,9 @@ function readProvider(file: string, where: string, entry: unknown, missingEnviro
     if (parsed.success) return { settings: parsed.data, problems };
     const issue = parsed.error.issues[0];
     const setting = issue.path.map(String).join(".");
-    if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, [where, setting].filter(Boolean).join("."), issue.message));
-    problems.push({ arg: setting || where, variable: "", reason: issue.message });
+    const reason = settingReason(issue, value, [where, setting].filter(Boolean).join("."), quoted);
+    if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, [where, setting].filter(Boolean).join("."), reason));
+    problems.push({ arg: setting || where, variable: "", reason });
     const top = issue.path[0];
     value = value !== null && typeof value === "object" && !Array.isArray(value) && top !== undefined ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== top)) : {};
   }
@@ -352,9 +378,10 @@ function providers(
   section: string,
   map: Record<string, unknown> | null | undefined,
   missingEnvironment: "error" | "skip",
+  quoted: ReadonlySet<string> = new Set(),
 ): ProviderSettings[] {
   return Object.entries(map ?? {}).map(([name, entry]) => {
-    const { settings: p, problems } = readProvider(file, `${section}.${name}`, entry, missingEnvironment);
+    const { settings: p, problems } = readProvider(file, `${section}.${name}`, entry, missingEnvironment, quoted);
     const { Args, Primary, Provider, BaseUrl, Enabled, TimeoutSeconds, Concurrency, Retries, RetryBackoffSeconds, MaxRetryAfterSeconds, Cache, ...extra } = p;
     const resolved = resolveArgs(file, `${section}.${name}`, Args, missingEnvironment);
     const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
@@ -608,7 +635,9 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
   // A secret written as digits stays text, as written: a number lost digits and was never masked.
   // `Primary: yes`, `Enabled: off` are booleans, as PyYAML (MSTICPy's reader) reads them.
   const text = readYamlText(file, CONFIG_FILE_LIMITS, fail);
-  const raw = (parseYamlText(file, text, CONFIG_FILE_LIMITS, fail, { keepNumberText: isSecretArgName, pyyamlScalars: true }) ?? {}) as unknown;
+  // Quoted values that read as numbers unquoted, by setting path: a number setting so written is said to be quoted text.
+  const quotedNumbers = new Set<string>();
+  const raw = (parseYamlText(file, text, CONFIG_FILE_LIMITS, fail, { keepNumberText: isSecretArgName, pyyamlScalars: true, quotedNumbers }) ?? {}) as unknown;
   // The document is a mapping of sections; each is read by `section` below (and its provider entries by
   // readProvider): a section of another shape stops its own readers only, an entry with a bad setting that
   // provider only (lenient loading). MSTICPy reads each section when it is used.
@@ -639,8 +668,8 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
   };
   const config: HuntlabConfig = {
     path: file,
-    tiProviders: providers(file, "TIProviders", section("TIProviders"), missingEnvironment),
-    otherProviders: providers(file, "OtherProviders", section("OtherProviders"), missingEnvironment),
+    tiProviders: providers(file, "TIProviders", section("TIProviders"), missingEnvironment, quotedNumbers),
+    otherProviders: providers(file, "OtherProviders", section("OtherProviders"), missingEnvironment, quotedNumbers),
     customQueryPaths: customPaths(),
     raw: raw as Record<string, unknown>,
     ...(unreadSections.length ? { unreadSections } : {}),
@@ -669,6 +698,7 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
   // Printing that skips those (`console.dir(config, { customInspect: false })`, `console.table`) and copying
   // (`{ ...args }`, `structuredClone`, `Object.entries`) see no secret either: they are not enumerable.
   hideSecrets(config, masker);
+  QUOTED_NUMBERS.set(config, quotedNumbers);
   return config;
 }
 
@@ -707,10 +737,12 @@ export function dataProviderSettings(config: HuntlabConfig, name: string, sectio
   const section = config.raw[sectionName] as Record<string, unknown> | null | undefined;
   if (!section || typeof section !== "object" || !settingEntries(section).some(([key]) => key === name)) return undefined;
   // Its secrets are read too (not enumerable in a loaded config's `raw`).
-  const parsed = ProviderSchema.safeParse(plainSettings(section[name]) ?? {});
+  const entry = plainSettings(section[name]) ?? {};
+  const parsed = ProviderSchema.safeParse(entry);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(msg.invalidSetting(config.path, [sectionName, name, ...issue.path.map(String)].join("."), issue.message));
+    const setting = [sectionName, name, ...issue.path.map(String)].join(".");
+    throw new ConfigError(msg.invalidSetting(config.path, setting, settingReason(issue, entry, setting, QUOTED_NUMBERS.get(config) ?? new Set())));
   }
   const settings = providers(config.path, sectionName, { [name]: parsed.data }, "skip")[0];
   const secrets = providerSecrets([settings]);

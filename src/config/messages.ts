@@ -162,6 +162,24 @@ export function otherHomeReason(name: string, windows: boolean): string {
 export const LEADING_ZERO_NUMBER =
   "a number written with a leading zero, which MSTICPy (PyYAML, YAML 1.1) and YAML 1.2 read differently (010 is octal 8 to PyYAML and 10 to YAML 1.2; 0o10 is text to PyYAML): write the number in decimal, without the leading zero";
 
+/**
+ * A number setting written in one of YAML 1.1's integer forms that YAML 1.2 reads as text (`TimeoutSeconds: 1_000`,
+ * `0b1010`, `1:30`): PyYAML (MSTICPy) reads `value`, huntlab's YAML 1.2 reader text. Said with PyYAML's number, so
+ * that the file can say the same to both.
+ */
+export function yaml11IntegerReason(text: string, value: number): string {
+  return `${JSON.stringify(text)} is a number to MSTICPy's YAML 1.1 reader (PyYAML reads ${value}) and text to YAML 1.2 (underscores, 0b binary and 1:30 base-60 forms are YAML 1.1's only): write the number in decimal, ${value}`;
+}
+
+/**
+ * A number setting written quoted (`TimeoutSeconds: "010"`, `"30"`): text to PyYAML and YAML 1.2 alike (MSTICPy gets
+ * the text too). `text` reads as a number unquoted (the reader checked it: digits and a few signs, at most 64).
+ */
+export function quotedNumberReason(text: string): string {
+  const zero = /^[-+]?0[0-9_]/.test(text.trim()) ? " and without the leading zero (010 unquoted is octal 8 to PyYAML, 10 to YAML 1.2)" : "";
+  return `quoted text (${JSON.stringify(text)}), not a number: a quoted value is text, to MSTICPy (PyYAML) too: write the number without quotes${zero}`;
+}
+
 /** What an Args value may be. */
 export const SETTING_SHAPES = "expected text, a number, true/false, { EnvironmentVar: NAME } or { KeyVault: … }";
 

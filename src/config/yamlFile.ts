@@ -46,10 +46,47 @@ export interface YamlReadOptions {
    * it got text instead of silently differing, and an id keeps its digits.
    * Keys stay text (PyYAML makes a key `on` true and merges it with `yes`),
    * and so do the values {@link keepNumberText} keeps. Other YAML 1.1 forms
-   * (`1:20` sexagesimal, `1_000`, `0b101`) are text in YAML 1.2 already.
+   * (`1:20` sexagesimal, `1_000`, `0b101`) are text in YAML 1.2 already (a number setting so written is an error
+   * giving PyYAML's number: {@link pyyamlInteger}); tagged `!!int`, they are PyYAML's numbers.
    */
   pyyamlScalars?: boolean;
+  /**
+   * Filled with the setting path (`TIProviders.OTX.TimeoutSeconds`) of each quoted value that reads as a number
+   * unquoted (`TimeoutSeconds: "010"`, `"30"`): text to PyYAML and YAML 1.2 alike, so that a number setting can say it
+   * got quoted text (the plain `010` kept as text looks the same once read).
+   */
+  quotedNumbers?: Set<string>;
 }
+
+/**
+ * PyYAML's (YAML 1.1) integer forms, as its resolver's pattern has them: binary `0b1010`, octal `017`, decimal (`+12`),
+ * hex `0x1A`, each with `_` anywhere after the first digit (`1_000`), and sexagesimal `190:20:30`. Each alternative a
+ * single pass over disjoint classes: linear.
+ */
+const PYYAML_INTEGER = /^[-+]?(?:0b[01_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+
+/**
+ * The integer PyYAML (`construct_yaml_int`) makes of `text`, one of {@link PYYAML_INTEGER}'s forms: `_` dropped,
+ * `0b` binary, `0x` hex, a leading `0` octal, `:` parts base 60 (`190:20:30` is 685230, `1:30` 90). Undefined for
+ * other text, and for an integer past 2^53 (no JavaScript number holds it exactly).
+ */
+export function pyyamlInteger(text: string): number | undefined {
+  if (text.length > 256 || !PYYAML_INTEGER.test(text)) return undefined;
+  const negative = text.startsWith("-");
+  const body = text.replace(/^[-+]/, "").replaceAll("_", "");
+  let value: bigint;
+  if (body === "" || body === "0b" || body === "0x") return undefined;
+  if (body.startsWith("0b")) value = BigInt(body);
+  else if (body.startsWith("0x")) value = BigInt(body);
+  else if (body.length > 1 && body.startsWith("0")) value = BigInt(`0o${body.slice(1)}`);
+  else if (body.includes(":")) value = body.split(":").reduce((sum, part) => sum * 60n + BigInt(part), 0n);
+  else value = BigInt(body);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return negative && value !== 0n ? -Number(value) : Number(value);
+}
+
+/** Text that reads as a number unquoted, to PyYAML or YAML 1.2 (`010`, `30`, `-1.5`, `1_000`, `0x1A`, `1:30`): see {@link YamlReadOptions.quotedNumbers}. */
+const NUMBER_LIKE = /^[-+]?(?:[0-9][0-9_]*(?:[.:][0-9_]*)*|\.[0-9]+|0[xXoObB][0-9a-fA-F_]+)(?:[eE][-+]?[0-9]+)?$/;
 
 /** PyYAML's (YAML 1.1) booleans beyond true/false, as its resolver spells them (not `y`/`n`, not mixed case). */
 const YAML11_BOOLEAN = /^(?:yes|Yes|YES|on|On|ON|no|No|NO|off|Off|OFF)$/;
@@ -255,6 +292,9 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
     } else if (isScalar(node) && value) {
       if (keep) keepNumber(node);
       if (options.pyyamlScalars) pyyamlScalar(node, !!keep);
+      if (options.quotedNumbers && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && node.tag === undefined && typeof node.value === "string" && node.value.length <= 64 && NUMBER_LIKE.test(node.value.trim())) {
+        options.quotedNumbers.add(settingPath(entry));
+      }
     } else if (isMap(node)) {
       keys += node.items.length;
       if (keys > limits.maxKeys) throw fail(msg.tooManyKeys(file, limits.maxKeys, limits.what));
@@ -350,7 +390,9 @@ const SCALAR_TAGS = new Map([
 const SCALAR_TAG_WARNING = /^Unresolved tag: tag:yaml\.org,2002:(?:bool|int|float|null) /;
 
 /**
- * `!!bool yes` (`on`, `off`, `no`: PyYAML's spellings) is the boolean it is in YAML 1.1, which MSTICPy's PyYAML reads.
+ * `!!bool yes` (`on`, `off`, `no`: PyYAML's spellings) is the boolean it is in YAML 1.1, which MSTICPy's PyYAML reads;
+ * `!!int 0b1010`, `!!int 1_000`, `!!int 190:20:30` (YAML 1.1's binary, `_` and base-60 forms, which YAML 1.2 has not)
+ * are the integers PyYAML makes of them (10, 1000, 685230): they were "a !!int value that does not read as one".
  * A value its scalar tag does not read (`!!int x`, `!!bool maybe`) is an error naming the tag; the value is not shown (it may be a key).
  */
 function resolveScalarTags(file: string, doc: YAML.Document, lines: LineCounter, fail: YamlErrorFactory): void {
@@ -360,7 +402,9 @@ function resolveScalarTags(file: string, doc: YAML.Document, lines: LineCounter,
       const tag = node.tag === undefined ? undefined : SCALAR_TAGS.get(node.tag);
       // Resolved values are typed (true, 5, null); one left as text did not read as its tag.
       if (tag === undefined || typeof node.value !== "string") return;
+      const integer = tag === "int" ? pyyamlInteger(node.value) : undefined;
       if (tag === "bool" && YAML11_BOOLEAN.test(node.value)) node.value = /^(?:yes|on)$/i.test(node.value);
+      else if (integer !== undefined) node.value = integer;
       else throw fail(msg.scalarTag(where(file, lines, node.range?.[0]), tag));
     },
   });

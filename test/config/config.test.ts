@@ -6,6 +6,7 @@ import path from "node:path";
 import { inspect } from "node:util";
 import { ConfigError, configMasker, connectionStringSecrets, dataProviderSettings, loadConfig, plainSettings, providerSecrets, resolveConfigPath } from "../../src/config/config";
 import { createLiveSettings } from "../../src/data/live/settings";
+import { pyyamlInteger } from "../../src/config/yamlFile";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { PACKAGE_ROOT } from "../../src/common/paths";
 import { tempDir } from "../context/tiTwins";
@@ -554,6 +555,65 @@ test("!!int with a leading zero (octal to PyYAML, decimal to YAML 1.2) is an err
     const file = configFile(`TIProviders:\n  OTX:\n    Args: {AuthKey: abcdef123456}\n    TimeoutSeconds: ${value}\n`);
     assert.equal(loadConfig(file).tiProviders[0].http.timeoutMs, ms, value);
   }
+});
+
+// PyYAML (MSTICPy's reader, YAML 1.1) has integer forms YAML 1.2 has not: 0b binary, `_` between digits, base 60
+// (`1:30`). Tagged `!!int`, they were refused as "a !!int value that does not read as one", though MSTICPy reads them:
+// they are now PyYAML's numbers (the values below are PyYAML 6.0.3's). Plain, YAML 1.2 reads them as text: a text
+// setting keeps it (above), and a number setting is an error naming the setting and PyYAML's number (it said only
+// "expected number, received string", of a value written as a number).
+test("YAML 1.1 integer forms: !!int reads them as PyYAML does; plain in a number setting, an error naming the setting and PyYAML's number", () => {
+  for (const [value, ms] of [["!!int 0b1010", 10_000], ["!!int 1_000", 1_000_000], ["!!int 0x1_A", 26_000], ["!!int 1:30", 90_000], ["!!int +12", 12_000], ["!!int 0_17", 15_000]] as const) {
+    const file = configFile(`TIProviders:\n  OTX:\n    Args: {AuthKey: abcdef123456}\n    TimeoutSeconds: ${value}\n`);
+    assert.equal(loadConfig(file).tiProviders[0].http.timeoutMs, ms, value);
+  }
+  const args = configFile("TIProviders:\n  OTX:\n    Args:\n      AuthKey: abcdef123456\n      Sexagesimal: !!int 190:20:30\n      Negative: !!int -0b101\n      Hex: !!int 0xff_ff\n");
+  assert.deepEqual(plainSettings(loadConfig(args).tiProviders[0].args), { AuthKey: "abcdef123456", Sexagesimal: 685230, Negative: -5, Hex: 65535 });
+  // Still refused: what PyYAML does not read as an integer either.
+  for (const value of ["!!int 1:x", "!!int 0b102", "!!int 1.5", "!!int 0x"]) {
+    const file = configFile(`TIProviders:\n  OTX:\n    Args: {AuthKey: abcdef123456}\n    TimeoutSeconds: ${value}\n`);
+    assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && err.code === "config/yaml-syntax" && err.message.includes("!!int value that does not read as one"), value);
+  }
+  for (const [setting, value, pyyaml] of [["TimeoutSeconds", "1_000", 1000], ["Retries", "0b11", 3], ["TimeoutSeconds", "1:30", 90], ["Cache.MaxEntries", "0x1_0", 16]] as const) {
+    const yamlSetting = setting === "Cache.MaxEntries" ? `Cache: {MaxEntries: ${value}}` : `${setting}: ${value}`;
+    const file = configFile(`TIProviders:\n  OTX:\n    ${yamlSetting}\n`);
+    assert.throws(
+      () => loadConfig(file),
+      (err: Error) =>
+        err instanceof ConfigError && err.code === "config/invalid-setting" && err.message.startsWith(`${file}: TIProviders.OTX.${setting}: "${value}" is a number to MSTICPy's YAML 1.1 reader (PyYAML reads ${pyyaml})`) && err.message.endsWith(`in decimal, ${pyyaml}`),
+      value,
+    );
+  }
+});
+
+// `TimeoutSeconds: "010"` (quoted: text to PyYAML and YAML 1.2 alike) was told "a number written with a leading zero,
+// which MSTICPy and YAML 1.2 read differently": it is quoted text, and the message now says so, naming the setting.
+test("a number setting written quoted is an error naming the setting and saying it is quoted text", () => {
+  for (const [yamlSetting, setting, text] of [['TimeoutSeconds: "010"', "TimeoutSeconds", "010"], ["Retries: '3'", "Retries", "3"], ['Cache: {TtlSeconds: "1_000"}', "Cache.TtlSeconds", "1_000"], ['Concurrency: " 4 "', "Concurrency", " 4 "]] as const) {
+    const file = configFile(`TIProviders:\n  OTX:\n    ${yamlSetting}\n`);
+    assert.throws(
+      () => loadConfig(file),
+      (err: Error) =>
+        err instanceof ConfigError && err.code === "config/invalid-setting" && err.message.startsWith(`${file}: TIProviders.OTX.${setting}: quoted text (${JSON.stringify(text)}), not a number`) && err.message.includes("without quotes") && err.message.includes("leading zero") === (text === "010"),
+      yamlSetting,
+    );
+  }
+  // Plain, 010 is still the leading-zero error (PyYAML: octal 8); and a data provider's setting is named so too.
+  assert.throws(() => loadConfig(configFile("TIProviders:\n  OTX:\n    TimeoutSeconds: 010\n")), (err: Error) => /TimeoutSeconds: a number written with a leading zero/.test(err.message));
+  const data = configFile('DataProviders:\n  Splunk:\n    TimeoutSeconds: "30"\n    Args: {host: splunk.example.com}\n');
+  assert.throws(() => dataProviderSettings(loadConfig(data), "Splunk"), (err: Error) => err instanceof ConfigError && err.message.startsWith(`${data}: DataProviders.Splunk.TimeoutSeconds: quoted text ("30"), not a number`));
+  // TILookup's lenient reading lists it with the same reason.
+  const lenient = loadConfig(configFile('TIProviders:\n  OTX:\n    TimeoutSeconds: "010"\n    Args: {AuthKey: abcdef123456}\n'), { missingEnvironment: "skip" });
+  assert.match(lenient.tiProviders[0].missing[0]?.reason ?? "", /^quoted text \("010"\), not a number/);
+});
+
+test("pyyamlInteger reads PyYAML's integer forms as construct_yaml_int does (values from PyYAML 6.0.3)", () => {
+  const cases: [string, number | undefined][] = [
+    ["0b1010", 10], ["-0b101", -5], ["0x1A", 26], ["0x_1a", 26], ["017", 15], ["0_17", 15], ["1_000", 1000], ["+12", 12], ["190:20:30", 685230],
+    ["-1:30", -90], ["1:59", 119], ["1:60", undefined], ["0", 0], ["-0", 0], ["00", 0], ["1__2", 12],
+    ["0o17", undefined], ["08", undefined], ["1:99", undefined], ["0b", undefined], ["0x", undefined], ["abc", undefined], ["1.5", undefined], ["9007199254740993", undefined], ["", undefined],
+  ];
+  for (const [text, value] of cases) assert.equal(pyyamlInteger(text), value, text);
 });
 
 test("an empty QueryDefinitions.Custom or Primary: ~ is left unset, as MSTICPy skips None", () => {
