@@ -398,6 +398,9 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
     hostStart = ui + 1;
     ui = scanUserInfo(s, hostStart);
   }
+  // A full-width at sign in the authority (`http://user＠evil.com/`): WHATWG URL takes it into the host, where IDNA makes
+  // it a forbidden `@`, so no browser opens it. No URL (it was cut to `http://user`, another host).
+  if (s.charCodeAt(ui) === 0xff20) return undefined;
   let hostEnd: number;
   if (s.charCodeAt(hostStart) === 91) {
     // [IPv6 literal]: at most 64 characters to the `]`.

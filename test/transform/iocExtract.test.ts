@@ -196,7 +196,12 @@ test("email: a full-width at sign is an at sign, as NFKC reads it; not in a URL'
   for (const text of ["http://user\uff20evil.com/x", "hxxp://a:pw\uff20evil[.]com/", "see //x.y\uff20evil.com", "\uff20user.example.com", "\u4f1a\u8b70\uff20\u6771\u4eac", "a\uff20b", "a\uff20\uff20b.com"]) {
     assert.equal(new IoCExtract().extractText(text).email, undefined, text);
   }
-  assert.throws(() => new URL("http://user\uff20evil.com/x"));
+  // Nor a URL cut at the at sign (`http://user`, another host): new URL refuses them whole.
+  for (const text of ["http://user\uff20evil.com/x", "http://a:pw\uff20evil.com/", "https://ok@user\uff20evil.com/"]) {
+    assert.throws(() => new URL(text), text);
+    assert.equal(new IoCExtract().extractText(text).url, undefined, text);
+  }
+  assert.deepEqual(new IoCExtract().extractText("http://evil.com/x\uff20y").url, ["http://evil.com/x\uff20y"]);
   // Screened by polars (the e-mail prefilter) like an `@`: a DataFrame finds it too.
   const df = pl.DataFrame({ t: ["nothing here", "mail user\uff20example.com"] });
   const rows = new IoCExtract().extract(df, { columns: "t", iocTypes: ["email"] }).toRecords() as { Observable: string; SourceIndex: number }[];
