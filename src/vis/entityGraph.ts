@@ -22,6 +22,7 @@ import type { SecurityAlert } from "../entities/securityAlert";
 import { addAlertWithEntities, AlertGraph, entityNode, GraphError, mergeAlertsByType, toAlerts, type GraphNode } from "./alertGraph";
 import { visMessages as msg } from "./messages";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
+import { UTC_ZONE, chartZone, zonedText, type ChartZone } from "./timeZone";
 import {
   chooseLabels,
   coverableLabels,
@@ -118,6 +119,13 @@ export interface EntityGraphPlotOptions {
    * `AlertType`), its label ending with the count, edges merged. Default false.
    */
   mergeAlerts?: boolean;
+  /**
+   * The time zone of the times shown (the timeline strip's tips and ends, node details, the static list):
+   * `"UTC"` or an IANA zone name (`"Europe/Berlin"`); outside UTC each time is the zone's wall clock with its
+   * UTC offset (`2026-03-29 03:30:00.000 +02:00`) and the strip's ends name the zone. The strip places the
+   * alerts by their instants either way. An unknown name is a `vis/graph-option` error. Default `"UTC"`.
+   */
+  timeZone?: string;
 }
 
 const PLOT_TYPES = {
@@ -131,6 +139,7 @@ const PLOT_TYPES = {
   maxStaticLabels: "whole",
   labels: "number",
   mergeAlerts: "boolean",
+  timeZone: "string",
 } as const satisfies OptionTypesOf<EntityGraphPlotOptions>;
 
 interface PlacedGraph {
@@ -344,11 +353,11 @@ const NOT_IN_DETAILS = new Set(["id", "label", "kind", "related", "description"]
  * properties (a property named like one of those fields is left out, as the
  * field says it already).
  */
-function nodeDetails(n: GraphNode): [string, string][] {
+function nodeDetails(n: GraphNode, zone: ChartZone): [string, string][] {
   const fields: [string, string | undefined][] = [
     ["type", n.type],
-    ["time", n.time?.toISOString()],
-    ["endTime", n.endTime?.toISOString()],
+    ["time", n.time && timeText(n.time, zone)],
+    ["endTime", n.endTime && timeText(n.endTime, zone)],
     ["severity", n.severity || undefined],
   ];
   const taken = new Set(NOT_IN_DETAILS);
@@ -360,6 +369,11 @@ function nodeDetails(n: GraphNode): [string, string][] {
   }
   for (const [k, v] of Object.entries(n.properties)) if (!taken.has(k)) rows.push([k, v]);
   return rows.map(([k, v]) => [shownName(k), shownValue(v)]);
+}
+
+/** A node's time as shown: ISO 8601 UTC (as ever), or outside UTC the zone's wall clock with the offset and the zone. */
+function timeText(time: Date, zone: ChartZone): string {
+  return zone.utc ? time.toISOString() : `${zonedText(time.getTime(), zone)} (${zone.name})`;
 }
 
 /**
@@ -385,7 +399,7 @@ function viewIds(nodes: readonly GraphNode[]): Map<string, string> {
 }
 
 /** The live view's payload: every text cut ({@link shownValue}), the ids too ({@link viewIds}). */
-function viewData(placed: PlacedGraph, options: Readonly<EntityGraphPlotOptions>, legend: EntityGraphLegendEntry[]): EntityGraphData {
+function viewData(placed: PlacedGraph, options: Readonly<EntityGraphPlotOptions>, legend: EntityGraphLegendEntry[], zone: ChartZone = UTC_ZONE): EntityGraphData {
   const ids = viewIds(placed.nodes);
   const nodes: GraphViewNode[] = placed.nodes.map((n, i) => ({
     id: ids.get(n.id)!,
@@ -397,7 +411,7 @@ function viewData(placed: PlacedGraph, options: Readonly<EntityGraphPlotOptions>
     description: shownValue(n.description),
     x: Math.round(placed.x[i] * 10) / 10,
     y: Math.round(placed.y[i] * 10) / 10,
-    details: nodeDetails(n),
+    details: nodeDetails(n, zone),
   }));
   const timed = placed.nodes.filter((n) => n.time && (n.kind === "alert" || n.kind === "incident"));
   const timeline = options.timeline ?? timed.length >= 2;
@@ -414,7 +428,9 @@ function viewData(placed: PlacedGraph, options: Readonly<EntityGraphPlotOptions>
     fontSize: options.fontSize ?? 10,
     labels: labelCount(options),
     layout: options.layout ?? "precomputed",
-    timeline: timeline ? timed.map((n) => ({ id: ids.get(n.id)!, t: n.time!.getTime(), label: shownValue(n.label) })) : [],
+    // Outside UTC, each alert's wall-clock time in the zone, and the zone's name for the strip's ends (UTC: the browser writes them).
+    timeline: timeline ? timed.map((n) => ({ id: ids.get(n.id)!, t: n.time!.getTime(), label: shownValue(n.label), ...(zone.utc ? {} : { when: zonedText(n.time!.getTime(), zone) }) })) : [],
+    ...(zone.utc ? {} : { timeZone: zone.name }),
   };
 }
 
@@ -424,12 +440,15 @@ export class EntityGraphView implements Displayable {
   readonly options: Readonly<EntityGraphPlotOptions>;
   private placed?: PlacedGraph;
   private view?: HtmlView;
+  /** The zone of the times shown ({@link EntityGraphPlotOptions.timeZone}). */
+  private readonly zone: ChartZone;
 
   /** @param graph drawn as is, or with one node per alert type when `options.mergeAlerts` is set. */
   constructor(graph: AlertGraph, options: EntityGraphPlotOptions = {}) {
     checkOptionTypes(options, PLOT_TYPES, { view: "drawAlertEntityGraph", code: "vis/graph-option", error: (m) => new GraphError(m) });
     this.graph = options.mergeAlerts ? mergeAlertsByType(graph) : graph;
     this.options = { ...options };
+    this.zone = chartZone(options.timeZone, { view: "drawAlertEntityGraph", code: "vis/graph-option", error: (m) => new GraphError(m) });
     resolveWidth(options.width);
     for (const option of ["height", "nodeSize", "fontSize"] as const) {
       const value = options[option];
@@ -492,7 +511,7 @@ export class EntityGraphView implements Displayable {
       title,
       client: "entityGraph",
       libraries: ["cytoscape"],
-      data: viewData(this.layout(), this.options, legend),
+      data: viewData(this.layout(), this.options, legend, this.zone),
       css: graphCss,
       height: this.options.height ?? Math.min(800, Math.max(400, Math.round(staticHeight * 0.8))),
       width,
@@ -500,7 +519,7 @@ export class EntityGraphView implements Displayable {
         png: svgToPng(svg),
         alt: `Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${typeList(this.graph)})${unreadableNote(this.graph)}`,
         width,
-        html: staticDetails(this.graph),
+        html: staticDetails(this.graph, this.zone),
       },
       text: this.toText(),
     });
@@ -540,11 +559,11 @@ function unreadableNote(graph: AlertGraph): string {
 }
 
 /** Under the static image: the alerts and entities as a collapsible list, for pages without scripts (texts cut as in the live view). */
-function staticDetails(graph: AlertGraph): SafeHtml {
+function staticDetails(graph: AlertGraph, zone: ChartZone): SafeHtml {
   const nodes = graph.nodes;
   const shown = nodes.slice(0, 300);
   const items = shown.map(
-    (n) => html`<li><b>${shownName(n.type)}</b>: ${shownValue(n.label)}${n.time ? html` <span class="hl-eg-time">${n.time.toISOString()}</span>` : ""}</li>`,
+    (n) => html`<li><b>${shownName(n.type)}</b>: ${shownValue(n.label)}${n.time ? html` <span class="hl-eg-time">${timeText(n.time, zone)}</span>` : ""}</li>`,
   );
   const more = nodes.length > shown.length ? html`<li>… and ${nodes.length - shown.length} more</li>` : "";
   return html`<details class="hl-eg-static-list hl-view-textalt"><summary>Nodes (${nodes.length})</summary><ul style="margin:2px 0;font-size:12px">${items}${more}</ul></details>`;

@@ -121,6 +121,9 @@ export const visMessages = {
   // Options of the wrong type or an unknown name, any view (src/vis/options.ts); `view` is the function or class called.
   optionType,
   optionUnknown,
+  /** A chart's `timeZone` option (src/vis/timeZone.ts) that the runtime's time zone data does not know; `view`: the function called. */
+  timeZoneUnknown: <C extends VisOptionCode>(code: C, view: string, value: string) =>
+    errorMessage(code, `${view}: option timeZone must be "UTC" or an IANA time zone name such as "Europe/Berlin" or "America/New_York", not ${quotedText(value, MAX_NAME)}.`),
 
   // Timelines (TimelineError).
   /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */

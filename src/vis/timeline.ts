@@ -34,6 +34,7 @@ import { quotedText, shownText } from "../common/shownText";
 import { cellTexts } from "../display/dataframe";
 import { wideIntsAsText } from "../common/wideInts";
 import { compareText } from "../common/textOrder";
+import { UTC_ZONE, chartZone, offsetText, zonedText, type ChartZone } from "./timeZone";
 
 /** A reference mark on the time axis. */
 export type RefEvent = Date | string | number | { time: Date | string | number; label?: string };
@@ -89,6 +90,15 @@ export interface TimelineCommonOptions {
    * A whole number of at least 1; `Infinity` draws every event.
    */
   maxEvents?: number;
+  /**
+   * The time zone the axis, tooltips, text form and static image show times in: `"UTC"` or an IANA zone name
+   * (`"Europe/Berlin"`, `"America/New_York"`), named on the chart (the time axis' title, the tooltip's time
+   * title) with each tooltip time's UTC offset. Each event is drawn at its wall-clock time there: in the hour
+   * a daylight-saving change repeats, two events an hour apart are drawn at one place (their tooltips' offsets
+   * tell them apart), and the hour it skips holds no event. The events keep their instants (refEvent, the data).
+   * An unknown name is a `vis/timeline-option` error. Default `"UTC"`.
+   */
+  timeZone?: string;
 }
 
 /** Options of {@link timeline}. */
@@ -175,6 +185,7 @@ const COMMON_TYPES = {
   pngScale: "number",
   maxLanes: "count",
   maxEvents: "count",
+  timeZone: "string",
 } as const satisfies OptionTypesOf<TimelineCommonOptions>;
 const TIMELINE_TYPES = { ...COMMON_TYPES, overview: ["boolean", { oneOf: ["auto"] }] } as const satisfies OptionTypesOf<TimelineOptions>;
 // kind is checked by timelineValuesSpec (timelineKind names the kinds).
@@ -378,8 +389,16 @@ interface Prepared {
   missingValues: number;
   /** The time column, when its slash dates read either way and were read month first (`05/06/2026` as 6 May). */
   monthFirst?: string;
+  /** First and last instants (epoch ms). */
   min: number;
   max: number;
+  /** The zone the chart shows; rows' `t` is the wall-clock time there read as UTC (the instant itself in UTC). Default UTC. */
+  zone?: ChartZone;
+  /** Least and greatest drawn `t` (in a zone with a repeated hour, not always those of {@link min} and {@link max}). Default min, max. */
+  drawMin?: number;
+  drawMax?: number;
+  /** Outside UTC, the offset every drawn time shares (`+02:00`); undefined when they differ (rows carry their own as `o`). */
+  tipOffset?: string;
 }
 
 /**
@@ -391,6 +410,7 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
   if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame(fn, notAFrameText(df)));
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
   df = wideIntsAsText(df);
+  const zone = chartZone(options.timeZone, { view: fn, code: "vis/timeline-option", error: (m) => new TimelineError(m) });
   const timeColumn = options.timeColumn ?? "TimeGenerated";
   checkColumn(df, timeColumn, "time");
   const defaults = ["NewProcessName", "EventID", "CommandLine"];
@@ -442,6 +462,10 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
     if (otherValues) texts.push(["gv", placed.map((i) => (keys[i] === null ? "(null)" : shownText(labels?.get(keys[i]) ?? (keys[i] as string), max)))]);
   }
   sources.forEach((values, k) => texts.push([`s${k}`, placed.map((i) => values[i])]));
+  // Outside UTC, `t` is each event's wall-clock time in the zone (read as UTC by the chart's UTC scale).
+  const offsets = zone.utc ? undefined : placed.map((i) => zone.offsetAt(times[i] as number));
+  const distinctOffsets = new Set(offsets);
+  if (offsets && distinctOffsets.size > 1) texts.push(["o", offsets.map(offsetText)]);
   const dictionaries: TextDictionary[] = [];
   const fields = texts.map(([field, values], k): [string, readonly unknown[]] => {
     const coded = dictionaryCodes(values, field, `k${k}`);
@@ -451,7 +475,7 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
   });
   let missingValues = 0;
   const rows = placed.map((i, r) => {
-    const row: Record<string, unknown> = { t: times[i] as number };
+    const row: Record<string, unknown> = { t: (times[i] as number) + (offsets ? (offsets[r] as number) : 0) };
     for (const [field, values] of fields) row[field] = values[r];
     for (const [field, values] of extras) {
       // NaN and infinities became null in the spec's JSON and the point vanished uncounted: null, and counted.
@@ -461,7 +485,24 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
     }
     return row;
   });
-  return { rows, dictionaries, lanes, otherValues, sourceTitles: sourceColumns, missingTimes: missing, unparsedTimes: unparsed, unparsedExamples, missingValues, min: lo, max: hi, ...(monthFirst ? { monthFirst: timeColumn } : {}) };
+  let drawMin = lo;
+  let drawMax = hi;
+  if (offsets) {
+    drawMin = Infinity;
+    drawMax = -Infinity;
+    for (const row of rows) {
+      const t = row.t as number;
+      if (t < drawMin) drawMin = t;
+      if (t > drawMax) drawMax = t;
+    }
+  }
+  // One offset over the whole range (no daylight-saving change in it): written once, in the tooltip's expression.
+  const tipOffset = offsets && distinctOffsets.size <= 1 ? offsetText(offsets[0] ?? 0) : undefined;
+  return {
+    rows, dictionaries, lanes, otherValues, sourceTitles: sourceColumns, missingTimes: missing, unparsedTimes: unparsed, unparsedExamples, missingValues, min: lo, max: hi,
+    zone, drawMin, drawMax, ...(tipOffset !== undefined ? { tipOffset } : {}),
+    ...(monthFirst ? { monthFirst: timeColumn } : {}),
+  };
 }
 
 /** A text field of the rows carried as codes (`code`) into its distinct values, restored in the browser by a lookup. */
@@ -512,9 +553,28 @@ function dictionaryLookups(prep: Prepared): Record<string, unknown>[] {
  */
 const TS_FIELD = { calculate: "utcFormat(datum.t, '%Y-%m-%d %H:%M:%S.%L')", as: "ts" } as const;
 
+/**
+ * {@link TS_FIELD} in the chart's zone: `t` is then the wall-clock time, and the offset follows it (`+02:00`),
+ * the rows' own (`o`) when the range holds a daylight-saving change, where one wall-clock time can name two instants.
+ */
+function tsField(prep: Prepared): { calculate: string; as: string } {
+  if (zoneOf(prep).utc) return TS_FIELD;
+  return { calculate: `${TS_FIELD.calculate} + ' ' + ${prep.tipOffset === undefined ? "datum.o" : `'${prep.tipOffset}'`}`, as: "ts" };
+}
+
+/** The zone a chart is drawn in. */
+function zoneOf(prep: Prepared): ChartZone {
+  return prep.zone ?? UTC_ZONE;
+}
+
+/** The time axis' title: none in UTC (as ever), else the zone, so that a screenshot says which clock it shows. */
+function zoneAxisTitle(prep: Prepared): string | null {
+  return zoneOf(prep).utc ? null : vegaExprText(`Time in ${zoneOf(prep).name}`);
+}
+
 function tooltip(options: TimelineCommonOptions, prep: Prepared, extra: { field: string; title: string }[] = []): Record<string, unknown>[] {
   return [
-    { field: "ts", type: "nominal", title: vegaExprText(`${options.timeColumn ?? "TimeGenerated"} (UTC)`) },
+    { field: "ts", type: "nominal", title: vegaExprText(`${options.timeColumn ?? "TimeGenerated"} (${zoneOf(prep).name})`) },
     ...(options.groupBy ? [{ field: prep.otherValues ? "gv" : "g", type: "nominal", title: vegaExprText(options.groupBy) }] : []),
     ...extra.map((e) => ({ field: e.field, type: "quantitative", title: vegaExprText(e.title) })),
     ...prep.sourceTitles.map((title, k) => ({ field: `s${k}`, type: "nominal", title: vegaExprText(title) })),
@@ -527,9 +587,11 @@ function colorEncoding(options: TimelineCommonOptions, prep: Prepared): Record<s
     : { value: options.color ?? "navy" };
 }
 
-function refLayers(options: TimelineCommonOptions, xScale: Record<string, unknown>): Record<string, unknown>[] {
+function refLayers(options: TimelineCommonOptions, prep: Prepared, xScale: Record<string, unknown>): Record<string, unknown>[] {
   if (options.refEvent === undefined) return [];
-  const { time, label: given } = refTime(options.refEvent);
+  const { time: instant, label: given } = refTime(options.refEvent);
+  // Drawn at its wall-clock time in the chart's zone, as the events are.
+  const time = instant + zoneOf(prep).offsetAt(instant);
   // Drawn as a text mark: revealed and cut as a lane label is (the label may quote an alert's data).
   const label = shownText(given, LANE_LABEL_LENGTH);
   return [
@@ -552,7 +614,7 @@ function refLayers(options: TimelineCommonOptions, xScale: Record<string, unknow
  * U+202E, and a line break in it began a line of its own.
  */
 function summary(kind: string, title: string, prep: Prepared, options: TimelineCommonOptions & { y?: string }): string {
-  const range = prep.rows.length ? `, ${isoUtc(prep.min)} → ${isoUtc(prep.max)} UTC` : "";
+  const range = !prep.rows.length ? "" : zoneOf(prep).utc ? `, ${isoUtc(prep.min)} → ${isoUtc(prep.max)} UTC` : `, ${zonedText(prep.min, zoneOf(prep))} → ${zonedText(prep.max, zoneOf(prep))} (${zoneOf(prep).name})`;
   const name = (column: string) => shownText(column, LANE_LABEL_LENGTH);
   const lanes = options.groupBy ? ` in ${prep.lanes.length} lane(s) by ${name(options.groupBy)}: ${prep.lanes.map((l) => `${isolateRtl(l.name)} (${l.count})`).join(", ")}${capNote(prep) ? ` (${capNote(prep)})` : ""}` : "";
   const unreadable = prep.unparsedTimes ? ` (${prep.unparsedTimes} of them text that is no time, e.g. ${(prep.unparsedExamples ?? []).slice(0, 3).map((e) => isolateRtl(quotedText(e, LANE_LABEL_LENGTH))).join(", ")})` : "";
@@ -596,14 +658,14 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
   const dense = forPng && prep.rows.length > PNG_POINT_LIMIT;
   // The brush (and a short timeline's wheel zoom and drag) is Vega's, mouse only; two sliders (keyboard: arrows,
   // Home/End) set the range shown while nothing is brushed (or zoomed with the mouse).
-  const keys = forPng || !prep.rows.length ? undefined : keyboardRange(prep.min, span, overview ? "brush" : "zoom");
+  const keys = forPng || !prep.rows.length ? undefined : keyboardRange(prep.drawMin ?? prep.min, (prep.drawMax ?? prep.max) - (prep.drawMin ?? prep.min), overview ? "brush" : "zoom");
   const detailScale: Record<string, unknown> = keys ? { type: "utc", domainRaw: keys.domainRaw } : { type: "utc" };
   const points: Record<string, unknown> = dense
     ? {
         // Static image of a very large timeline: event density per pixel column.
         mark: { type: "rect", opacity: 0.8 },
         encoding: {
-          x: { field: "t", type: "temporal", bin: { maxbins: Math.min(600, width) }, scale: { type: "utc" }, title: null },
+          x: { field: "t", type: "temporal", bin: { maxbins: Math.min(600, width) }, scale: { type: "utc" }, title: zoneAxisTitle(prep) },
           ...(y ? { y: { ...y } } : {}),
           color,
           opacity: { aggregate: "count", type: "quantitative", legend: null, scale: { range: [0.35, 1] } },
@@ -611,16 +673,16 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
       }
     : {
         mark: { type: "point", shape: "diamond", filled: true, size: 70, opacity: 0.6 },
-        transform: [TS_FIELD],
+        transform: [tsField(prep)],
         ...(overview || forPng ? {} : { params: [{ name: "zoom", select: { type: "interval", encodings: ["x"] }, bind: "scales" }] }),
         encoding: {
-          x: { field: "t", type: "temporal", scale: detailScale, title: null, axis: { format: "%Y-%m-%d %H:%M", labelOverlap: true } },
+          x: { field: "t", type: "temporal", scale: detailScale, title: zoneAxisTitle(prep), axis: { format: "%Y-%m-%d %H:%M", labelOverlap: true } },
           ...(y ? { y } : {}),
           color,
           tooltip: tooltip(options, prep),
         },
       };
-  const detail: Record<string, unknown> = { width, height, layer: [points, ...refLayers(options, detailScale)] };
+  const detail: Record<string, unknown> = { width, height, layer: [points, ...refLayers(options, prep, detailScale)] };
   const lookups = dictionaryLookups(prep);
   const base = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", title: chartTitle(title, prep), data: { values: prep.rows }, ...(lookups.length ? { transform: lookups } : {}), config: { view: { stroke: "#ddd" } } };
   if (!overview) return { ...base, ...(keys ? { params: keys.params } : {}), ...detail } as unknown as VegaLiteSpec;
@@ -703,14 +765,14 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
   if (kinds.length === 0 || kinds.some((k) => !["line", "bar", "point"].includes(k))) throw new TimelineError(msg.timelineKind(options.kind));
   const color = colorEncoding(options, prep);
   // Zoom and pan by keyboard too: the sliders under the chart (see keyboardRange); the wheel and drag win while they hold a range.
-  const keys = prep.rows.length ? keyboardRange(prep.min, prep.max - prep.min, "zoom") : undefined;
-  const x = { field: "t", type: "temporal", scale: keys ? { type: "utc", domainRaw: keys.domainRaw } : { type: "utc" }, title: null, axis: { format: "%Y-%m-%d %H:%M", labelOverlap: true } };
+  const keys = prep.rows.length ? keyboardRange(prep.drawMin ?? prep.min, (prep.drawMax ?? prep.max) - (prep.drawMin ?? prep.min), "zoom") : undefined;
+  const x = { field: "t", type: "temporal", scale: keys ? { type: "utc", domainRaw: keys.domainRaw } : { type: "utc" }, title: zoneAxisTitle(prep), axis: { format: "%Y-%m-%d %H:%M", labelOverlap: true } };
   const y = { field: "v", type: "quantitative", title: vegaExprText(options.y) };
   const tips = tooltip(options, prep, [{ field: "v", title: options.y }]);
   // One line per group value: the "other" lane's values each draw their own line (one line through them all zigzagged between hosts).
   const layers = kinds.map((kind, k) => ({
     mark: kind === "line" ? { type: "line", strokeWidth: 1.5, point: false } : kind === "bar" ? { type: "bar", width: { band: 0.9 }, opacity: 0.7 } : { type: "point", filled: true, size: 40 },
-    transform: [TS_FIELD],
+    transform: [tsField(prep)],
     ...(k === 0 ? { params: [{ name: "zoom", select: { type: "interval", encodings: ["x"] }, bind: "scales" }] } : {}),
     encoding: { x, y, color, ...(options.groupBy && kind === "line" ? { detail: { field: prep.otherValues ? "gv" : "g" } } : {}), tooltip: tips },
   }));
@@ -722,7 +784,7 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
     ...(keys ? { params: keys.params } : {}),
     data: { values: prep.rows },
     ...(prep.dictionaries.length ? { transform: dictionaryLookups(prep) } : {}),
-    layer: [...layers, ...refLayers(options, { type: "utc" })],
+    layer: [...layers, ...refLayers(options, prep, { type: "utc" })],
   } as unknown as VegaLiteSpec;
 }
 

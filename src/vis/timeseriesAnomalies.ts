@@ -21,6 +21,7 @@ import { revealHidden } from "../common/hiddenChars";
 import { shownText } from "../common/shownText";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, vegaLiteralText, type VegaLiteSpec } from "./vegaLite";
 import { numericMagnitude } from "../common/epoch";
+import { chartZone, offsetText, type ChartZone } from "./timeZone";
 
 /** Options of the anomaly chart. */
 export interface TimeseriesAnomaliesChartOptions {
@@ -56,6 +57,14 @@ export interface TimeseriesAnomaliesChartOptions {
    * value column (not drawn: gaps, as empty cells are), with their count. Default: printed.
    */
   warn?: (message: string) => void;
+  /**
+   * The time zone the axis, tooltips, text form and static image show times in: `"UTC"` or an IANA zone name
+   * (`"Europe/Berlin"`), named in the time axis' title, each tooltip time with its UTC offset. Points are drawn
+   * at their wall-clock times there, joined in time order: across the hour a daylight-saving change repeats,
+   * the line runs back an hour; the hour it skips holds no point. An unknown name is a `vis/chart-option` error.
+   * Default `"UTC"`.
+   */
+  timeZone?: string;
 }
 
 export { ChartDataError } from "./messages";
@@ -152,6 +161,15 @@ function whenText(ms: number): string {
 interface Prepared {
   rows: ChartRow[];
   missing: number;
+  /** The zone the times are shown in (rows' `t` is the wall-clock time there, read as UTC). */
+  zone: ChartZone;
+}
+
+/** A point's tooltip time: `2020-07-06 19:00:00 UTC`, or its wall-clock time and offset in `zone` (`… 21:00:00 +02:00`). */
+function zonedWhen(ms: number, zone: ChartZone): string {
+  if (zone.utc) return whenText(ms);
+  const offset = zone.offsetAt(ms);
+  return `${new Date(ms + offset).toISOString().slice(0, 19).replace("T", " ")} ${offsetText(offset)}`;
 }
 
 /** The chart rows, sorted by time; rows without a time are left out and counted (`missing`), as the timeline does. */
@@ -160,6 +178,7 @@ function chartRows(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): 
   const anomaliesColumn = options.anomaliesColumn ?? "anomalies";
   const baselineColumn = options.baselineColumn === undefined ? "baseline" : options.baselineColumn;
   const scoreColumn = options.scoreColumn ?? "score";
+  const zone = chartZone(options.timeZone, { view: FN, code: "vis/chart-option", error: (m) => new ChartDataError(m) });
   requireColumn(df, options.y, "y");
   requireColumn(df, timeColumn, "timeColumn");
   requireColumn(df, anomaliesColumn, "anomaliesColumn");
@@ -172,7 +191,7 @@ function chartRows(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): 
   const anomalies = read(anomaliesColumn);
   const baseline = baselineColumn === null ? undefined : read(baselineColumn);
   const score = hasColumn(df, scoreColumn) ? read(scoreColumn) : undefined;
-  const rows: ChartRow[] = [];
+  const rows: [ms: number, row: ChartRow][] = [];
   const height = frameHeight(df);
   let missing = 0;
   for (let i = 0; i < height; i++) {
@@ -182,12 +201,14 @@ function chartRows(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): 
       continue;
     }
     const a = Math.sign(anomalies[i] ?? 0);
-    const row: ChartRow = { t: new Date(ms).toISOString(), when: whenText(ms), y: y[i], anomaly: a, kind: a > 0 ? "spike" : a < 0 ? "dip" : "" };
+    // Outside UTC, drawn at the wall-clock time in the zone (on the chart's UTC scale).
+    const row: ChartRow = { t: new Date(zone.utc ? ms : ms + zone.offsetAt(ms)).toISOString(), when: zonedWhen(ms, zone), y: y[i], anomaly: a, kind: a > 0 ? "spike" : a < 0 ? "dip" : "" };
     if (baseline) row.baseline = baseline[i];
     if (score) row.score = score[i] === null ? null : Math.round((score[i] as number) * 1000) / 1000;
-    rows.push(row);
+    rows.push([ms, row]);
   }
-  return { rows: rows.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)), missing };
+  // In time order (by instant: in a zone's repeated hour, wall-clock order is not time order).
+  return { rows: rows.sort((a, b) => a[0] - b[0]).map(([, row]) => row), missing, zone };
 }
 
 /** Refuses more timed rows than `max`, before any row is built (the refusal costs only the time parse). */
@@ -225,6 +246,7 @@ function checkInput(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions):
       height: "number",
       maxPoints: "count",
       warn: "function",
+      timeZone: "string",
     } satisfies OptionTypesOf<TimeseriesAnomaliesChartOptions>,
     { view: FN, code: "vis/chart-option", error: (m) => new ChartDataError(m) },
   );
@@ -241,9 +263,10 @@ export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAno
   return anomaliesSpec(chartRows(df, options), options, forPng);
 }
 
-function anomaliesSpec({ rows, missing }: Prepared, options: TimeseriesAnomaliesChartOptions, forPng: boolean): VegaLiteSpec {
+function anomaliesSpec({ rows, missing, zone }: Prepared, options: TimeseriesAnomaliesChartOptions, forPng: boolean): VegaLiteSpec {
   const yName = options.y;
-  const timeName = options.timeColumn ?? "TimeGenerated";
+  // The zone named with the time column (axis and tooltip), unless UTC (as ever: the tooltip's times say UTC).
+  const timeName = `${options.timeColumn ?? "TimeGenerated"}${zone.utc ? "" : ` (${zone.name})`}`;
   const hasBaseline = options.baselineColumn !== null;
   const hasScore = rows.some((r) => r.score !== undefined);
   const width = positive(options.width ?? 900, "width");
@@ -377,12 +400,13 @@ function positive(value: number, name: string): number {
 const MAX_NAME_SHOWN = 200;
 
 /** The text/plain form: what was plotted and where the anomalies are. */
-function summary({ rows, missing }: Prepared, options: TimeseriesAnomaliesChartOptions): string {
+function summary({ rows, missing, zone }: Prepared, options: TimeseriesAnomaliesChartOptions): string {
   const hits = rows.filter((r) => r.anomaly !== 0);
-  const list = hits.slice(0, 10).map((r) => `${r.when.slice(0, 16)} (${r.kind})`);
+  // To the minute, with the offset outside UTC (`2026-10-25 02:30 +01:00`: the repeated hour's second 02:30).
+  const list = hits.slice(0, 10).map((r) => `${r.when.slice(0, 16)}${zone.utc ? "" : r.when.slice(19)} (${r.kind})`);
   const more = hits.length > 10 ? `, … ${hits.length - 10} more` : "";
   // The column name is data: revealed (it kept U+2028 and U+202E raw) and cut.
-  return `Time Series Anomalies: ${shownText(options.y, MAX_NAME_SHOWN)}, ${rows.length} points, ${hits.length} ${hits.length === 1 ? "anomaly" : "anomalies"}${hits.length ? `: ${list.join(", ")}${more}` : ""}${missingNote(missing)}`;
+  return `Time Series Anomalies: ${shownText(options.y, MAX_NAME_SHOWN)}, ${rows.length} points, ${hits.length} ${hits.length === 1 ? "anomaly" : "anomalies"}${hits.length ? `: ${list.join(", ")}${more}` : ""}${missingNote(missing)}${zone.utc ? "" : `; times in ${zone.name}`}`;
 }
 
 /**

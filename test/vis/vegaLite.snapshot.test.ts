@@ -159,6 +159,16 @@ describe("Vega-Lite spec snapshots", () => {
       timeseriesAnomaliesSpec(anomalies().drop("baseline", "score"), { y: "TotalBytesSent", baselineColumn: null, title: "Bytes out", width: 400.4, height: 150 }),
     ));
 
+  test("timeline: in Europe/Berlin across the autumn change (wall-clock times, offsets in the rows, zone on the axis)", () =>
+    snapshotSpec("timeline-zoned-berlin", async () => {
+      const times = [0.5, 1.5, 2.5].map((h) => new Date(Date.UTC(2026, 9, 25) + h * 3_600_000));
+      const df = pl.DataFrame({ TimeGenerated: pl.Series("TimeGenerated", times, pl.Datetime("ms")), Host: ["a", "b", "c"] });
+      return (await timeline(df, { sourceColumns: ["Host"], timeZone: "Europe/Berlin", refEvent: utc("2026-10-25T01:00:00Z") })).spec;
+    }));
+
+  test("time-series anomalies: in America/New_York (wall-clock times, zone in the axis title)", () =>
+    snapshotSpec("timeseries-anomalies-zoned", async () => timeseriesAnomaliesSpec(anomalies(), { y: "TotalBytesSent", timeZone: "America/New_York" })));
+
   test("vegaLiteChart: a user spec gets the v5 $schema and the renderer in usermeta", () =>
     snapshotSpec("vega-lite-chart-normalised", async () => {
       const spec = {

@@ -125,6 +125,7 @@ const COMMON: Required<vis.TimelineCommonOptions> = {
   pngScale: 1,
   maxLanes: 5,
   maxEvents: 100,
+  timeZone: "Europe/Berlin",
 };
 const TIMELINE: Required<vis.TimelineOptions> = { ...COMMON, overview: false };
 const VALUES: Required<vis.TimelineValuesOptions> = { ...COMMON, y: "v", kind: ["line", "point"] };
@@ -141,9 +142,9 @@ const TREE: Required<vis.ProcessTreePlotOptions> = {
   maxCmdLength: 100,
 };
 const CLUSTERS: Required<vis.ClusterBrowserOptions> = { labelColumns: ["Msg"], label: () => "x", columns: ["Msg"], unit: "logons", title: "t", maxRows: 10, maxClusters: 10 };
-const ANOMALIES: Required<vis.TimeseriesAnomaliesChartOptions> = { y: "v", timeColumn: "TimeGenerated", anomaliesColumn: "v", baselineColumn: null, scoreColumn: "v", title: "t", width: 300, height: 200, maxPoints: 100, warn: () => undefined };
+const ANOMALIES: Required<vis.TimeseriesAnomaliesChartOptions> = { y: "v", timeColumn: "TimeGenerated", anomaliesColumn: "v", baselineColumn: null, scoreColumn: "v", title: "t", width: 300, height: 200, maxPoints: 100, warn: () => undefined, timeZone: "America/New_York" };
 const VEGA: Required<vis.VegaLiteChartOptions> = { renderer: "svg", pngScale: 1, text: "t", noPng: true };
-const GRAPH: Required<vis.EntityGraphPlotOptions> = { width: 400, height: 300, title: "t", nodeSize: 20, fontSize: 9, timeline: false, layout: "browser", maxStaticLabels: 10, labels: 3, mergeAlerts: true };
+const GRAPH: Required<vis.EntityGraphPlotOptions> = { width: 400, height: 300, title: "t", nodeSize: 20, fontSize: 9, timeline: false, layout: "browser", maxStaticLabels: 10, labels: 3, mergeAlerts: true, timeZone: "Asia/Kolkata" };
 const ENTITY_GRAPH: Required<EntityGraphOptions> = { mergeAlerts: true };
 const RELATED: Required<vis.RelatedAlertsOptions> = { includeUnrelated: true, linkTypes: ["host", "ip"] };
 const NOTE: Required<NoteOptions> = { description: "d", attachedTo: ["n0"] };

@@ -47,6 +47,8 @@ export interface EntityGraphTimelinePoint {
   /** Epoch milliseconds. */
   t: number;
   label: string;
+  /** Outside UTC, its wall-clock time in the graph's zone with the offset (`2026-03-29 03:30:00.000 +02:00`). */
+  when?: string;
 }
 
 /** What `EntityGraphView` sends. */
@@ -62,6 +64,8 @@ export interface EntityGraphData {
   layout: "precomputed" | "browser";
   /** Empty when there is no timeline strip. */
   timeline: EntityGraphTimelinePoint[];
+  /** The zone the strip's times are in, when not UTC (each point then carries `when`). */
+  timeZone?: string;
 }
 
 interface Libs {
@@ -460,6 +464,11 @@ function utcMinute(t: number): string {
   return new Date(t).toISOString().slice(0, 16).replace("T", " ");
 }
 
+/** A strip end's text: the minute, in UTC, or in the graph's zone named after it (`2026-03-29 03:30 Europe/Berlin`). */
+function stripEnd(p: EntityGraphTimelinePoint, zone: string | undefined): string {
+  return zone && p.when ? `${p.when.slice(0, 16)} ${zone}` : utcMinute(p.t);
+}
+
 /** The strip's name for screen readers. */
 const STRIP_HINT = "Alerts over time: Left and Right arrows move between the alerts in time order, Home and End to the first and last, Enter selects the alert's node";
 
@@ -500,7 +509,7 @@ function timelineStrip(data: EntityGraphData, view: ViewContext, select: (id: st
     dot.type = "button";
     dot.tabIndex = k === 0 ? 0 : -1;
     dot.style.left = `${2 + (96 * (p.t - t0)) / span}%`;
-    const text = `${p.label} ${new Date(p.t).toISOString()}`;
+    const text = `${p.label} ${p.when ?? new Date(p.t).toISOString()}`;
     dot.setAttribute("aria-label", text);
     dot.addEventListener("click", () => select(p.id));
     dot.addEventListener("mouseenter", () => showTip(dot, text));
@@ -520,9 +529,9 @@ function timelineStrip(data: EntityGraphData, view: ViewContext, select: (id: st
     dots.set(p.id, dot);
     fragment.appendChild(dot);
   });
-  const start = view.el("span", "hl-eg-tl-axis", utcMinute(t0));
+  const start = view.el("span", "hl-eg-tl-axis", stripEnd(order[0], data.timeZone));
   start.style.left = "4px";
-  const end = view.el("span", "hl-eg-tl-axis", utcMinute(t1));
+  const end = view.el("span", "hl-eg-tl-axis", stripEnd(order[order.length - 1], data.timeZone));
   end.style.right = "4px";
   strip.append(fragment, start, end, tip);
   return { strip, dots };
