@@ -2,7 +2,8 @@
  * A timeline with `timeZone: "Europe/Berlin"` in Chromium set to another zone (Asia/Tokyo): vega 5 and
  * vega-lite 5, as Jupyter's renderer runs them, label the axis with Berlin's wall-clock hours and the zone
  * (the same texts as the static image drawn in Node), and the tooltip shows each event's Berlin time with its
- * offset, across the spring change (2026-03-29: 02:00 CET → 03:00 CEST).
+ * offset, across the spring change (2026-03-29: 02:00 CET → 03:00 CEST). An entity graph with
+ * `timeZone: "Asia/Kolkata"`: its timeline strip's ends and tips in Kolkata's time, the zone named.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -11,7 +12,13 @@ import type { Browser } from "playwright-core";
 import { jsonForScript } from "../../src/display/html";
 import { timeline } from "../../src/vis/timeline";
 import { renderVegaLiteSvg, type VegaLiteSpec } from "../../src/vis/vegaLite";
-import { chromiumMissing } from "./chromium";
+import { LAB_DATA_DIR } from "../../src/common/paths";
+import { readDataFile } from "../../src/data/readers";
+import { SecurityAlert } from "../../src/entities";
+import { addRelatedAlerts, createAlertGraph } from "../../src/vis/alertGraph";
+import { drawAlertEntityGraph } from "../../src/vis/entityGraph";
+import type { EntityGraphData } from "../../src/vis/client/views/entityGraph";
+import { chromiumMissing, openOffline } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { script } from "./vegaPage";
 
@@ -87,6 +94,28 @@ describe("a zoned timeline in Chromium", { skip }, () => {
       assert.deepEqual([...tips].sort(), ["2026-03-29 01:10:00.000 +01:00 host-0", "2026-03-29 03:50:00.000 +02:00 host-5"]);
     } finally {
       await context.close();
+    }
+  });
+
+  it("writes the entity graph's timeline strip in the zone: its ends name it, a dot's tip has the offset", async () => {
+    const alerts = await readDataFile(`${LAB_DATA_DIR}/alerts_list.parquet`);
+    const view = drawAlertEntityGraph(addRelatedAlerts(alerts, createAlertGraph(new SecurityAlert(alerts, 0))), { timeZone: "Asia/Kolkata" });
+    const data = view.toView().spec.data as EntityGraphData;
+    const inKolkata = (t: number) => new Date(t + 5.5 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
+    const times = data.timeline.map((p) => p.t).sort((a, b) => a - b);
+    const o = await openOffline(browser, `<!doctype html><html><head><meta charset="utf-8"></head><body>${view.toView().toHtml()}</body></html>`, { name: "entitygraph-zoned" });
+    try {
+      await o.page.waitForFunction(() => document.querySelector(".hl-view-entity-graph")?.getAttribute("data-hl-live") === "1", null, { timeout: 30_000 });
+      const ends = await o.page.locator(".hl-eg-tl-axis").allTextContents();
+      assert.deepEqual(ends, [`${inKolkata(times[0])} Asia/Kolkata`, `${inKolkata(times[times.length - 1])} Asia/Kolkata`]);
+      const first = o.page.locator(".hl-eg-tl-dot").first();
+      await first.focus();
+      const tip = await o.page.locator(".hl-eg-tl-tip").textContent();
+      assert.match(tip ?? "", new RegExp(`${inKolkata(times[0])}:\\d\\d\\.\\d{3} \\+05:30$`));
+      assert.equal(await first.getAttribute("aria-label"), tip);
+      assert.deepEqual(o.errors, []);
+    } finally {
+      await o.close();
     }
   });
 });
