@@ -42,6 +42,7 @@ import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options
 import { cutText } from "../common/cutText";
 import { shownText } from "../common/shownText";
 import { compareText } from "../common/textOrder";
+import { UTC_ZONE, chartZone, offsetText, type ChartZone } from "./timeZone";
 
 /** Options of {@link plotProcessTree}. */
 export interface ProcessTreePlotOptions {
@@ -63,6 +64,14 @@ export interface ProcessTreePlotOptions {
   maxInitialNodes?: number;
   /** Cut command lines to this many characters (hover, details, table; a whole number ≥ 1 or Infinity). Default 1,000. */
   maxCmdLength?: number;
+  /**
+   * The time zone of the processes' times (hover, details, table): `"UTC"` or an IANA zone name
+   * (`"Europe/Berlin"`). Outside UTC a time column's times are the zone's wall clock with their UTC offset
+   * (`2026-03-29 03:30:00.000+02:00`) and the table's column is `Time (Europe/Berlin)`; a time column of text
+   * or dates is shown as it is. An unknown name is a `vis/tree-plot-option` error. Default `"UTC"` (times
+   * as ever: naive ones as they are, zoned ones in their own zone with its offset).
+   */
+  timeZone?: string;
 }
 
 export { ProcessTreePlotError } from "./messages";
@@ -85,10 +94,22 @@ function ramp(t: number): string {
 }
 
 
-/** A column as display text (times as `YYYY-MM-DD hh:mm:ss.sss`, zoned ones with their offset), cut to `max` characters; "" for a missing column. */
-function columnText(df: pl.DataFrame, column: string | undefined, max = 1000): string[] {
+/**
+ * A column as display text (times as `YYYY-MM-DD hh:mm:ss.sss`, zoned ones with their offset; outside UTC, `zone`'s
+ * wall clock with the offset), cut to `max` characters; "" for a missing column.
+ */
+function columnText(df: pl.DataFrame, column: string | undefined, max = 1000, zone: ChartZone = UTC_ZONE): string[] {
   if (!column || !hasColumn(df, column)) return new Array<string>(frameHeight(df)).fill("");
   const s = columnOf(df, column);
+  if (!zone.utc && s.dtype.variant === "Datetime") {
+    const ms = pl.DataFrame([s.rename("v")]).select(pl.col("v").cast(pl.Datetime("ms")).cast(pl.Int64).cast(pl.Float64)).getColumn("v").toArray() as unknown as (number | null)[];
+    // Written as a zoned column's times are (`…03:30:00.000+02:00`).
+    return ms.map((v) => {
+      if (v === null || !Number.isFinite(v)) return "";
+      const offset = zone.offsetAt(v);
+      return `${new Date(v + offset).toISOString().replace("T", " ").replace("Z", "")}${offsetText(offset)}`;
+    });
+  }
   const values = (isTemporalType(s.dtype)
     ? msTimeTexts(s)
     : exactValues(s)) as unknown as unknown[]; // exact: Falcon's process ids pass 2^53, where JS numbers round
@@ -125,7 +146,7 @@ export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions):
   if (!isDataFrame(input)) throw new ProcessTreePlotError(msg.treePlotInput(notAFrameText(input)));
   checkOptionTypes(
     options,
-    { legendCol: "column", showTable: "boolean", title: "string", height: "number", width: "number", schema: "object", expandDepth: "count", maxInitialNodes: "count", maxCmdLength: "count" } satisfies OptionTypesOf<ProcessTreePlotOptions>,
+    { legendCol: "column", showTable: "boolean", title: "string", height: "number", width: "number", schema: "object", expandDepth: "count", maxInitialNodes: "count", maxCmdLength: "count", timeZone: "string" } satisfies OptionTypesOf<ProcessTreePlotOptions>,
     { view: "plotProcessTree", code: "vis/tree-plot-option", error: (m) => new ProcessTreePlotError(m) },
   );
   // Columns through common/frames: a column may be called `columns`, `height`… (polars' proxy answers those).
@@ -141,19 +162,21 @@ export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions):
 }
 
 /** Step 1: the rows. */
-export function processRows(tree: pl.DataFrame, schema: Partial<ProcSchema>, maxCmdLength = 1000): ProcessRows {
+export function processRows(tree: pl.DataFrame, schema: Partial<ProcSchema>, maxCmdLength = 1000, zone: ChartZone = UTC_ZONE): ProcessRows {
   // A tree of two layouts' rows (Wazuh Sysmon 1 and 4688): each row's texts from its own layout's columns.
   const perRow = rowSchemas(tree, schema);
   const byColumn = new Map<string, string[]>();
   const text = (column: string | undefined, max: number, field: "processName" | "processId" | "cmdLine" | "userName" | "timeStamp"): string[] => {
-    const own = columnText(tree, column, max);
+    // Only the times are shown in the chart's zone.
+    const inZone = field === "timeStamp" ? zone : UTC_ZONE;
+    const own = columnText(tree, column, max, inZone);
     if (!perRow) return own;
     return own.map((v, i) => {
       if (perRow[i] === schema) return v;
       const c = perRow[i][field];
       if (!c) return "";
-      if (!byColumn.has(`${c}|${max}`)) byColumn.set(`${c}|${max}`, columnText(tree, c, max));
-      return byColumn.get(`${c}|${max}`)![i];
+      if (!byColumn.has(`${c}|${max}|${inZone.utc}`)) byColumn.set(`${c}|${max}|${inZone.utc}`, columnText(tree, c, max, inZone));
+      return byColumn.get(`${c}|${max}|${inZone.utc}`)![i];
     });
   };
   const full = text(schema.processName, 400, "processName");
@@ -405,7 +428,8 @@ export interface ProcessTreeModel {
 /** The view model of a tree (or of raw process events, built into a tree first). */
 export function processTreeModel(input: pl.DataFrame, options: ProcessTreePlotOptions = {}): ProcessTreeModel {
   const { tree, schema } = treeFrame(input, options);
-  const rows = processRows(tree, schema, options.maxCmdLength ?? 1000);
+  const zone = chartZone(options.timeZone, { view: "plotProcessTree", code: "vis/tree-plot-option", error: (m) => new ProcessTreePlotError(m) });
+  const rows = processRows(tree, schema, options.maxCmdLength ?? 1000, zone);
   const { parents, levels } = treeLevels(parentPositions(rows.keys, rows.parentKeys));
   const colours = colouring(tree, options.legendCol, levels, rows.inferred);
   const nodes = treeNodes(rows, parents, levels, colours);
@@ -422,7 +446,7 @@ export function processTreeModel(input: pl.DataFrame, options: ProcessTreePlotOp
     expanded,
     isVisible,
     maxLevel: maxOf(levels),
-    tableColumns: ["Level", "Process", "PID", "Command line", ...(legendInTable ? [options.legendCol as string] : []), "User", "Time"],
+    tableColumns: ["Level", "Process", "PID", "Command line", ...(legendInTable ? [options.legendCol as string] : []), "User", zone.utc ? "Time" : `Time (${zone.name})`],
     legendInTable,
     visibleLevels: openLevels,
   };

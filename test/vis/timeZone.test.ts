@@ -19,6 +19,7 @@ import { SecurityAlert } from "../../src/entities";
 import { addRelatedAlerts, createAlertGraph, GraphError } from "../../src/vis/alertGraph";
 import { drawAlertEntityGraph } from "../../src/vis/entityGraph";
 import type { EntityGraphData } from "../../src/vis/client/views/entityGraph";
+import { processRows, processTreeModel } from "../../src/vis/processTree";
 
 type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -230,5 +231,41 @@ describe("entity graph in a time zone", () => {
       assert.match(e.message, /^drawAlertEntityGraph: option timeZone must be .*, not "Asia\/Kolkatta"\.$/);
       return true;
     });
+  });
+});
+
+describe("process tree in a time zone", () => {
+  it("shows a time column's times on the zone's wall clock with offsets (a zoned column converted too), the zone in the table's heading", () => {
+    // Around New York's spring change (2024-03-10 07:00 UTC: 02:00 EST → 03:00 EDT).
+    const micros = [1710053999999999n, 1710054000500000n];
+    const zoned = pl.Series("T", micros).cast(pl.Datetime("us")).dt.replaceTimeZone("UTC").dt.convertTimeZone("America/New_York");
+    const naive = pl.Series("N", micros).cast(pl.Datetime("us"));
+    const tree = pl.DataFrame([pl.Series("proc_key", ["a", "b"]), pl.Series("parent_key", [null, "a"], pl.Utf8), zoned, naive]);
+    const berlin = chartZone("Europe/Berlin", { view: "t", code: "vis/tree-plot-option", error: (m) => new Error(m.message) });
+    assert.deepEqual(processRows(tree, { timeStamp: "N" }, 1000, berlin).times, ["2024-03-10 07:59:59.999+01:00", "2024-03-10 08:00:00.500+01:00"]);
+    assert.deepEqual(processRows(tree, { timeStamp: "T" }, 1000, berlin).times, ["2024-03-10 07:59:59.999+01:00", "2024-03-10 08:00:00.500+01:00"]);
+    const newYork = chartZone("America/New_York", { view: "t", code: "vis/tree-plot-option", error: (m) => new Error(m.message) });
+    assert.deepEqual(processRows(tree, { timeStamp: "N" }, 1000, newYork).times, ["2024-03-10 01:59:59.999-05:00", "2024-03-10 03:00:00.500-04:00"]);
+    // The other columns are not times: as ever.
+    assert.deepEqual(processRows(tree, { timeStamp: "N", processId: "proc_key" }, 1000, berlin).pids, ["a", "b"]);
+  });
+
+  it("names the zone in the table's heading and hover text, refuses an unknown zone", async () => {
+    const events = pl.DataFrame({
+      proc_key: ["p1", "p2"],
+      parent_key: pl.Series("parent_key", [null, "p1"], pl.Utf8),
+      IsRoot: [true, false],
+      IsLeaf: [false, true],
+      IsBranch: [false, false],
+      path: ["0", "0/1"],
+      Level: [0, 1],
+      TimeGenerated: pl.Series("TimeGenerated", [new Date(Date.UTC(2026, 9, 25, 0, 30)), new Date(Date.UTC(2026, 9, 25, 1, 30))], pl.Datetime("ms")),
+      NewProcessName: ["C:\\a.exe", "C:\\b.exe"],
+    });
+    const model = processTreeModel(events, { schema: { timeStamp: "TimeGenerated", processName: "NewProcessName" }, timeZone: "Europe/Berlin" });
+    assert.equal(model.tableColumns.at(-1), "Time (Europe/Berlin)");
+    assert.deepEqual(model.nodes.map((n) => n.t), ["2026-10-25 02:30:00.000+02:00", "2026-10-25 02:30:00.000+01:00"]);
+    assert.equal(processTreeModel(events, { schema: { timeStamp: "TimeGenerated", processName: "NewProcessName" } }).tableColumns.at(-1), "Time");
+    assert.throws(() => processTreeModel(events, { timeZone: "Berlin" }), { code: "vis/tree-plot-option", message: /^plotProcessTree: option timeZone must be .*, not "Berlin"\.$/ });
   });
 });

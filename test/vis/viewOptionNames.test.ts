@@ -140,6 +140,7 @@ const TREE: Required<vis.ProcessTreePlotOptions> = {
   expandDepth: 2,
   maxInitialNodes: 10,
   maxCmdLength: 100,
+  timeZone: "Europe/Berlin",
 };
 const CLUSTERS: Required<vis.ClusterBrowserOptions> = { labelColumns: ["Msg"], label: () => "x", columns: ["Msg"], unit: "logons", title: "t", maxRows: 10, maxClusters: 10 };
 const ANOMALIES: Required<vis.TimeseriesAnomaliesChartOptions> = { y: "v", timeColumn: "TimeGenerated", anomaliesColumn: "v", baselineColumn: null, scoreColumn: "v", title: "t", width: 300, height: 200, maxPoints: 100, warn: () => undefined, timeZone: "America/New_York" };
