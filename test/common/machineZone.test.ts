@@ -4,7 +4,7 @@
  * daylight saving, with `LANG=sv_SE.UTF-8`; `TZ=America/New_York` with `LANG=de_DE.UTF-8`), and must come out
  * the same: text order (timeline lanes, did-you-mean names), zone-less times read from a CSV across
  * daylight-saving changes, relative query times, STL anomaly periods, the static charts' axis and tooltip
- * texts drawn by Vega in Node, and a Date named in an option error. Node takes its default locale from LANG/LC_ALL at start-up, whatever locales
+ * texts drawn by Vega in Node (UTC, and Europe/Berlin through the `timeZone` option), and a Date named in an option error. Node takes its default locale from LANG/LC_ALL at start-up, whatever locales
  * the system has installed, so the children really are Swedish and German.
  */
 import assert from "node:assert/strict";
@@ -58,6 +58,9 @@ interface Fingerprint {
   anomalyTexts: string[];
   tooltipTimes: string[];
   dateInMessage: string;
+  /** The timeline's SVG texts and the anomaly chart's tooltip times with `timeZone: "Europe/Berlin"` (not the machine's zone). */
+  zonedTimelineTexts: string[];
+  zonedTooltipTimes: string[];
 }
 
 async function fingerprint(): Promise<Fingerprint> {
@@ -86,6 +89,9 @@ async function fingerprint(): Promise<Fingerprint> {
   const periods = extractAnomalyPeriods(stl, { period: "1d" }).map((p) => `${p.start.toISOString()}/${p.end.toISOString()}`);
   const anomalySpec = timeseriesAnomaliesSpec(stl, { y: "TotalBytesSent" });
   const tooltipTimes = ((anomalySpec as { data?: { values?: { when: string }[] } }).data?.values ?? []).slice(70, 76).map((r) => r.when);
+  const zonedChart = await timeline(events, { groupBy: "Account", title: "Logons", timeZone: "Europe/Berlin" });
+  const zonedAnomalies = timeseriesAnomaliesSpec(stl, { y: "TotalBytesSent", timeZone: "Europe/Berlin" });
+  const zonedTooltipTimes = ((zonedAnomalies as { data?: { values?: { when: string }[] } }).data?.values ?? []).slice(70, 76).map((r) => r.when);
   return {
     zone: timeZone,
     locale,
@@ -99,6 +105,8 @@ async function fingerprint(): Promise<Fingerprint> {
     anomalyTexts: svgTexts(await renderVegaLiteSvg(anomalySpec)),
     tooltipTimes,
     dateInMessage: shortValue(new Date(Date.UTC(2024, 2, 31, 1, 30))),
+    zonedTimelineTexts: svgTexts(await renderVegaLiteSvg(zonedChart.spec as VegaLiteSpec)),
+    zonedTooltipTimes,
   };
 }
 
@@ -132,6 +140,9 @@ if (process.env.HUNTLAB_ZONE_CHILD) {
       // An option given a Date names it in UTC (it was the machine's local time and zone name).
       assert.equal(here.dateInMessage, "a Date (2024-03-31T01:30:00.000Z)");
       assert.ok(here.tooltipTimes.includes("2024-03-31 00:00:00 UTC"), here.tooltipTimes.join(" | "));
+      // timeZone: Berlin's wall clock across its spring change, whatever the machine's zone.
+      assert.ok(here.zonedTimelineTexts.includes("Time in Europe/Berlin"), here.zonedTimelineTexts.join(" | "));
+      assert.deepEqual(here.zonedTooltipTimes, ["2024-03-30 23:00:00 +01:00", "2024-03-31 00:00:00 +01:00", "2024-03-31 01:00:00 +01:00", "2024-03-31 03:00:00 +02:00", "2024-03-31 04:00:00 +02:00", "2024-03-31 05:00:00 +02:00"]);
     });
 
     for (const env of [
