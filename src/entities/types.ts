@@ -8,9 +8,10 @@ import { hideUrlUserInfo } from "../common/urlUserInfo";
 import net from "node:net";
 import { parseIPv6 } from "../common/ipv6";
 import { withoutHostPrefix } from "../common/hostPrefix";
-import { Entity, entityProperties, firstText, type EntitySchema, type EntitySource } from "./entity";
+import { Entity, entityProperties, firstText, formatEntityValue, type EntitySchema, type EntitySource } from "./entity";
 import { foldIdentity } from "../common/caseFold";
 import { toASCII } from "tr46";
+import { isPosixPath, splitFilePath, withoutNamespacePrefix } from "./filePath";
 
 /**
  * An IP address in one notation (`0:0:0:0:0:0:0:1` → `::1`, `::ffff:10.0.0.1`
@@ -107,8 +108,8 @@ export function windowsId(id: string): string {
  * one entity; a leading `//` then a name is a UNC share written with slashes, not a Linux path.
  */
 function pathIdentity(path: string): string {
-  const posix = path.startsWith("/") && !/^\/\/[^/]/.test(path) && !path.includes("\\");
-  return posix ? path.normalize("NFC") : foldIdentity(path).replaceAll("/", "\\");
+  // A Win32 namespace path (`\\?\C:\…`, as Sysmon writes some images) is the file its rest names.
+  return isPosixPath(path) ? path.normalize("NFC") : withoutNamespacePrefix(foldIdentity(path).replaceAll("/", "\\"));
 }
 
 /** Drops keys whose value is `undefined` (constructors take partial property objects). */
@@ -373,6 +374,10 @@ export class File extends Entity {
   declare Sha256?: string;
   declare Sha256Ac?: string;
   declare FileHashes?: FileHash[];
+  /** The process that created the file, where the data says (a file-creation row: `filesFromDataFrame`). */
+  declare CreatingProcess?: Process;
+  /** When the row that named the file was logged (for a file-creation row, when the file was created). */
+  declare TimeGenerated?: Date;
 
   static override readonly schema: EntitySchema = {
     Name: "string",
@@ -384,27 +389,34 @@ export class File extends Entity {
     Sha256: "string",
     Sha256Ac: "string",
     FileHashes: { entities: "filehash" },
+    CreatingProcess: { entity: "process" },
+    TimeGenerated: "time",
   };
 
   static override readonly textProperty = "FullPath";
 
   /** `properties`, or the full path as text (`new File("C:\\Windows\\cmd.exe")`). */
-  constructor(properties: (Props<Pick<File, "Name" | "Directory" | "Host" | "Md5" | "Sha1" | "Sha256" | "Sha256Ac" | "FileHashes">> & { FullPath?: string }) | string = {}) {
-    const { FullPath, ...rest } = entityProperties(File, properties) as { FullPath?: string };
+  constructor(
+    properties: (Props<Pick<File, "Name" | "Directory" | "Host" | "Md5" | "Sha1" | "Sha256" | "Sha256Ac" | "FileHashes" | "CreatingProcess" | "TimeGenerated">> & { FullPath?: string }) | string = {},
+  ) {
+    const { FullPath, ...rest } = entityProperties(File, properties) as { FullPath?: unknown };
     super("file", rest);
-    if (FullPath) {
-      // Split a given full path so Name/Directory are always there.
-      const cut = Math.max(FullPath.lastIndexOf("\\"), FullPath.lastIndexOf("/"));
-      if (!this.Name) this.Name = cut >= 0 ? FullPath.slice(cut + 1) : FullPath;
-      if (!this.Directory && cut >= 0) this.Directory = FullPath.slice(0, cut);
+    // Split a given full path so Name/Directory are always there (filePath.ts: roots, UNC shares, `\\?\` paths,
+    // separators at the end). A value that is no text (a number from an untyped cell) is split as its text.
+    const path = typeof FullPath === "string" ? FullPath : FullPath === undefined || FullPath === null ? "" : formatEntityValue(FullPath);
+    if (path) {
+      const parts = splitFilePath(path);
+      if (!this.Name && parts.Name !== undefined) this.Name = parts.Name;
+      if (!this.Directory && parts.Directory !== undefined) this.Directory = parts.Directory;
     }
   }
 
-  /** `Directory\Name` (with the directory's own separator). */
+  /** `Directory\Name` (with the directory's own separator); the directory alone for a folder without a name (`C:\`, `\\srv\share`). */
   get FullPath(): string {
     if (!this.Directory) return this.Name ?? "";
+    if (!this.Name) return this.Directory;
     const sep = this.Directory.includes("/") && !this.Directory.includes("\\") ? "/" : "\\";
-    return this.Directory.endsWith(sep) ? `${this.Directory}${this.Name ?? ""}` : `${this.Directory}${sep}${this.Name ?? ""}`;
+    return this.Directory.endsWith(sep) ? `${this.Directory}${this.Name}` : `${this.Directory}${sep}${this.Name}`;
   }
 
   get nameStr(): string {
