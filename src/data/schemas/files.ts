@@ -28,9 +28,10 @@ export const FILE_LAYOUTS: readonly LabLayout[] = [LAB_FILE_CREATIONS];
 
 /**
  * Sysmon event 11 (FileCreate) with its EventData fields as columns. A file of several Sysmon events keeps its
- * event 11 rows only (`EventID`: events 2, 15, 23 and 26 name a `TargetFilename` too). The time is TimeGenerated
- * when the export has it (a plain export's is the exporting machine's local time, as for its other events), else
- * Sysmon's `UtcTime`; the file's `CreationUtcTime` apart.
+ * event 11 rows only (`EventID`: events 2, 15, 23 and 26 name a `TargetFilename` too). The time is Sysmon's `UtcTime`,
+ * as for its process creations and ends (process.ts, processEnds.ts), replacing the export's TimeGenerated (kept
+ * where a row has no UtcTime): a plain Get-WinEvent export's is the exporting machine's local time, which put a file
+ * hours before or after the process that created it; the file's `CreationUtcTime` apart.
  */
 export const SYSMON_FILE_CREATE: EventSchema = {
   id: "sysmon-file-create",
@@ -41,7 +42,7 @@ export const SYSMON_FILE_CREATE: EventSchema = {
   hints: ["CreationUtcTime", "Image", "ProcessGuid", "ProcessId", "Computer", "EventID"],
   rows: [{ field: "EventID", keep: [11] }],
   columns: {
-    TimeGenerated: { from: ["TimeGenerated", "UtcTime"], as: "time" },
+    TimeGenerated: { from: "UtcTime", as: "time", replaces: true },
     Computer: { from: "Computer", as: "text" },
     FilePath: { from: "TargetFilename", as: "text" },
     FileName: { from: "TargetFilename", as: "fileNamePart" },

@@ -217,7 +217,11 @@ export function applySchema(df: pl.DataFrame, schema: EventSchema, labColumns: R
       const own = columnOf(df, name);
       // The rule's own conversion knows the values (logon type names); the lab type is the fallback.
       const conversion = "from" in rule && rule.as ? rule.as : lab ? labTypeConversion(lab.type) : undefined;
-      if (lab && !hasLabType(own, lab.type)) replaced.set(name, convert(own, conversion, name));
+      // A rule that replaces the frame's column (Sysmon's UtcTime over a plain export's local TimeGenerated): its
+      // values, the frame's own where a row has none.
+      const replacing = "from" in rule && rule.replaces ? fieldRuleColumn(df, { ...rule, from: asList(rule.from).filter((f) => f !== name) }, name, height) : undefined;
+      if (replacing && !isEmptyField(replacing)) replaced.set(name, fillFrom(replacing, convert(own, conversion, name), name));
+      else if (lab && !hasLabType(own, lab.type)) replaced.set(name, convert(own, conversion, name));
       continue;
     }
     if (added.has(name)) continue;

@@ -220,8 +220,9 @@ export const MDE_NETWORK: EventSchema = {
  * command, or a plain Get-WinEvent export once winEventFields has read its Message. One row per
  * connection; `Initiated` (the process on this host opened it) says which end is the host: the
  * source when true, the destination when false (Sysmon writes the connection's initiator as source).
- * The three times are one instant: TimeGenerated when the export has it (a plain export's is the
- * exporting machine's local time, as for its other events), else Sysmon's `UtcTime`. The application
+ * The three times are one instant: Sysmon's `UtcTime`, as for its process creations and ends, replacing the export's
+ * TimeGenerated (kept where a row has no UtcTime: a plain Get-WinEvent export's is the exporting machine's local
+ * time, which put a connection hours before or after the process that made it). The application
  * protocol is the destination port's service name as Sysmon writes it (`https`; `-` when it has none).
  */
 export const SYSMON_NETWORK: EventSchema = {
@@ -232,9 +233,9 @@ export const SYSMON_NETWORK: EventSchema = {
   requires: ["UtcTime", "SourceIp", "DestinationIp", "DestinationPort"],
   hints: ["Initiated", "Protocol", "SourcePort", "Image", "ProcessGuid", "Computer", "DestinationPortName"],
   columns: {
-    TimeGenerated: { from: ["TimeGenerated", "UtcTime"], as: "time" },
-    FlowStartTime: { from: ["TimeGenerated", "UtcTime"], as: "time" },
-    FlowEndTime: { from: ["TimeGenerated", "UtcTime"], as: "time" },
+    TimeGenerated: { from: "UtcTime", as: "time", replaces: true },
+    FlowStartTime: { from: ["UtcTime", "TimeGenerated"], as: "time" },
+    FlowEndTime: { from: ["UtcTime", "TimeGenerated"], as: "time" },
     VMIPAddress: { endpoints: { source: "SourceIp", destination: "DestinationIp", localSource: "Initiated" } },
     VMName: { from: ["Computer", "VMIPAddress"], as: "text" },
     L4Protocol: { from: "Protocol", as: "protocolLetter" },

@@ -156,7 +156,9 @@ const DOMAIN_FIELDS = ["AccountDomain", "InitiatingProcessAccountDomain", "user.
 export function processEventSchema(p: ProcessColumns): EventSchema {
   const columns: Record<string, EventSchema["columns"][string]> = {
     // A log of osquery's two tables: a `processes` row has no event time, its process's start is its time.
-    TimeGenerated: { from: p.name === OSQUERY_BOTH && p.processCreationTime ? [p.timeStamp, p.processCreationTime] : p.timeStamp, as: "time" },
+    // Sysmon's UtcTime (Windows and Linux) replaces a Windows export's own TimeGenerated: a plain Get-WinEvent export's is
+    // the exporting machine's local time, and the process's end beside it (ProcessEndTime, Sysmon 5) is UtcTime too.
+    TimeGenerated: { from: p.name === OSQUERY_BOTH && p.processCreationTime ? [p.timeStamp, p.processCreationTime] : p.timeStamp, as: "time", replaces: p.timeStamp === "UtcTime" },
     NewProcessName: { from: p.processName, as: "text" },
   };
   if (p.cmdLine) columns.CommandLine = { from: p.cmdLine, as: "text" };

@@ -70,6 +70,13 @@ export type FieldName = string;
 export interface FieldRule {
   from: FieldName | readonly FieldName[];
   as?: Conversion;
+  /**
+   * The rule's values replace a column of the lab's name that the frame has, where they are not null (its own
+   * values stay where they are). Without it the frame's own column is kept: Sysmon's `UtcTime` replaces a Windows
+   * export's `TimeGenerated`, which a plain Get-WinEvent export writes in the exporting machine's local time
+   * while the process ends beside it (`ProcessEndTime`) are `UtcTime`. Default false.
+   */
+  replaces?: boolean;
   fallback?: FieldRule | AccountRule;
   otherwise?: string | number;
 }

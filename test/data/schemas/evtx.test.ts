@@ -295,7 +295,10 @@ describe("a plain Get-WinEvent | Export-Csv of the Sysmon log: network connectio
     assert.deepEqual([...new Set(col(n, "VMName"))], [HOST]);
     assert.deepEqual(col(n, "Image")[0], ps, "the process behind the flow stays");
     assert.equal(n.getColumn("FlowStartTime").dtype.variant, "Datetime");
-    assert.deepEqual(col(n, "FlowStartTime"), col(n, "TimeGenerated"), "one instant, in the export's TimeGenerated");
+    assert.deepEqual(col(n, "FlowStartTime"), col(n, "TimeGenerated"), "one instant");
+    // Sysmon's UtcTime, as its process creations' and ends' times: not the export's local TimeGenerated (UTC-4 here).
+    const utc = (col(n, "UtcTime") as string[]).map((t) => new Date(`${t.replace(" ", "T")}Z`).toISOString());
+    assert.deepEqual((col(n, "TimeGenerated") as Date[]).map((d) => d.toISOString()), utc);
   });
 
   it("the docs command's Sysmon 3 export gives the same flows", () => {

@@ -113,12 +113,12 @@ function eventDataCsv(h: Host, events: readonly Ev[]): string {
   const head = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   return [head.map(q).join(","), ...rows.map((r) => head.map((k) => q(k in r ? String(r[k as keyof typeof r]) : null)).join(","))].join(CRLF) + CRLF;
 }
-/** A plain `Get-WinEvent | Export-Csv`: the record's properties, the fields only in the English Message. */
-function plainCsv(h: Host, events: readonly Ev[]): string {
+/** A plain `Get-WinEvent | Export-Csv`: the record's properties, the fields only in the English Message; TimeCreated the local time of an en-US machine `offset` hours from UTC. */
+function plainCsv(h: Host, events: readonly Ev[], offset = -5): string {
   const title: Record<number, string> = { 1: "Process Create:", 5: "Process terminated:", 11: "File created:" };
   const head = ["Message", "Id", "Version", "Level", "Task", "Opcode", "Keywords", "RecordId", "ProviderName", "ProviderId", "LogName", "ProcessId", "ThreadId", "MachineName", "UserId", "TimeCreated", "LevelDisplayName"];
   const local = (d: Date) => {
-    const l = new Date(d.getTime() - 5 * 3600e3); // an en-US machine at UTC-5
+    const l = new Date(d.getTime() + offset * 3600e3);
     const p = (n: number) => String(n).padStart(2, "0");
     return `${l.getUTCMonth() + 1}/${l.getUTCDate()}/${l.getUTCFullYear()} ${l.getUTCHours() % 12 || 12}:${p(l.getUTCMinutes())}:${p(l.getUTCSeconds())} ${l.getUTCHours() >= 12 ? "PM" : "AM"}`;
   };
@@ -168,6 +168,8 @@ function forms(h: Host): [string, string][] {
     ["eventdata.csv", eventDataCsv(h, events)],
     ["eventdata.json", JSON.stringify(eventDataRows(h, events), null, 2)],
     ["plain.csv", plainCsv(h, events)],
+    // East of UTC: a local TimeGenerated is later than the UTC times (a file taken at it came after its process ended).
+    ["plain-east.csv", plainCsv(h, events, 2)],
     ["alerts.json", wazuhAlerts(h, events)],
   ];
 }
@@ -182,6 +184,8 @@ function check(h: Host, df: pl.DataFrame, form: string): void {
   const procs = normalizeEvents(df, "process", { warn: (m) => warnings.push(m) });
   assert.deepEqual(col(procs, "NewProcessName"), [h.images.shell, h.images.child, h.images.later], form);
   assert.deepEqual(col(procs, "ProcessEndTime").map(iso), [null, at(10).toISOString(), at(21.5).toISOString()], form);
+  // The start is Sysmon's UtcTime as the end is, in every form: a plain export's local TimeGenerated is not the start.
+  assert.deepEqual(col(procs, "TimeGenerated").map(iso), [at(0).toISOString(), at(2).toISOString(), at(20).toISOString()], form);
   // Events 5 and 11 are read now: no longer counted as rows no query maps.
   assert.ok(!warnings.some((w) => /no lab query maps/.test(w)), `${form}: ${warnings.join("\n")}`);
 
@@ -204,8 +208,9 @@ function check(h: Host, df: pl.DataFrame, form: string): void {
   assert.deepEqual(
     { ...row, ProcessId: String(row.ProcessId) },
     {
-      // A plain export's TimeGenerated is the exporting machine's local time (UTC-5 here, whole seconds), as for its other events.
-      TimeGenerated: form === "plain.csv" ? "2026-11-02T09:00:03.000Z" : at(3.25).toISOString(), Computer: h.computer, FilePath: h.file, FileName: h.file.split(/[\\/]/).pop(), FileCreationTime: new Date(T0 - 400 * 86400e3).toISOString(),
+      // Sysmon's UtcTime in every form, as its process's start and end: a plain export's TimeGenerated is the exporting
+      // machine's local time (UTC-5, UTC+2 here), which put the file 5 h before its process started, or 2 h after it ended.
+      TimeGenerated: at(3.25).toISOString(), Computer: h.computer, FilePath: h.file, FileName: h.file.split(/[\\/]/).pop(), FileCreationTime: new Date(T0 - 400 * 86400e3).toISOString(),
       ProcessName: h.images.child, ProcessId: "4200", Account: h.user, SubjectUserName: h.user.split("\\").pop(),
     },
     form,
