@@ -3,7 +3,8 @@
  * Public names follow the lab's API; test/api.test.ts pins them.
  */
 import { registerQueryBrowser } from "./data/queryProvider";
-import { registerProcessSchemas } from "./data/schemas/index";
+import { normalizeEvents as normalizeEventsForFiles, registerProcessSchemas } from "./data/schemas/index";
+import { registerFileCreationReader } from "./entities/filesFromDataFrame";
 import { inferSchema as inferProcSchemaForEvents, PROCESS_SCHEMAS as PROCESS_SCHEMAS_FOR_EVENTS, processFeatureColumnsOf } from "./transform/processTreeSchema";
 import { registerProcessFeatureColumns } from "./analysis/features";
 import { processEventRowMask } from "./transform/processTreeSteps";
@@ -89,6 +90,8 @@ registerQueryBrowser(browseQueries);
 registerProcessSchemas({ infer: inferProcSchemaForEvents, schemas: PROCESS_SCHEMAS_FOR_EVENTS, rows: processEventRowMask });
 // addProcessFeatures reads other layouts' columns through the process schemas; analysis/ does not import transform/.
 registerProcessFeatureColumns(processFeatureColumnsOf);
+// entities.filesFromDataFrame reads a raw file-creation export (Sysmon 11…) as the fileCreate queries do; entities/ does not import data/.
+registerFileCreationReader((df, options) => normalizeEventsForFiles(df, "fileCreate", options));
 export {
   normalizeEvents,
   detectEventSchema,

@@ -9,3 +9,4 @@ export { parseEntities, entityFromObject } from "./parse";
 export { SecurityAlert, type AlertRow, type AlertsFromDataFrameOptions, type SecurityAlertOptions } from "./securityAlert";
 export { evidenceEntity, isEvidenceRow } from "./alertEvidence";
 export { ipsFromDataFrame, type IpsFromDataFrameOptions } from "./fromDataFrame";
+export { filesFromDataFrame, type FilesFromDataFrameOptions } from "./filesFromDataFrame";

@@ -7,9 +7,9 @@ import { notAFrameText } from "../common/notAFrame";
 /** Every code of src/entities, with what docs/errors.md says of it. */
 export const ENTITIES_ERRORS = {
   "entities/json-invalid": { class: "EntityParseError", when: "an Entities or ExtendedProperties cell is not valid JSON", names: "the cell (row and column), the parser's complaint" },
-  "entities/column-missing": { class: "EntityParseError", when: "ipsFromDataFrame is given a column that is not there, or finds no IP column, or two (source and destination)", names: "the option, the column, the columns there are" },
-  "entities/frame-input": { class: "EntityParseError", when: "ipsFromDataFrame is given something other than a DataFrame (a query not awaited, a variable never set, the rows as objects)", names: "what it was given, how to make it a DataFrame" },
-  "entities/invalid-option": { class: "EntityParseError", when: "ipsFromDataFrame or new SecurityAlert is given an option it does not know, or a value of the wrong kind", names: "the option, the value, the options there are" },
+  "entities/column-missing": { class: "EntityParseError", when: "ipsFromDataFrame is given a column that is not there, or finds no IP column, or two (source and destination); filesFromDataFrame is given a column that is not there, or a frame with no file path column that is no file-creation export either", names: "the option, the column, the columns there are" },
+  "entities/frame-input": { class: "EntityParseError", when: "ipsFromDataFrame or filesFromDataFrame is given something other than a DataFrame (a query not awaited, a variable never set, the rows as objects)", names: "what it was given, how to make it a DataFrame" },
+  "entities/invalid-option": { class: "EntityParseError", when: "ipsFromDataFrame, filesFromDataFrame or new SecurityAlert is given an option it does not know, or a value of the wrong kind", names: "the option, the value, the options there are" },
   "entities/invalid-source": { class: "EntityParseError", when: "an entity is built from something other than an object of its properties (or, for Ip, Host, Account, Url, Dns and File, its address, name, URL or path as text)", names: "the class, what it was given, an example" },
   "entities/row-out-of-range": { class: "EntityParseError", when: "new SecurityAlert(df, row) names a row the DataFrame does not have, or a row that is no whole number (text, a fraction), or a row number comes with a row object", names: "the row, the number of rows" },
   "entities/alert-input": {
@@ -47,6 +47,19 @@ export const entitiesMessages = {
   /** `candidates`: the event-schema address columns the frame has (both ends of a connection). */
   ipColumnAmbiguous: (candidates: readonly string[], columns: readonly string[]) =>
     errorMessage("entities/column-missing", `ipsFromDataFrame: ${candidates.length} IP address columns (${nameList(candidates)}), one for each end; pass ipColumn to pick one. Columns: ${nameList(columns)}`),
+  /** filesFromDataFrame's `option` names a column the frame lacks. */
+  fileColumnMissing: (option: string, name: string, columns: readonly string[]) =>
+    errorMessage("entities/column-missing", `filesFromDataFrame: ${option} ${quotedName(name)} is not a column.${closeNames(name, columns)} Columns: ${nameList(columns)}`),
+  /** No `FilePath` column, and the frame is no file-creation export (`why`: what reading it as one said, if it was tried). */
+  noFilePathColumn: (columns: readonly string[], why?: string) =>
+    errorMessage(
+      "entities/column-missing",
+      `filesFromDataFrame: no file path column FilePath (the fileCreate layout: normalizeEvents(df, "fileCreate"), the lab's file-creation queries); pass pathColumn.` +
+        (why ? ` Read as file creations (Sysmon 11, a Get-WinEvent export, Wazuh alerts), the frame gave: ${why}` : "") +
+        ` Columns: ${nameList(columns)}`,
+    ),
+  /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */
+  filesInput: (what: string) => errorMessage("entities/frame-input", `filesFromDataFrame: expected a polars DataFrame of file creations, got ${what}.`),
   /** `text`: the option's problem as the shared option check words it (common/errors.ts). */
   invalidOption: (text: string) => errorMessage("entities/invalid-option", text),
   /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */

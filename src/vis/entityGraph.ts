@@ -658,12 +658,27 @@ export class EntityGraph implements Displayable {
     return this;
   }
 
-  /** Adds an entity (and the entities it refers to), optionally linked to a node (id or label). */
+  /**
+   * Adds an entity and the entities it refers to, and theirs in turn (a File's `CreatingProcess`, that process's
+   * `ImageFile`, `Account` and `Host`), each linked to what refers to it by the property's name; optionally linked to
+   * a node (id or label).
+   */
   addEntity(entity: Entity, attachedTo?: string): this {
     const node = this.graph.addNode(entityNode(entity));
-    for (const { property, entity: child } of entity.relations()) {
-      this.graph.addNode(entityNode(child));
-      this.graph.addEdge(node.id, child.key, property);
+    // Each entity visited once: references may form cycles (a process its own parent), and a stack, not recursion,
+    // walks a chain of any length (a process's ancestors).
+    const seen = new Set<Entity>([entity]);
+    const stack: Entity[] = [entity];
+    while (stack.length) {
+      const from = stack.pop()!;
+      for (const { property, entity: child } of from.relations()) {
+        this.graph.addNode(entityNode(child));
+        this.graph.addEdge(from.key, child.key, property);
+        if (!seen.has(child)) {
+          seen.add(child);
+          stack.push(child);
+        }
+      }
     }
     if (attachedTo) this.graph.addEdge(this.graph.resolve(attachedTo), node.id, "link");
     this.graph.joinAccounts();
