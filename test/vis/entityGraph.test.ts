@@ -14,7 +14,7 @@ import pl from "nodejs-polars";
 import { LAB_DATA_DIR } from "../../src/common/paths";
 import { readDataFile } from "../../src/data/readers";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
-import { Account, Host, SecurityAlert } from "../../src/entities";
+import { Account, File, Host, Process, SecurityAlert } from "../../src/entities";
 import { addRelatedAlerts, AlertGraph, createAlertGraph, GraphError, mergeAlertsByType } from "../../src/vis/alertGraph";
 import { drawAlertEntityGraph, EntityGraph } from "../../src/vis/entityGraph";
 import { forceLayout } from "../../src/vis/graphLayout";
@@ -504,5 +504,24 @@ describe("huge values in alerts", () => {
     assert.equal(host.label, "wks\\u200b7");
     assert.ok(data.nodes.some((n) => n.short === "invoice\\u202egpj.exe"));
     assert.ok(!JSON.stringify(data).includes("\u202E"));
+  });
+});
+
+describe("EntityGraph.addEntity", () => {
+  it("follows references transitively, each entity once: a process's parent chain of any length, a cycle", () => {
+    const host = new Host("WS01");
+    // 20,000 ancestors: a recursive walk would overflow the stack.
+    let proc = new Process({ ProcessId: "0", ImageFile: new File("C:\\p0.exe"), Host: host });
+    for (let i = 1; i <= 20_000; i++) proc = new Process({ ProcessId: String(i), ImageFile: new File(`C:\\p${i}.exe`), Host: host, ParentProcess: proc });
+    const eg = new EntityGraph().addEntity(proc);
+    assert.deepEqual(Object.fromEntries(eg.graph.typeCounts()), { process: 20_001, file: 20_001, host: 1 });
+    assert.ok(eg.graph.hasEdge(proc.key, proc.ParentProcess!.key) && eg.graph.hasEdge(proc.ParentProcess!.key, proc.ParentProcess!.ParentProcess!.key));
+    // A process its own parent's parent (a $ref cycle): each once, no endless walk.
+    const a = new Process({ ProcessId: "1", ImageFile: new File("C:\\a.exe"), Host: host });
+    const b = new Process({ ProcessId: "2", ImageFile: new File("C:\\b.exe"), Host: host, ParentProcess: a });
+    a.ParentProcess = b;
+    const cycle = new EntityGraph().addEntity(a);
+    assert.deepEqual(Object.fromEntries(cycle.graph.typeCounts()), { process: 2, file: 2, host: 1 });
+    assert.equal(cycle.graph.edges.find((e) => [e.source, e.target].includes(a.key) && [e.source, e.target].includes(b.key))?.relation, "ParentProcess");
   });
 });
