@@ -94,7 +94,17 @@ describe("filesFromDataFrame", () => {
       TimeCreated: ["11/2/2026 9:00:02 AM", "11/2/2026 9:00:03 AM"],
       ProcessId: [2384, 2384],
     });
-    for (const [form, df] of [["EventData columns", eventData], ["wevtutil XML", readDataFile(xmlPath)], ["plain Get-WinEvent", plain]] as const) {
+    // A Wazuh manager's alerts.json: the event under data.win, EventData names lower-cased first.
+    const wazuh = [[1, PROCESS_CREATE], [11, FIELDS]]
+      .map(([id, fields]) =>
+        JSON.stringify({
+          timestamp: "2026-11-02T14:00:03.250+0000", rule: { id: `6160${id}`, level: 3 }, agent: { id: "003", name: "ws01" },
+          data: { win: { system: { providerName: "Microsoft-Windows-Sysmon", eventID: String(id), channel: "Microsoft-Windows-Sysmon/Operational", computer: "WS01.contoso.local" }, eventdata: Object.fromEntries((fields as [string, string][]).map(([k, v]) => [k[0].toLowerCase() + k.slice(1), v])) } },
+        }),
+      )
+      .join("\n");
+    const wazuhPath = path.join(tempTree({ "alerts.json": wazuh + "\n" }), "alerts.json");
+    for (const [form, df] of [["EventData columns", eventData], ["wevtutil XML", readDataFile(xmlPath)], ["plain Get-WinEvent", plain], ["Wazuh alerts", readDataFile(wazuhPath)]] as const) {
       const files = filesFromDataFrame(df, { warn: () => undefined });
       assert.equal(files.length, 1, form);
       // Sysmon's UtcTime is the file's time in every form (a plain export's TimeCreated is local: docs/schemas.md).
