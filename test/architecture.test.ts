@@ -20,8 +20,8 @@ const ALLOWED: Record<string, string[]> = {
   transform: ["common", "config", "display", "data"],
   analysis: ["common", "config", "display", "data"],
   context: ["common", "config", "display", "data", "entities", "transform"],
-  // Browser code: other browser modules and the Node/browser contract types only.
-  "vis/client": ["display/viewConfig", "common/hiddenChars"],
+  // Browser code: other browser modules, the Node/browser contract types, and the two import-free text helpers both sides share.
+  "vis/client": ["display/viewConfig", "common/hiddenChars", "common/cutText"],
   vis: ["common", "config", "display", "data", "entities", "transform", "analysis", "context", "vis/client"],
   lab: ["common", "config", "display", "data", "analysis", "vis"],
   pivot: ["common", "config", "display", "data", "entities", "transform", "context", "vis"],

@@ -78,3 +78,8 @@ const RTL_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]|\ud802[\udc00-\udf
 export function isolateRtl(text: string): string {
   return RTL_LETTER.test(text) ? `\u2068${text}\u2069` : text;
 }
+
+/** True when `text` holds a letter of a right-to-left script (see {@link isolateRtl}). */
+export function hasRtl(text: string): boolean {
+  return RTL_LETTER.test(text);
+}

@@ -13,7 +13,7 @@
  * `invoice\u202Egpj.exe` cannot pass for `invoiceexe.jpg` in any view.
  */
 
-import { revealHidden } from "../common/hiddenChars";
+import { hasRtl, revealHidden } from "../common/hiddenChars";
 
 export { revealHidden, type RevealOptions } from "../common/hiddenChars";
 
@@ -111,6 +111,17 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   let out = strings[0];
   for (let i = 0; i < values.length; i += 1) out += render(values[i]) + strings[i + 1];
   return new SafeHtml(out);
+}
+
+/**
+ * Text from data in markup that puts our words beside it (`name: 2024-01-01 … (3 events)`): escaped and revealed
+ * as the template does, and in a `<bdi>` when it holds right-to-left letters, so a Hebrew or Arabic value cannot
+ * take the neutral and numeric text after it into its run (the time showed before the name). An element, not
+ * isolate characters: text copied from the page stays the value; and `<bdi>` isolates without a style sheet
+ * (an untrusted notebook's output loses it). Other text is left as it is: the markup of plain text does not change.
+ */
+export function isolatedText(value: string): SafeHtml {
+  return hasRtl(value) ? html`<bdi>${value}</bdi>` : html`${value}`;
 }
 
 /**

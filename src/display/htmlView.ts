@@ -280,6 +280,11 @@ function baseCss(r: string): string {
     `${r} .hl-view-live{position:relative;box-sizing:border-box;max-width:100%;border:1px solid ${THEME.borderSoft}}` +
     `${r}.hl-view-auto .hl-view-live{border:0}` +
     `${r} .hl-view-message{color:${THEME.muted};font-size:12px;margin:2px 0}` +
+    // Data shown in an inline element of its own (a list's key, a legend's value, a node's type) is isolated from
+    // the words around it: a Hebrew or Arabic value carried the neutral and numeric text after it (a count, a time)
+    // into its own right-to-left run, so the time showed before the name. (Text that shares one text node with
+    // ours, as in tooltips, is isolated by the views' scripts: client/text.ts shownValue.)
+    `${r} :is(span,code,b,a,label,abbr,bdi){unicode-bidi:isolate}` +
     themeCss(r)
   );
 }

@@ -34,8 +34,12 @@ export const THEME = Object.freeze({
   /** Lines: strong (outlines, form fields) and soft (table rules). */
   border: "var(--jp-border-color1,#bbb)",
   borderSoft: "var(--jp-border-color2,#ddd)",
-  /** Links and the focus accent. */
-  link: "var(--jp-content-link-color,#1976d2)",
+  /**
+   * Links and the focus accent. A link's fallback is the text colour around it tinted blue: a fixed #1976d2 was
+   * 3.6:1 on a dark front end without JupyterLab's variables (a TI result's reference link); the text colour is
+   * paired with its ground, so the tint keeps its contrast on light and dark grounds (links stay underlined).
+   */
+  link: "var(--jp-content-link-color,color-mix(in srgb,currentColor 65%,#1976d2))",
   accent: "var(--jp-brand-color1,#1976d2)",
   /** A selected item (list options, table rows): pair with `selectedText`; brand-color0 keeps white text ≥ 4.5:1 in both JupyterLab themes. */
   selected: "var(--jp-brand-color0,#1976d2)",

@@ -12,7 +12,7 @@
 import pl from "nodejs-polars";
 import { ClusterBrowserError, visMessages as msg } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
-import { html, revealHidden } from "../display/html";
+import { html, isolatedText, joinHtml, revealHidden, type SafeHtml } from "../display/html";
 import { shownText } from "../common/shownText";
 import { THEME } from "../display/theme";
 import { cellTexts, dataFrameFragment, dataFrameStyle } from "../display/dataframe";
@@ -74,16 +74,33 @@ const MAX_LABEL = 1000;
  * A cluster's label: each value revealed (line breaks and tabs too) and cut before they are joined, so a value
  * `a\tb\r\nc` cannot split the text form into lines of its own and a 2,000-character value is not a line of it.
  */
-function labelOf(row: Record<string, unknown>, options: ClusterBrowserOptions, labelTexts: readonly (string | null)[][], times: RangeTexts, at: number): string {
-  if (options.label) return shownText(String(options.label(row)), MAX_LABEL);
+function labelOf(row: Record<string, unknown>, options: ClusterBrowserOptions, labelTexts: readonly (string | null)[][], times: RangeTexts, at: number): ClusterLabel {
+  if (options.label) {
+    const label = shownText(String(options.label(row)), MAX_LABEL);
+    return { label, names: [label] };
+  }
   const unit = options.unit ?? "events";
-  const names = labelTexts.map((texts) => shownText(texts[at] ?? "", MAX_LABEL_VALUE)).join(" · ");
+  const values = labelTexts.map((texts) => shownText(texts[at] ?? "", MAX_LABEL_VALUE));
+  const names = values.join(" · ");
   const size = Number(row.ClusterSize);
   // Not a Date's UTC text cut to the second: a zoned or µs column's times lost their offset and digits beside the tables'.
   const time = (texts: readonly (string | null)[]) => texts[at] || "?";
   const range = `${time(times.first)} → ${time(times.last)}`;
   const count = row.Clustered ? `${size} ${unit}` : `1 ${unit.replace(/s$/, "")}, unclustered`;
-  return revealHidden(`${names ? `${names}: ` : ""}${range} (${count})`);
+  return { label: revealHidden(`${names ? `${names}: ` : ""}${range} (${count})`), names: values };
+}
+
+/** A cluster's label, and the data values it starts with (joined by " · "), shown isolated beside the time range. */
+interface ClusterLabel {
+  label: string;
+  names: string[];
+}
+
+/** The label as markup: its data values isolated where they hold right-to-left letters (isolatedText), the rest as text. */
+function labelHtml({ label, names }: ClusterLabel): SafeHtml {
+  const joined = names.join(" · ");
+  if (!names.length || !label.startsWith(joined)) return html`${label}`;
+  return html`${joinHtml(names.map(isolatedText), " · ")}${label.slice(joined.length)}`;
 }
 
 /**
@@ -156,7 +173,7 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
     const timeColumn = result.timeColumn;
     if (timeColumn && hasColumn(events, timeColumn)) events = inTimeOrder(events, timeColumn);
     // The tables' stylesheet is written once, below, not once per cluster.
-    return { label: labelOf(row, options, labelTexts, rangeTexts, at), table: dataFrameFragment(frameOf(columns.map((c) => columnOf(events, c))), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }, { style: false }) };
+    return { ...labelOf(row, options, labelTexts, rangeTexts, at), table: dataFrameFragment(frameOf(columns.map((c) => columnOf(events, c))), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }, { style: false }) };
   });
   const title = options.title ?? "Clusters";
   const more = [
@@ -167,13 +184,13 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
     .join("; ");
   // The tables' stylesheet last: the entries stay the list's first children (`.hl-cb-item:nth-child(k)`).
   const staticHtml = html`<div class="hl-cb-static-list">${items.map(
-    (item, i) => html`<details class="hl-cb-item" data-index="${i}"><summary class="hl-cb-label">${item.label}</summary><div class="hl-cb-body">${item.table}</div></details>`,
+    (item, i) => html`<details class="hl-cb-item" data-index="${i}"><summary class="hl-cb-label">${labelHtml(item)}</summary><div class="hl-cb-body">${item.table}</div></details>`,
   )}${more ? html`<p class="hl-cb-more">${more}.</p>` : ""}${dataFrameStyle()}</div>`;
   const text = [`${shownText(title, MAX_LABEL_VALUE)}: ${items.length} (${result.clusterCount} clusters, ${result.noiseCount} unclustered)`, ...items.map((item) => `  ${item.label}`), ...(more ? [`  … ${more}`] : [])].join("\n");
   return htmlView({
     kind: "cluster-browser",
     title,
-    data: { labels: items.map((i) => i.label), title, ...(more ? { more } : {}) },
+    data: { labels: items.map((i) => i.label), names: items.map((i) => i.names), title, ...(more ? { more } : {}) },
     client: "clusterBrowser",
     css: (r) =>
       `${r} .hl-cb-list{box-sizing:border-box;width:100%;max-width:900px;font-family:var(--jp-code-font-family,monospace);font-size:12px}` +

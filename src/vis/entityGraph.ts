@@ -584,7 +584,7 @@ function graphCss(r: string): string {
     `${r} .hl-eg-tl{position:absolute;left:0;right:280px;bottom:0;height:44px;border-top:1px solid ${THEME.borderSoft}}` +
     `${r} .hl-eg-tl-dot{position:absolute;top:10px;width:8px;height:8px;margin-left:-4px;padding:0;border-radius:50%;background:#F28E2B;cursor:pointer;border:1px solid ${THEME.border}}` +
     `${r} .hl-eg-tl .hl-eg-tl-dot:focus-visible{outline:2px solid ${THEME.accent};outline-offset:2px}` +
-    `${r} .hl-eg-tl-tip{position:absolute;bottom:44px;z-index:10;pointer-events:none;max-width:320px;transform:translateX(-50%);background:rgba(30,30,30,.92);color:#fff;padding:2px 6px;border-radius:3px;font-size:12px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;display:none}` +
+    `${r} .hl-eg-tl-tip{position:absolute;bottom:44px;z-index:10;pointer-events:none;max-width:min(320px,100%);box-sizing:border-box;background:rgba(30,30,30,.92);color:#fff;padding:2px 6px;border-radius:3px;font-size:12px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;display:none}` +
     `${r} .hl-eg-tl-dot.hl-sel{background:#E15759;transform:scale(1.5)}` +
     `${r} .hl-eg-tl-axis{position:absolute;bottom:2px;font-size:10px;color:${THEME.muted}}` +
     `${r} .hl-eg-time,${r} .hl-eg-hint{color:${THEME.muted}}`

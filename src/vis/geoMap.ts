@@ -1072,7 +1072,10 @@ function mapCss(r: string, colors: string[]): string {
     colors.map((c, i) => `${r} .hl-geo-c${i}{background:${c};color:${inkOn(c)}}`).join("") +
     // JupyterLab's table rules for outputs would squeeze and restyle the popup's table.
     plainTableCss(`${r} .hl-geo-popup`) +
-    `${r} .hl-geo-popup th{text-align:left;padding:0 6px 0 0;vertical-align:top}` +
+    `${r} .hl-geo-popup th{text-align:left;padding:0 6px 0 0;vertical-align:top;word-break:break-all;min-width:4em}` +
+    // Leaflet's tooltips never wrap (white-space:nowrap): a 1,000-character value made a tooltip wider than the map,
+    // cut by its edges. The lines wrap at 320 px, anywhere in a long word; width from the text, not the pane's (0 px).
+    `${r} .hl-geo-tip{white-space:normal;overflow-wrap:anywhere;width:max-content;max-width:320px}` +
     `${r} .hl-geo-popup td{word-break:break-all}` +
     `${r} .hl-geo-many{font:bold 10px/19px sans-serif;text-align:center}` +
     `${r} .hl-geo-pager{display:flex;align-items:center;gap:6px;margin-bottom:4px}` +

@@ -643,7 +643,7 @@ ${r} .hl-pt-legend-row{display:flex;gap:6px;align-items:center;font-size:12px}
 ${r} .hl-pt-swatch{width:12px;height:12px;border:1px solid ${THEME.border};flex:none}
 ${r} .hl-pt-details{font-size:12px;white-space:pre-wrap;word-break:break-word}
 ${r} .hl-pt-details b{display:block;margin-top:4px}
-${r} .hl-pt-tip{position:absolute;z-index:10;pointer-events:none;max-width:480px;background:rgba(30,30,30,.92);color:#fff;padding:4px 6px;border-radius:3px;font-size:12px;white-space:pre-wrap;word-break:break-word;display:none}
+${r} .hl-pt-tip{position:absolute;z-index:10;pointer-events:none;max-width:min(480px,calc(100% - 12px));max-height:calc(100% - 12px);overflow:hidden;box-sizing:border-box;background:rgba(30,30,30,.92);color:#fff;padding:4px 6px;border-radius:3px;font-size:12px;white-space:pre-wrap;word-break:break-word;display:none}
 ${r} .hl-pt-table-wrap{max-height:320px;overflow:auto;border:1px solid ${THEME.borderSoft}}
 ${r} .hl-pt-pages{display:flex;gap:6px;align-items:center;font-size:12px;margin-bottom:4px}
 ${r} table.hl-pt-table,${r} table.hl-pt-static-table{border-collapse:collapse;font-size:12px;width:100%}

@@ -56,6 +56,27 @@ test("hostile values are escaped; bad options are named", async () => {
   assert.match(custom, /\n {2}#-1\n {2}#0\n/);
 });
 
+test("right-to-left label values are isolated from the time range after them: <bdi> in the list, parts for the live list", async () => {
+  const logons = await qp.WindowsSecurity.list_host_logons();
+  const arabic = "مستخدم١٢";
+  const names = (logons.getColumn("TargetUserName").toArray() as unknown as string[]).map((n) => (n === "ian" ? arabic : n));
+  const result = await sessions(logons.withColumns(pl.Series("TargetUserName", names)));
+  const view = clusterBrowser(result, { labelColumns: ["TargetUserName", "LogonType"] });
+  const bundle = view[JUPYTER_DISPLAY]();
+  const html = bundle["text/html"] as string;
+  assert.match(html, new RegExp(`<summary class="hl-cb-label"><bdi>${arabic}</bdi> · (\\d): 2019-02-\\d\\d [\\d:.]+ → 2019-`));
+  const logonType = new RegExp(`<bdi>${arabic}</bdi> · (\\d)`).exec(html)![1];
+  // Plain values keep their markup.
+  assert.ok(html.includes(`<summary class="hl-cb-label">SYSTEM · 5: 2019-02-09 12:32:50.220 → `));
+  // The text form is the label as before: an output's text/plain shows isolate characters as escapes.
+  assert.match(bundle["text/plain"] as string, new RegExp(`\\n {2}${arabic} · ${logonType}: 2019-02-`));
+  const config = JSON.parse(/<script type="application\/json" class="hl-view-config">(.*?)<\/script>/s.exec(html)![1]) as { data: { json?: { names: string[][]; labels: string[] } } };
+  const data = config.data.json!;
+  assert.ok(data, "the data is sent as JSON (small)");
+  const k = data.labels.findIndex((l) => l.startsWith(arabic));
+  assert.deepEqual(data.names[k], [arabic, logonType]);
+});
+
 /** `k` logon sessions of `per` events each, plus `noise` lone events: dbclusterEvents finds exactly those clusters. */
 function manySessions(k: number, per = 3, noise = 0) {
   const t0 = Date.UTC(2024, 5, 1);

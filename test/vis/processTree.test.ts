@@ -10,7 +10,7 @@ import { revealHidden as revealHiddenNode } from "../../src/display/html";
 import { buildProcessTree } from "../../src/transform/processTree";
 import { CHILD_PAGE, Folding } from "../../src/vis/client/processTreeFolding";
 import { childrenOf, decodeProcesses, encodeProcesses } from "../../src/vis/client/processTreeWire";
-import { detailFields, MAX_INDENT_LEVELS, nodeLabel, tableCells, tooltipText, type ProcessNode } from "../../src/vis/client/processTreeText";
+import { detailFields, MAX_BOX_NAME, MAX_BOX_PID, MAX_INDENT_LEVELS, nameCellParts, nodeLabel, tableCells, tooltipText, type ProcessNode } from "../../src/vis/client/processTreeText";
 import { revealHidden } from "../../src/vis/client/text";
 import { fromWire, type ProcessTreeData, type ProcessTreeWire } from "../../src/vis/client/views/processTree";
 import { ProcessTreePlotError, childLists, initialFolding, initiallyVisible, levelColouring, numericRange, parentPositions, plotProcessTree, processRows, processTreeModel, processTreeSvg, treeLevels } from "../../src/vis/processTree";
@@ -297,6 +297,25 @@ describe("process tree client helpers", () => {
     ]);
     assert.deepEqual(tableCells(spoof, true), ["2", "\u00a0\u00a0invoice\\u202egpj.exe", "0x10", "invoice\\u202egpj.exe --x\nnext", "v\\u202e", "bob\\u200b", ""]);
     assert.deepEqual(tableCells(node({ x: 1 }), false), ["1", "cmd.exe (inferred)", "0x10", "", "", ""]);
+  });
+
+  it("box labels are two lines whatever the name holds: line breaks shown as escapes, long names cut", () => {
+    assert.equal(nodeLabel(node({ n: "evil\nfake.exe\r\n0x99" }), 0), "evil\\nfake.exe\\r\\n0x99\n0x10");
+    const long = nodeLabel(node({ n: "x".repeat(10_240), i: "9".repeat(100) }), 2);
+    assert.equal(long, `${"x".repeat(MAX_BOX_NAME - 1)}…\n${"9".repeat(MAX_BOX_PID - 1)}…  +2`);
+    // Cut after revealing, never inside an escape: 30 zero-width spaces are 180 characters shown.
+    const hidden = nodeLabel(node({ n: "\u200b".repeat(30) }), 0).split("\n")[0];
+    assert.ok(hidden.length <= MAX_BOX_NAME && /^(\\u200b)+…$/.test(hidden), hidden);
+  });
+
+  it("right-to-left values are isolated where they share a line with our words (tip, box label); the table's name cell is parts", () => {
+    const hebrew = node({ n: "שלום.exe", i: "0x1a4", u: "مستخدم", c: "שלום.exe -x\nשורה ٢" });
+    assert.equal(tooltipText(hebrew), "\u2068שלום.exe\u2069  [0x1a4]\n\u2068שלום.exe -x\u2069\n\u2068שורה ٢\u2069\nUser: \u2068مستخدم\u2069");
+    assert.equal(nodeLabel(hebrew, 3), "\u2068שלום.exe\u2069\n0x1a4  +3");
+    // An isolate in the data is revealed, never taken for ours.
+    assert.equal(tooltipText(node({ n: "a\u2068b" })), "a\\u2068b  [0x10]");
+    assert.deepEqual(nameCellParts(node({ n: "שלום.exe", l: 2, x: 1 })), ["\u00a0\u00a0", "שלום.exe", " (inferred)"]);
+    assert.equal(tableCells(node({ n: "שלום.exe" }), false)[1], "שלום.exe");
   });
 
   it("folding: visible set, ancestors opened on demand, reset", () => {

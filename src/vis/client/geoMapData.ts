@@ -124,25 +124,43 @@ function pointColumns(layer: GeoMapLayerData, point: number): [GeoMapColumn, num
   return [...layer.head.map((c): [GeoMapColumn, number] => [c, point]), ...layer.places.columns.map((c): [GeoMapColumn, number] => [c, place]), ...layer.tail.map((c): [GeoMapColumn, number] => [c, point])];
 }
 
-/** A place's own tooltip lines (city, country; a location's name). */
-export function placeTip(strings: readonly string[], layer: GeoMapLayerData, place: number): string[] {
-  const lines: string[] = [];
+/** A tooltip line: a value, or a column's label and its value (`User: bob`); raw text. */
+export type TipLine = readonly [label: string | null, value: string];
+
+/** A tooltip line as one text (raw): `value`, or `label: value`. */
+export function tipLineText([label, value]: TipLine): string {
+  return label === null ? value : `${label}: ${value}`;
+}
+
+/** A place's own tooltip lines (city, country; a location's name), label and value apart. */
+export function placeTipLines(strings: readonly string[], layer: GeoMapLayerData, place: number): TipLine[] {
+  const lines: TipLine[] = [];
   for (const c of layer.places.columns) {
     const v = c.tip ? columnValue(strings, layer.places, c, place) : null;
-    if (v !== null) lines.push(c.tip === "labelled" ? `${c.label}: ${v}` : v);
+    if (v !== null) lines.push([c.tip === "labelled" ? c.label : null, v]);
   }
   return lines;
 }
 
-/** A point's tooltip lines (raw text: the browser reveals hidden characters). */
-export function pointTip(strings: readonly string[], layer: GeoMapLayerData, point: number): string[] {
-  const lines: string[] = [];
+/** A place's own tooltip lines as texts (raw: the browser reveals hidden characters). */
+export function placeTip(strings: readonly string[], layer: GeoMapLayerData, place: number): string[] {
+  return placeTipLines(strings, layer, place).map(tipLineText);
+}
+
+/** A point's tooltip lines, label and value apart (the tooltip isolates each: client/text.ts shownValue). */
+export function pointTipLines(strings: readonly string[], layer: GeoMapLayerData, point: number): TipLine[] {
+  const lines: TipLine[] = [];
   for (const [c, row] of pointColumns(layer, point)) {
     if (!c.tip) continue;
     const v = columnValue(strings, layer.places, c, row);
-    if (v !== null) lines.push(c.tip === "labelled" ? `${c.label}: ${v}` : v);
+    if (v !== null) lines.push([c.tip === "labelled" ? c.label : null, v]);
   }
   return lines;
+}
+
+/** A point's tooltip lines as texts (raw text: the browser reveals hidden characters). */
+export function pointTip(strings: readonly string[], layer: GeoMapLayerData, point: number): string[] {
+  return pointTipLines(strings, layer, point).map(tipLineText);
 }
 
 /** A point's popup rows `[label, value]` (raw text). */

@@ -4,15 +4,18 @@
  * Data reaches the DOM only as textContent, hidden characters revealed.
  */
 import type { ViewContext } from "../../display/viewConfig";
-import { placeTip, pointPopup, pointTip, type GeoMapLayerData, type GeoMapSpots } from "./geoMapData";
-import { revealHidden } from "./text";
+import { placeTipLines, pointPopup, pointTipLines, tipLineText, type GeoMapLayerData, type GeoMapSpots, type TipLine } from "./geoMapData";
+import { revealHidden, shownValue } from "./text";
 
-/** Tooltip lines, one per line. */
-export function tooltipElement(view: ViewContext, lines: readonly string[]): HTMLElement {
+/**
+ * Tooltip lines, one per line, each value (and a column's label) isolated: an Arabic column name took the digits of
+ * its value into its run (`مدينة: 123` showed the number first).
+ */
+export function tooltipElement(view: ViewContext, lines: readonly TipLine[]): HTMLElement {
   const d = view.el("div", "hl-geo-tip");
-  lines.forEach((line, i) => {
+  lines.forEach(([label, value], i) => {
     if (i) d.appendChild(document.createElement("br"));
-    d.appendChild(document.createTextNode(revealHidden(line)));
+    d.appendChild(document.createTextNode(label === null ? shownValue(value) : `${shownValue(label)}: ${shownValue(value)}`));
   });
   return d;
 }
@@ -49,13 +52,13 @@ function spotPoints(info: SpotInfo, spot: number): { first: number; count: numbe
 }
 
 /** A spot's tooltip lines: the point's, or for several points their number and, when they share a place, the place's lines. */
-export function spotTipLines(info: SpotInfo, spot: number): string[] {
+export function spotTipLines(info: SpotInfo, spot: number): TipLine[] {
   const { first, count } = spotPoints(info, spot);
-  if (count === 1) return pointTip(info.strings, info.layer, first);
+  if (count === 1) return pointTipLines(info.strings, info.layer, first);
   const places = info.spots.places[spot];
   const head = `${count} points${places > 1 ? ` at ${places} places (${info.spots.cellDegrees}° cell)` : ""}`;
-  const lines = places === 1 ? placeTip(info.strings, info.layer, info.layer.place[first]) : [];
-  return [head, ...lines];
+  const lines = places === 1 ? placeTipLines(info.strings, info.layer, info.layer.place[first]) : [];
+  return [[null, head], ...lines];
 }
 
 /** A spot's tooltip. */
@@ -65,7 +68,7 @@ export function spotTooltip(info: SpotInfo, spot: number): HTMLElement {
 
 /** A pin's accessible name: its tooltip lines on one line, hidden characters revealed. */
 export function spotName(info: SpotInfo, spot: number): string {
-  const lines = spotTipLines(info, spot);
+  const lines = spotTipLines(info, spot).map(tipLineText);
   return revealHidden(lines.length ? lines.join(", ") : "point");
 }
 

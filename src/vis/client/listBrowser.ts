@@ -14,8 +14,10 @@ import { revealHidden } from "./text";
 export interface ListEntry {
   /** Index of the item in the view's data (and of its static detail block). */
   index: number;
-  /** The option text. */
+  /** The option text (raw: revealed here). */
   label: string;
+  /** The option text as shown, built by the view from values it revealed and isolated itself (`shownValue`). Default: the label revealed. */
+  shownLabel?: string;
   /** What the filter box searches, case-insensitively. Default: the label. */
   search?: string;
   /** Tooltip of the option. */
@@ -81,7 +83,7 @@ function layout(container: HTMLElement, view: ViewContext, o: ListBrowserOptions
 }
 
 function option(view: ViewContext, entry: ListEntry): HTMLOptionElement {
-  const node = view.el("option", undefined, revealHidden(entry.label));
+  const node = view.el("option", undefined, entry.shownLabel ?? revealHidden(entry.label));
   node.value = String(entry.index);
   if (entry.title !== undefined) node.title = revealHidden(entry.title);
   for (const [name, value] of Object.entries(entry.data ?? {})) node.setAttribute(`data-${name}`, value);

@@ -4,7 +4,7 @@
  * bidi override in a command line shows as `\u202e` instead of reordering it.
  * Pure (no DOM): Node tests call these directly.
  */
-import { revealHidden } from "./text";
+import { revealHidden, shownLine, shownValue } from "./text";
 
 /** One process as the Node side sends it (short keys: a tree can hold 100,000 of them). */
 export interface ProcessNode {
@@ -71,18 +71,28 @@ export function inkOn(hex: string): string {
   return contrastRatio(hex, "#000000") >= contrastRatio(hex, "#FFFFFF") ? "#000000" : "#FFFFFF";
 }
 
-/** Box label: image name, PID and the count of folded children. */
+/**
+ * Longest name and PID on a box, in characters (after revealing): a box is as wide as its label, and a 1,000-character
+ * name made one box thousands of pixels wide, the fitted tree a row of specks. The tip and details show them whole.
+ */
+export const MAX_BOX_NAME = 60;
+export const MAX_BOX_PID = 40;
+
+/**
+ * Box label: image name, PID and the count of folded children, two lines. Each value is one line (a line break in a
+ * name shows as `\n`: it added lines past the box's fixed height) and isolated (a Hebrew PID took `+3` into its run).
+ */
 export function nodeLabel(node: ProcessNode, hiddenChildren: number): string {
-  return `${revealHidden(node.n)}\n${revealHidden(node.i)}${hiddenChildren ? `  +${hiddenChildren}` : ""}`;
+  return `${shownLine(node.n, MAX_BOX_NAME)}\n${shownLine(node.i, MAX_BOX_PID)}${hiddenChildren ? `  +${hiddenChildren}` : ""}`;
 }
 
-/** Hover text: name, PID, command line, user, time. */
+/** Hover text: name, PID, command line, user, time; each value isolated (an Arabic name showed its PID before it). */
 export function tooltipText(node: ProcessNode): string {
-  let text = `${node.n}  [${node.i}]`;
-  if (node.c) text += `\n${node.c}`;
-  if (node.u) text += `\nUser: ${node.u}`;
-  if (node.t) text += `\nTime: ${node.t}`;
-  return revealHidden(text);
+  let text = `${shownValue(node.n)}  [${shownValue(node.i)}]`;
+  if (node.c) text += `\n${shownValue(node.c)}`;
+  if (node.u) text += `\nUser: ${shownValue(node.u)}`;
+  if (node.t) text += `\nTime: ${shownValue(node.t)}`;
+  return text;
 }
 
 /** The details panel: (heading, value) pairs, empty values left out. */
@@ -103,7 +113,16 @@ export function detailFields(node: ProcessNode, legendTitle: string): [string, s
 
 /** A row of the linked table, in the order of `tableColumns`; the process name is indented by level. */
 export function tableCells(node: ProcessNode, withLegend: boolean): string[] {
-  const name = `${indent(node.l)}${node.n}${node.x ? " (inferred)" : ""}`;
+  const name = nameCellParts(node).join("");
   const cells = [String(node.l), name, node.i, node.c, ...(withLegend ? [node.g] : []), node.u, node.t];
   return cells.map(revealHidden);
+}
+
+/**
+ * The process cell of a table row in three parts, indentation, name (revealed) and " (inferred)" or "": the live
+ * table puts the name in an element of its own, isolated by the view's CSS, so a Hebrew or Arabic name cannot move
+ * the note beside it (an element, not isolate characters: a name copied from the table stays the name).
+ */
+export function nameCellParts(node: ProcessNode): [string, string, string] {
+  return [indent(node.l), revealHidden(node.n), node.x ? " (inferred)" : ""];
 }

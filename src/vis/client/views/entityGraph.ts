@@ -32,6 +32,7 @@ import {
 import { defineView, type ViewContext } from "../runtime";
 import { graphZoomKey, keyboardSurface, liveStatus, viewSummary, ZOOM_KEYS_HINT } from "../keyboard";
 import { paintTheme, type PaintTheme } from "../theme";
+import { shownValue } from "../text";
 
 /** A legend entry: a node type, its count and look. */
 export interface EntityGraphLegendEntry {
@@ -497,8 +498,12 @@ function timelineStrip(data: EntityGraphData, view: ViewContext, select: (id: st
   const buttons: HTMLButtonElement[] = [];
   const showTip = (dot: HTMLElement, text: string): void => {
     tip.textContent = text;
-    tip.style.left = dot.style.left;
     tip.style.display = "block";
+    // Centred on the dot but kept inside the strip: centred with a CSS shift, the first and last alerts' tips ran off
+    // the strip's ends, their start cut off at the left (and past the view, under the side panel, at the right).
+    const half = tip.offsetWidth / 2;
+    const at = dot.offsetLeft + dot.offsetWidth / 2;
+    tip.style.left = `${Math.max(0, Math.min(at - half, strip.clientWidth - tip.offsetWidth))}px`;
   };
   const hideTip = (): void => {
     tip.style.display = "none";
@@ -509,7 +514,8 @@ function timelineStrip(data: EntityGraphData, view: ViewContext, select: (id: st
     dot.type = "button";
     dot.tabIndex = k === 0 ? 0 : -1;
     dot.style.left = `${2 + (96 * (p.t - t0)) / span}%`;
-    const text = `${p.label} ${p.when ?? new Date(p.t).toISOString()}`;
+    // The label isolated: a Hebrew alert name took the time after it into its run, the date shown before the name.
+    const text = `${shownValue(p.label)} ${p.when ?? new Date(p.t).toISOString()}`;
     dot.setAttribute("aria-label", text);
     dot.addEventListener("click", () => select(p.id));
     dot.addEventListener("mouseenter", () => showTip(dot, text));

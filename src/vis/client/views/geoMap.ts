@@ -9,7 +9,7 @@
  * `libs.L`, so only its types are imported.
  */
 import type * as Leaflet from "leaflet";
-import { layerSpots, pointTip, switcherLabels, unrolledLon, type GeoMapData, type GeoMapLayerData, type GeoMapSpots } from "../geoMapData";
+import { layerSpots, pointTip, pointTipLines, switcherLabels, unrolledLon, type GeoMapData, type GeoMapLayerData, type GeoMapSpots } from "../geoMapData";
 import { compactCount, spotName, spotPopup, spotTooltip, tooltipElement, type SpotInfo } from "../geoMapInfo";
 import { defineView, type ViewContext } from "../runtime";
 import { viewSummary } from "../keyboard";
@@ -253,7 +253,7 @@ function heatLayer(L: typeof Leaflet, map: Leaflet.Map, view: ViewContext, strin
   layer.place.forEach((p, i) => {
     const c = L.circleMarker([layer.places.lat[p], unrolledLon(layer.places.lon[p], unrollBelow)], { radius: 4 + 3 * Math.sqrt(weight(i)), stroke: false, fillOpacity: 0.35, className: "hl-geo-heat" });
     c.setStyle({ fillColor: layer.color });
-    c.bindTooltip(() => tooltipElement(view, pointTip(strings, layer, i)));
+    c.bindTooltip(() => tooltipElement(view, pointTipLines(strings, layer, i)));
     group.addLayer(c);
     circles.push(c);
   });

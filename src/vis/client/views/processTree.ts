@@ -11,7 +11,7 @@ import { defineView, type ViewContext } from "../runtime";
 import { paintTheme, type PaintTheme } from "../theme";
 import { Folding } from "../processTreeFolding";
 import { childrenOf, decodeProcesses, type ProcessColumns } from "../processTreeWire";
-import { detailFields, inkOn, MIN_TREE_LABEL_PX, nodeLabel, tableCells, tooltipText, TREE_FONT_PX, type ProcessNode } from "../processTreeText";
+import { detailFields, inkOn, MIN_TREE_LABEL_PX, nameCellParts, nodeLabel, tableCells, tooltipText, TREE_FONT_PX, type ProcessNode } from "../processTreeText";
 import { revealHidden } from "../text";
 import { tidyTreePositions, type LayoutBox, type TidyTreeOptions } from "../processTreeLayout";
 import { graphZoomKey, keyboardSurface, liveStatus, viewSummary, ZOOM_KEYS_HINT } from "../keyboard";
@@ -511,9 +511,13 @@ class LiveTree {
   showTip(i: number, at: cytoscape.Position): void {
     const { tip, box } = this.parts;
     tip.textContent = tooltipText(this.nodes[i]);
-    tip.style.left = `${Math.min(at.x + 12, box.clientWidth - 200)}px`;
-    tip.style.top = `${at.y + 18}px`;
     tip.style.display = "block";
+    // Inside the tree's box, measured with its text (CSS caps its size to the box's): a long name's tip at the
+    // right edge ran up to 280 px past the view, and the page scrolled sideways.
+    const room = { x: box.clientWidth - tip.offsetWidth, y: box.clientHeight - tip.offsetHeight };
+    const below = at.y + 18;
+    tip.style.left = `${Math.max(0, Math.min(at.x + 12, room.x))}px`;
+    tip.style.top = `${Math.max(0, below <= room.y ? below : Math.min(room.y, at.y - tip.offsetHeight - 8))}px`;
   }
 
   /**
@@ -588,7 +592,12 @@ class LiveTree {
       const tr = this.view.el("tr");
       tr.setAttribute("data-node", String(i));
       tr.tabIndex = -1;
-      for (const c of tableCells(this.nodes[i], withLegend)) tr.appendChild(this.view.el("td", undefined, c));
+      const cells = tableCells(this.nodes[i], withLegend).map((c) => this.view.el("td", undefined, c));
+      // The process cell: its name in an element of its own (isolated by the view's CSS, see nameCellParts).
+      const [indentText, name, note] = nameCellParts(this.nodes[i]);
+      cells[1].textContent = indentText;
+      cells[1].append(this.view.el("span", "hl-pt-name", name), note);
+      tr.append(...cells);
       this.rows.set(i, tr);
       fragment.appendChild(tr);
     }

@@ -6,6 +6,7 @@
 import { defineView, type ViewContext } from "../runtime";
 import { mountListBrowser, staticBlocks, type ListEntry } from "../listBrowser";
 import { noHitNote } from "../tiLookedUp";
+import { shownValue } from "../text";
 
 /** Severities, lowest first. */
 export const TI_SEVERITIES = ["unknown", "information", "warning", "high"] as const;
@@ -32,7 +33,10 @@ function entryOf(item: TIBrowserData["items"][number], rows: TIBrowserDataRow[],
   const top = rows.reduce<TISeverity>((m, r) => (rank(r.s) > rank(m) ? r.s : m), "unknown");
   const providers = [...new Set(rows.map((r) => r.p))].join(", ");
   const note = noHitNote(rows.map((r) => ({ provider: r.p, hit: r.h, answered: !r.n })));
-  return { index, label: `${item.ioc}  [${item.type}]  ${top}  ${providers}${note ? `  ${note}` : ""}`, data: { sev: top } };
+  const label = `${item.ioc}  [${item.type}]  ${top}  ${providers}${note ? `  ${note}` : ""}`;
+  // Each value isolated: a Hebrew or Arabic indicator took `[type]` and the severity after it into its own run.
+  const shownLabel = `${shownValue(item.ioc)}  [${shownValue(item.type)}]  ${top}  ${[...new Set(rows.map((r) => r.p))].map(shownValue).join(", ")}${note ? `  ${shownValue(note)}` : ""}`;
+  return { index, label, shownLabel, data: { sev: top } };
 }
 
 /** Check boxes, highest severity first; `changed` runs on every tick. */
