@@ -95,6 +95,29 @@ async function partsOrder(page: Page, selector: string, first: string, second: s
   );
 }
 
+/** In the page: elements of the views reaching past their output's right edge, unless a box of the view clips them. */
+function outsideOutputs(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll(".output"), (o) => {
+      const out = o.getBoundingClientRect();
+      const view = o.querySelector(".hl-view")!;
+      // Any element of the view reaching past the output's right edge (hidden ones have no box).
+      // Clipped by a box of the view that scrolls or hides its overflow and is itself inside: contained.
+      const clipped = (el: Element): boolean => {
+        for (let n = el.parentElement; n && n !== o; n = n.parentElement) {
+          if (getComputedStyle(n).overflowX !== "visible" && n.getBoundingClientRect().right <= out.right + 1) return true;
+        }
+        return false;
+      };
+      const wide = [view, ...Array.from(view.querySelectorAll("*"))].filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.right > out.right + 1 && !clipped(el);
+      });
+      return wide.slice(0, 3).map((el) => `${view.className.split(" ")[1]}: ${el.tagName.toLowerCase()}.${String(el.className).split(" ")[0]} right ${Math.round(el.getBoundingClientRect().right)} > ${Math.round(out.right)}`);
+    }).flat(),
+  );
+}
+
 describe("views with hard labels: long, right-to-left, bidi controls, invisible, combining, multi-line", { skip, timeout: 300_000 }, () => {
   let browser: Browser;
   let views: HostileView[] = [];
@@ -126,25 +149,7 @@ describe("views with hard labels: long, right-to-left, bidi controls, invisible,
       states,
       views.map((v) => `hl-view-${v.name}: 1`),
     );
-    const outside = await page.evaluate(() =>
-      Array.from(document.querySelectorAll(".output"), (o) => {
-        const out = o.getBoundingClientRect();
-        const view = o.querySelector(".hl-view")!;
-        // Any element of the view reaching past the output's right edge (hidden ones have no box).
-        // Clipped by a box of the view that scrolls or hides its overflow and is itself inside: contained.
-        const clipped = (el: Element): boolean => {
-          for (let n = el.parentElement; n && n !== o; n = n.parentElement) {
-            if (getComputedStyle(n).overflowX !== "visible" && n.getBoundingClientRect().right <= out.right + 1) return true;
-          }
-          return false;
-        };
-        const wide = [view, ...Array.from(view.querySelectorAll("*"))].filter((el) => {
-          const r = el.getBoundingClientRect();
-          return r.width > 0 && r.right > out.right + 1 && !clipped(el);
-        });
-        return wide.slice(0, 3).map((el) => `${view.className.split(" ")[1]}: ${el.tagName.toLowerCase()}.${String(el.className).split(" ")[0]} right ${Math.round(el.getBoundingClientRect().right)} > ${Math.round(out.right)}`);
-      }).flat(),
-    );
+    const outside = await outsideOutputs(page);
     assert.deepEqual(outside, []);
     assert.equal(await scrollsSideways(page), false, "the page scrolls sideways");
     // Responsive: 10 KB labels cost no more than the lab's views (a generous bound for a shared, busy machine).
@@ -371,7 +376,26 @@ describe("views with hard labels: long, right-to-left, bidi controls, invisible,
       assert.deepEqual(problems, [], problems.join("\n"));
       assert.deepEqual(plain.errors, [], "page errors");
     } finally {
+      // The page goes back to the shared pool: without the emulation.
+      await plain.page.emulateMedia({ colorScheme: null });
       await plain.close();
+    }
+  });
+
+  it("zoomed to 200% (a 640 px window) with the tips shown, nothing reaches past its output or scrolls the page sideways", async () => {
+    const narrow = await openOffline(browser, jupyterlabOutputPage(views.map((v) => String(v.bundle["text/html"])), JUPYTERLAB_DARK), { name: "hostile-text-narrow", viewport: { width: 640, height: 900 } });
+    try {
+      await mountViews(narrow.page);
+      await narrow.page.evaluate(KEEP_NAMES);
+      const problems = await outsideOutputs(narrow.page);
+      for (const t of await processTreeTips(narrow.page, outputOf(views, "process-tree"))) {
+        if (t.sideways || t.tip.right > t.box.right + 1) problems.push(`process tree tip "${t.name.slice(0, 20)}" past the tree box or the window`);
+      }
+      assert.deepEqual(problems, []);
+      assert.equal(await scrollsSideways(narrow.page), false, "the page scrolls sideways");
+      assert.deepEqual(narrow.errors, [], "page errors");
+    } finally {
+      await narrow.close();
     }
   });
 });
