@@ -11,7 +11,7 @@
 import { hideUrlUserInfo } from "../common/urlUserInfo";
 import { inspect, type InspectOptions } from "node:util";
 import type { DataFrame } from "nodejs-polars";
-import { html, type SafeHtml } from "../display/html";
+import { html, isolatedText, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
@@ -563,7 +563,8 @@ function staticDetails(graph: AlertGraph, zone: ChartZone): SafeHtml {
   const nodes = graph.nodes;
   const shown = nodes.slice(0, 300);
   const items = shown.map(
-    (n) => html`<li><b>${shownName(n.type)}</b>: ${shownValue(n.label)}${n.time ? html` <span class="hl-eg-time">${timeText(n.time, zone)}</span>` : ""}</li>`,
+    // A right-to-left label in a <bdi>: the time after it stays after it, with or without the view's style sheet.
+    (n) => html`<li><b>${shownName(n.type)}</b>: ${isolatedText(shownValue(n.label))}${n.time ? html` <span class="hl-eg-time">${timeText(n.time, zone)}</span>` : ""}</li>`,
   );
   const more = nodes.length > shown.length ? html`<li>… and ${nodes.length - shown.length} more</li>` : "";
   return html`<details class="hl-eg-static-list hl-view-textalt"><summary>Nodes (${nodes.length})</summary><ul style="margin:2px 0;font-size:12px">${items}${more}</ul></details>`;

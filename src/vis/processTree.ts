@@ -26,7 +26,7 @@ import { isTemporalType, isTextType, msTimeTexts } from "../common/dtypes";
 import { ProcessTreePlotError, visMessages as msg } from "./messages";
 import { columnNames, columnOf, exactValues, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { notAFrameText } from "../common/notAFrame";
-import { html, type SafeHtml } from "../display/html";
+import { html, isolatedText, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { revealHidden, revealLines } from "../common/hiddenChars";
 import { buildProcessTree, builtSchemaOf, inHuntlabNames } from "../transform/processTree";
@@ -603,7 +603,9 @@ function staticTable(model: ProcessTreeModel, maxRows = MAX_STATIC_TABLE_ROWS, m
     const text = i === COMMAND_CELL && c.length > maxCommand ? cutText(c, maxCommand) : c;
     return LEFT_CELLS.has(i) ? html`<td style="text-align:left">${text}</td>` : html`<td>${text}</td>`;
   };
-  const rows = model.nodes.slice(0, maxRows).map((n) => html`<tr>${staticCells(n, model.legendInTable).map(cell)}</tr>`);
+  // The process cell: a right-to-left name in a <bdi>, so " (inferred)" stays after it (as the live table's element).
+  const nameCell = (n: ProcessNode): SafeHtml => html`<td style="text-align:left">${indent(n.l)}${isolatedText(n.n)}${n.x ? " (inferred)" : ""}</td>`;
+  const rows = model.nodes.slice(0, maxRows).map((n) => html`<tr>${staticCells(n, model.legendInTable).map((c, i) => (i === 1 ? nameCell(n) : cell(c, i)))}</tr>`);
   const more = model.nodes.length - maxRows;
   return html`<table class="hl-pt-static-table"><thead><tr>${model.tableColumns.map((c) => html`<th>${c}</th>`)}</tr></thead><tbody>${rows}</tbody></table>${more > 0 ? html`<p>${more} more processes not listed.</p>` : ""}`;
 }

@@ -300,7 +300,11 @@ describe("views with hard labels: long, right-to-left, bidi controls, invisible,
     const listed = await page.evaluate(
       ([eg, i, name]) => {
         const li = Array.from(document.querySelectorAll(`${eg} .hl-view-live ~ details.hl-eg-static-list li, ${eg} details.hl-eg-static-list li`))[i];
-        const text = Array.from(li.childNodes).find((n) => n.nodeType === 3 && (n.textContent ?? "").includes(name))!;
+        // The name's text node (in a <bdi> when the static markup isolates it, else the item's own).
+        const walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+        let text: Node | null = walker.nextNode();
+        while (text && !(text.textContent ?? "").includes(name)) text = walker.nextNode();
+        if (!text) throw new Error(`no ${name} in ${li.textContent}`);
         const range = document.createRange();
         range.selectNodeContents(text);
         const rects = Array.from(range.getClientRects());

@@ -516,3 +516,23 @@ describe("the static image's texts", () => {
     assert.match(svg, />powershell\\ufeff-enc\\u000bAAA\\u2028BBB CCC DDD</);
   });
 });
+
+describe("right-to-left names in the static table", () => {
+  it("a Hebrew or Arabic process name is in a <bdi>, so ' (inferred)' stays after it; other names keep their markup", () => {
+    const t = (s: string): Date => new Date(`2024-01-01T${s}Z`);
+    const events = pl.DataFrame({
+      EventID: [4688, 4688],
+      TimeGenerated: [t("10:00:00"), t("10:00:01")],
+      Computer: ["h", "h"],
+      NewProcessId: ["1001", "1002"],
+      NewProcessName: ["C:\\a\\cmd.exe", "C:\\a\\שלום.exe"],
+      ProcessId: ["1000", "1001"],
+      // The parent of cmd.exe is not in the data: inferred, named in Arabic.
+      ParentProcessName: ["C:\\a\\برنامج١٢٣", "C:\\a\\cmd.exe"],
+    });
+    const html = String(toMimeBundle(plotProcessTree(events, { showTable: true }))["text/html"]);
+    assert.ok(html.includes('<td style="text-align:left"><bdi>برنامج١٢٣</bdi> (inferred)</td>'), html.slice(html.indexOf("hl-pt-static-table"), html.indexOf("hl-pt-static-table") + 600));
+    assert.ok(html.includes('<td style="text-align:left">\u00a0\u00a0\u00a0\u00a0<bdi>שלום.exe</bdi></td>'));
+    assert.ok(html.includes('<td style="text-align:left">\u00a0\u00a0cmd.exe</td>'));
+  });
+});
