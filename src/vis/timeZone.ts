@@ -30,9 +30,10 @@ const DAY = 86_400_000;
  */
 export function chartZone<C extends VisOptionCode>(value: string | undefined, by: { view: string; code: C; error: (m: ErrorMessage<C>) => Error }): ChartZone {
   const given = value ?? DEFAULT_TIME_ZONE;
+  // An empty name is no zone (Intl would take it as the runtime's own).
+  if (given.trim() === "") throw by.error(msg.timeZoneUnknown(by.code, by.view, given));
   let format: Intl.DateTimeFormat;
   try {
-    if (given.trim() === "") throw new RangeError("empty");
     format = new Intl.DateTimeFormat("en-US", {
       timeZone: given,
       hourCycle: "h23",

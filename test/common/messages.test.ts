@@ -363,6 +363,7 @@ const SAMPLES: Record<string, Sample> = {
   "visMessages.treePlotInput": () => [vis.treePlotInput("a Series (one column)"), ["plotProcessTree", "a Series (one column)"]],
   "visMessages.treePlotLegendColumn": () => [vis.treePlotLegendColumn("SubjectUsername", ["SubjectUserName"]), ['"SubjectUsername"', "SubjectUserName"]],
   "visMessages.treePlotOption": () => [vis.treePlotOption("height", "at least 150 pixels", 20), ["height", "20"]],
+  "visMessages.timeZoneUnknown": () => [vis.timeZoneUnknown("vis/timeline-option", "plotTimeline", "Mars/Olympus"), ["plotTimeline", "timeZone", "Mars/Olympus", "Europe/Berlin"]],
   "visMessages.optionType": () => [vis.optionType("vis/cluster-option", "clusterBrowser", "maxRows", "a number", "x".repeat(500)), ["clusterBrowser", "maxRows", "a number", `"${"x".repeat(20)}`, "…"]],
   "visMessages.optionUnknown": () => [vis.optionUnknown("vis/browser-option", "QueryBrowser", { option: "x".repeat(500), suggestion: undefined }, ["providerVariable", "title", "height"]), ["QueryBrowser", `unknown option "${"x".repeat(20)}`, "…", "providerVariable, title, height"]],
   "visMessages.clusterInput": () => [vis.clusterInput("clusterBrowser"), ["clusterBrowser", "dbclusterEvents"]],
