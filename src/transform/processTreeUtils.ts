@@ -20,6 +20,7 @@ import { notAFrameText } from "../common/notAFrame";
 import { findOptionProblem, type OptionTypes, type OptionTypesOf } from "../common/options";
 import { shownText } from "../common/shownText";
 import { PROCESS_END_COLUMN } from "../data/schemas/processEnds";
+import { durationText, startTimesOf, timesOf } from "./processLifetime";
 
 /** A process: its proc_key, a row with `proc_key`, or a one-row DataFrame. */
 export type ProcessRef = string | { proc_key?: unknown } | pl.DataFrame;
@@ -356,7 +357,7 @@ export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}):
   const inferred = col(columnNames(tree).includes("IsInferred") ? "IsInferred" : undefined);
   // Where the data records processes' ends (Sysmon 5: PROCESS_END_COLUMN), each ended process says when, and after how long.
   const ends = timesOf(tree, PROCESS_END_COLUMN);
-  const starts = ends && (timesOf(tree, schema?.processCreationTime) ?? timesOf(tree, schema?.timeStamp) ?? timesOf(tree, "TimeGenerated"));
+  const starts = ends && startTimesOf(tree, schema);
   const lines: string[] = [];
   const height = frameHeight(tree);
   const shown = Math.min(height, maxLines);
@@ -378,30 +379,10 @@ export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}):
   return lines.join("\n");
 }
 
-/** A time column's values in ms (null where none), or undefined when the tree has no such Datetime column. */
-function timesOf(tree: pl.DataFrame, column: string | undefined): (number | null)[] | undefined {
-  if (!column || !columnNames(tree).includes(column)) return undefined;
-  const series = columnOf(tree, column);
-  if (!/^Datetime/.test(series.dtype.variant)) return undefined;
-  return (series.toArray() as unknown[]).map((v) => (v instanceof Date && !Number.isNaN(v.getTime()) ? v.getTime() : null));
-}
-
 /** `2026-11-02 14:00:10.000 UTC, after 8 s`: an end time, and the lifetime where the start is known and not later. */
 function endText(end: number, start: number | null): string {
   const when = `${new Date(end).toISOString().replace("T", " ").replace("Z", "")} UTC`;
   return start === null || start > end ? when : `${when}, after ${durationText(end - start)}`;
-}
-
-/** A lifetime in the largest units that read well: `850 ms`, `8 s`, `1.5 s`, `3 min 2 s`, `2 h 5 min`, `3 d 4 h`. */
-function durationText(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${Number.isInteger(s) ? s : s.toFixed(s < 10 ? 1 : 0)} s`;
-  const parts = (big: number, bigUnit: string, small: number, smallUnit: string) => `${big} ${bigUnit}${small ? ` ${small} ${smallUnit}` : ""}`;
-  const whole = Math.floor(s);
-  if (whole < 3600) return parts(Math.floor(whole / 60), "min", whole % 60, "s");
-  if (whole < 86400) return parts(Math.floor(whole / 3600), "h", Math.floor((whole % 3600) / 60), "min");
-  return parts(Math.floor(whole / 86400), "d", Math.floor((whole % 86400) / 3600), "h");
 }
 
 /** The tree utilities as one namespace, after MSTICPy's `ptree`. */
