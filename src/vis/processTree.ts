@@ -7,8 +7,12 @@
  *   legend; numbers on a colour ramp) or, by default, by level.
  * - Hover shows the command line; selecting a process (click) shows its
  *   details and highlights its row in the optional linked table (and clicking
- *   a table row selects the process). Double-click, or the Expand/Collapse
- *   button, opens or closes a subtree; collapsed processes show "+N".
+ *   a table row selects the process). Where the data records process ends
+ *   (Sysmon 5: `ProcessEndTime`), the tip, details and tables say when each
+ *   process ended and how long it ran, or that no end was seen (the static
+ *   image, which shows no times, is the same). Double-click, or the
+ *   Expand/Collapse button, opens or closes a subtree; collapsed processes
+ *   show "+N".
  * - Large trees open folded: processes are opened breadth first while at
  *   most `maxInitialNodes` are visible, so 10,000 processes stay usable.
  * - Static fallback (GitHub, nbviewer, untrusted notebooks): a PNG of the
@@ -30,6 +34,8 @@ import { html, isolatedText, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { revealHidden, revealLines } from "../common/hiddenChars";
 import { buildProcessTree, builtSchemaOf, inHuntlabNames } from "../transform/processTree";
+import { lifetimeText, NO_END_TEXT, startTimesOf, timesOf } from "../transform/processLifetime";
+import { PROCESS_END_COLUMN } from "../data/schemas/processEnds";
 import { inferSchema, rowSchemas, type ProcSchema } from "../transform/processTreeSchema";
 import type { LegendEntry, ProcessNode, ProcessTreeWire } from "./client/views/processTree";
 import { encodeProcesses } from "./client/processTreeWire";
@@ -139,6 +145,36 @@ export interface ProcessRows {
   times: string[];
   /** Inferred parents (in the tree, not in the data). */
   inferred: boolean[];
+  /** When each process ended and how long it ran: only where the tree has a `ProcessEndTime` with any value. */
+  ends?: ProcessEnds;
+}
+
+/** End times and lifetimes of a tree's processes, one entry per row. */
+export interface ProcessEnds {
+  /** End time texts, as the start times are written; "" where the data has no end. */
+  times: string[];
+  /** `ran 8 s`; `no end seen`; why there is no lifetime (an end before the start); "" when the start is unknown. */
+  lifetimes: string[];
+}
+
+/**
+ * The ends of a tree's processes (Sysmon 5: `ProcessEndTime`, src/data/schemas/processEnds.ts), or undefined
+ * when it has no such column or no value in it: a tree without ends is drawn as before, its payload unchanged.
+ * The lifetime is read as treeToText reads it (transform/processLifetime.ts); an end before its start (clock
+ * skew, forged events) is shown as it is, said to be out of order, with no lifetime.
+ */
+export function processEnds(tree: pl.DataFrame, schema: Partial<ProcSchema>, zone: ChartZone = UTC_ZONE): ProcessEnds | undefined {
+  if (!hasColumn(tree, PROCESS_END_COLUMN)) return undefined;
+  const series = columnOf(tree, PROCESS_END_COLUMN);
+  if (series.nullCount() === series.len()) return undefined;
+  // Written as the start times are: in the tree's zone, with its offset, outside UTC.
+  const times = columnText(tree, PROCESS_END_COLUMN, 40, zone);
+  if (!times.some((t) => t !== "")) return undefined;
+  // A time column gives lifetimes; a text one (a frame not read by huntlab) only its texts.
+  const endMs = timesOf(tree, PROCESS_END_COLUMN);
+  const starts = endMs && startTimesOf(tree, schema);
+  const lifetimes = times.map((t, i) => (t === "" ? NO_END_TEXT : endMs ? lifetimeText(starts?.[i] ?? null, endMs[i]) : ""));
+  return { times, lifetimes };
 }
 
 /** The built tree (raw events are built first) and its column mapping; checks `legendCol`. */
@@ -198,6 +234,7 @@ export function processRows(tree: pl.DataFrame, schema: Partial<ProcSchema>, max
     users: text(schema.userName, 200, "userName"),
     times: text(schema.timeStamp, 40, "timeStamp"),
     inferred: hasColumn(tree, "IsInferred") ? (columnOf(tree, "IsInferred").toArray() as unknown as boolean[]).map(Boolean) : new Array<boolean>(frameHeight(tree)).fill(false),
+    ends: processEnds(tree, schema, zone),
   };
 }
 
@@ -328,19 +365,28 @@ export function colouring(tree: pl.DataFrame, legendCol: string | undefined, lev
 
 /** Step 4: the nodes the client gets. */
 export function treeNodes(rows: ProcessRows, parents: readonly number[], levels: readonly number[], colours: Colouring): ProcessNode[] {
-  return rows.keys.map((_, i) => ({
-    p: parents[i],
-    n: rows.short[i] || "(unknown)",
-    f: rows.full[i],
-    i: rows.pids[i],
-    c: rows.cmds[i],
-    u: rows.users[i],
-    t: rows.times[i],
-    l: levels[i],
-    k: colours.colors[i],
-    g: colours.values[i],
-    x: rows.inferred[i] ? 1 : 0,
-  }));
+  const { ends } = rows;
+  return rows.keys.map((_, i) => {
+    const node: ProcessNode = {
+      p: parents[i],
+      n: rows.short[i] || "(unknown)",
+      f: rows.full[i],
+      i: rows.pids[i],
+      c: rows.cmds[i],
+      u: rows.users[i],
+      t: rows.times[i],
+      l: levels[i],
+      k: colours.colors[i],
+      g: colours.values[i],
+      x: rows.inferred[i] ? 1 : 0,
+    };
+    // Only where the tree has ends: other trees' nodes (and payload) stay as they were.
+    if (ends) {
+      node.e = ends.times[i];
+      node.d = ends.lifetimes[i];
+    }
+    return node;
+  });
 }
 
 /** Step 5: each process's children in row (time) order: the edges. */
@@ -421,6 +467,8 @@ export interface ProcessTreeModel {
   tableColumns: string[];
   /** The table has a `legendCol` column. */
   legendInTable: boolean;
+  /** The tree's data records process ends: the tables end with Ended and Lifetime, the tips say them. */
+  showsEnds: boolean;
   /** Levels open at first (for the default height). */
   visibleLevels: number;
 }
@@ -446,8 +494,9 @@ export function processTreeModel(input: pl.DataFrame, options: ProcessTreePlotOp
     expanded,
     isVisible,
     maxLevel: maxOf(levels),
-    tableColumns: ["Level", "Process", "PID", "Command line", ...(legendInTable ? [options.legendCol as string] : []), "User", zone.utc ? "Time" : `Time (${zone.name})`],
+    tableColumns: ["Level", "Process", "PID", "Command line", ...(legendInTable ? [options.legendCol as string] : []), "User", zone.utc ? "Time" : `Time (${zone.name})`, ...(rows.ends ? [zone.utc ? "Ended" : `Ended (${zone.name})`, "Lifetime"] : [])],
     legendInTable,
+    showsEnds: !!rows.ends,
     visibleLevels: openLevels,
   };
 }
@@ -583,7 +632,7 @@ const MAX_STATIC_TABLE_ROWS = 500;
 
 /** The cells of a table row; the live table has the same (client/processTreeText.ts `tableCells`). */
 function staticCells(n: ProcessNode, withLegend: boolean): string[] {
-  return [String(n.l), `${indent(n.l)}${n.n}${n.x ? " (inferred)" : ""}`, n.i, n.c, ...(withLegend ? [n.g] : []), n.u, n.t];
+  return [String(n.l), `${indent(n.l)}${n.n}${n.x ? " (inferred)" : ""}`, n.i, n.c, ...(withLegend ? [n.g] : []), n.u, n.t, ...(n.e === undefined ? [] : [n.e, n.d ?? ""])];
 }
 
 /**
@@ -615,10 +664,10 @@ const MAX_TEXT_ALT_ROWS = 300;
 const TEXT_ALT_COMMAND = 200;
 
 /**
- * Without `showTable`, the processes (level, name, PID, command line, user, time) as a collapsible table: the
- * live view's copy of it (class `hl-view-textalt`) stays under the tree, where a screen reader can browse what
- * the canvas shows only through the keys and the status line. The first 300 processes, command lines cut at 200
- * characters (a 200,000-process tree's output grows by ~100 KB at most).
+ * Without `showTable`, the processes (level, name, PID, command line, user, time; end and lifetime where the tree
+ * has ends) as a collapsible table: the live view's copy of it (class `hl-view-textalt`) stays under the tree,
+ * where a screen reader can browse what the canvas shows only through the keys and the status line. The first
+ * 300 processes, command lines cut at 200 characters (a 200,000-process tree's output grows by ~100 KB at most).
  */
 function textAltTable(model: ProcessTreeModel): SafeHtml {
   return html`<details class="hl-pt-static-list hl-view-textalt"><summary>Processes (${model.nodes.length})</summary><div class="hl-pt-table-wrap">${staticTable(model, MAX_TEXT_ALT_ROWS, TEXT_ALT_COMMAND)}</div></details>`;
@@ -628,12 +677,13 @@ function textAltTable(model: ProcessTreeModel): SafeHtml {
 // The output.
 
 /**
- * The view's style. The table's columns are Level, Process, PID, Command line, [legendCol], User, Time (the
- * same in the static and the live table): Level, PID and Time never wrap, the text columns keep a minimum
- * width, and the command line takes the rest, wrapping anywhere. One row with a 1 KB `powershell -enc`
- * line squeezed every other column of every row to 1–4 characters a line (any cell could break anywhere).
+ * The view's style. The table's columns are Level, Process, PID, Command line, [legendCol], User, Time, and
+ * where the tree has ends (`ends`) Ended and Lifetime (the same in the static and the live table): Level, PID
+ * and the times never wrap, the text columns keep a minimum width, and the command line takes the rest,
+ * wrapping anywhere. One row with a 1 KB `powershell -enc` line squeezed every other column of every row to
+ * 1–4 characters a line (any cell could break anywhere).
  */
-function css(r: string, height: number): string {
+function css(r: string, height: number, ends = false): string {
   return `
 ${r} .hl-pt-wrap{display:flex;flex-direction:column;gap:6px}
 ${r} .hl-pt-bar{display:flex;gap:6px;align-items:center;flex-wrap:wrap;font-size:12px}
@@ -657,7 +707,7 @@ ${r} table.hl-pt-table th{position:sticky;top:0;background:${THEME.raised};color
 ${r} table.hl-pt-table tr{cursor:pointer}
 ${r} table.hl-pt-table tr.hl-pt-selected td{background:${THEME.selected};color:${THEME.selectedText}}
 ${r} table.hl-pt-table tr.hl-pt-selected td *{color:inherit}
-`;
+${ends ? `${r} table.hl-pt-table td:nth-last-child(-n+3),${r} table.hl-pt-static-table td:nth-last-child(-n+3){white-space:nowrap}\n` : ""}`;
 }
 
 function clientData(model: ProcessTreeModel, options: ProcessTreePlotOptions): ProcessTreeWire {
@@ -745,7 +795,7 @@ export function plotProcessTree(tree: pl.DataFrame, options: ProcessTreePlotOpti
     client: "processTree",
     libraries: ["cytoscape"],
     data: clientData(model, options),
-    css: (scope) => css(scope, height),
+    css: (scope) => css(scope, height, model.showsEnds),
     // The tree box has the height; the live container follows its content (toolbar, tree, table).
     height: "auto",
     fallback: {

@@ -39,6 +39,7 @@ import { tiFrame, type FixtureRow } from "../browser/fixtures/tiResults";
 import { assertSnapshot, normalizeHtmlViewIds, snapshotFile, type SnapshotNormalizer } from "../helpers/snapshot";
 import { tempDir } from "../helpers/tmp";
 import { svgSkeleton, viewSkeleton } from "../helpers/viewSkeleton";
+import { sysmonEndEvents } from "../helpers/sysmonEnds";
 
 const XSS = "<script>alert(1)</script>";
 const RLO_FILE = "invoice\u202Egpj.exe";
@@ -245,6 +246,11 @@ describe("HTML view snapshots", () => {
     assert.deepEqual(svgs, [processTreeSvg(tree, options)], "the image is drawn from processTreeSvg");
     snapshotView("process-tree", () => plot.toHtml());
     snapshotSvg("process-tree", processTreeSvg(tree, options));
+  });
+
+  test("process tree with Sysmon 5 ends: end time and lifetime (ran, no end seen, an end before its start) in the text table", () => {
+    const tree = buildProcessTree(sysmonEndEvents());
+    snapshotView("process-tree-ends", () => plotProcessTree(tree).toHtml());
   });
 
   test("geo map: two places (one with two addresses), one address without a location; no basemap", () => {

@@ -30,6 +30,13 @@ export interface ProcessNode {
   g: string;
   /** 1 when the process is an inferred parent (not in the data). */
   x: number;
+  /**
+   * End time text ("" for none), present on every process of a tree whose data records ends (Sysmon 5's
+   * `ProcessEndTime`), absent otherwise.
+   */
+  e?: string;
+  /** Lifetime text (`ran 8 s`, `no end seen`, or why there is none), beside `e`. */
+  d?: string;
 }
 
 /** Label size of a process box, in model units (CSS pixels at zoom 1). */
@@ -86,12 +93,24 @@ export function nodeLabel(node: ProcessNode, hiddenChildren: number): string {
   return `${shownLine(node.n, MAX_BOX_NAME)}\n${shownLine(node.i, MAX_BOX_PID)}${hiddenChildren ? `  +${hiddenChildren}` : ""}`;
 }
 
-/** Hover text: name, PID, command line, user, time; each value isolated (an Arabic name showed its PID before it). */
+/**
+ * When a process ended and how long it ran, as one line's value: `2026-11-02 14:00:10.000 (ran 8 s)`, the end
+ * alone when its start is unknown, `no end seen`; "" for a tree whose data records no ends.
+ */
+export function endedText(node: ProcessNode): string {
+  if (node.e === undefined) return "";
+  if (!node.e) return node.d ?? "";
+  return node.d ? `${node.e} (${node.d})` : node.e;
+}
+
+/** Hover text: name, PID, command line, user, time, and the end where the tree has ends; each value isolated (an Arabic name showed its PID before it). */
 export function tooltipText(node: ProcessNode): string {
   let text = `${shownValue(node.n)}  [${shownValue(node.i)}]`;
   if (node.c) text += `\n${shownValue(node.c)}`;
   if (node.u) text += `\nUser: ${shownValue(node.u)}`;
   if (node.t) text += `\nTime: ${shownValue(node.t)}`;
+  const ended = endedText(node);
+  if (ended) text += `\nEnded: ${shownValue(ended)}`;
   return text;
 }
 
@@ -103,6 +122,7 @@ export function detailFields(node: ProcessNode, legendTitle: string): [string, s
     ["Command line", node.c],
     ["User", node.u],
     ["Time", node.t],
+    ["Ended", endedText(node)],
     // Coloured by level, the legend value is the level: said once.
     [legendTitle, legendTitle === "Level" && node.g === String(node.l) ? "" : node.g],
     ["Level", String(node.l)],
@@ -111,10 +131,10 @@ export function detailFields(node: ProcessNode, legendTitle: string): [string, s
   return fields.filter(([, value]) => value !== "").map(([heading, value]) => [revealHidden(heading), revealHidden(value)]);
 }
 
-/** A row of the linked table, in the order of `tableColumns`; the process name is indented by level. */
+/** A row of the linked table, in the order of `tableColumns` (Ended and Lifetime last, where the tree has ends); the process name is indented by level. */
 export function tableCells(node: ProcessNode, withLegend: boolean): string[] {
   const name = nameCellParts(node).join("");
-  const cells = [String(node.l), name, node.i, node.c, ...(withLegend ? [node.g] : []), node.u, node.t];
+  const cells = [String(node.l), name, node.i, node.c, ...(withLegend ? [node.g] : []), node.u, node.t, ...(node.e === undefined ? [] : [node.e, node.d ?? ""])];
   return cells.map(revealHidden);
 }
 

@@ -14,6 +14,10 @@ type TextField = (typeof TEXT_FIELDS)[number];
 
 /** The processes as columns. */
 export interface ProcessColumns extends Record<TextField, number[]> {
+  /** End time texts (`ProcessNode.e`): only for a tree whose data records ends, so other trees' payload stays as it was. */
+  e?: number[];
+  /** Lifetime texts (`ProcessNode.d`), beside `e`. */
+  d?: number[];
   /** Parent positions (-1 for a root). */
   p: number[];
   /** Levels. */
@@ -38,13 +42,18 @@ export function encodeProcesses(nodes: readonly ProcessNode[]): ProcessColumns {
     return k;
   };
   const cols: ProcessColumns = { p: [], l: [], x: [], text, n: [], f: [], i: [], c: [], u: [], t: [], k: [], g: [] };
+  const ends = nodes.some((node) => node.e !== undefined) ? { e: [] as number[], d: [] as number[] } : undefined;
   nodes.forEach((node, i) => {
     cols.p.push(node.p);
     cols.l.push(node.l);
     if (node.x) cols.x.push(i);
     for (const field of TEXT_FIELDS) cols[field].push(ref(node[field]));
+    if (ends) {
+      ends.e.push(ref(node.e ?? ""));
+      ends.d.push(ref(node.d ?? ""));
+    }
   });
-  return cols;
+  return ends ? { ...cols, ...ends } : cols;
 }
 
 /** The processes back from their columns. */
@@ -67,6 +76,13 @@ export function decodeProcesses(cols: ProcessColumns): ProcessNode[] {
     };
   }
   for (const i of cols.x) nodes[i].x = 1;
+  const { e, d } = cols;
+  if (e && d) {
+    for (let i = 0; i < nodes.length; i += 1) {
+      nodes[i].e = text[e[i]];
+      nodes[i].d = text[d[i]];
+    }
+  }
   return nodes;
 }
 
