@@ -14,9 +14,13 @@ type TextField = (typeof TEXT_FIELDS)[number];
 
 /** The processes as columns. */
 export interface ProcessColumns extends Record<TextField, number[]> {
-  /** End time texts (`ProcessNode.e`): only for a tree whose data records ends, so other trees' payload stays as it was. */
-  e?: number[];
-  /** Lifetime texts (`ProcessNode.d`), beside `e`. */
+  /**
+   * End time texts (`ProcessNode.e`) themselves, not indexes: they are mostly distinct, so an index only added its
+   * number (a 200,000-process tree: 1.1 MB gzipped for its ends, 1.9 MB with indexes). Only for a tree whose data
+   * records ends, so other trees' payload stays as it was.
+   */
+  e?: string[];
+  /** Lifetime texts (`ProcessNode.d`) as indexes into `text` (few distinct: `ran 2 s`, `no end seen`), beside `e`. */
   d?: number[];
   /** Parent positions (-1 for a root). */
   p: number[];
@@ -42,14 +46,14 @@ export function encodeProcesses(nodes: readonly ProcessNode[]): ProcessColumns {
     return k;
   };
   const cols: ProcessColumns = { p: [], l: [], x: [], text, n: [], f: [], i: [], c: [], u: [], t: [], k: [], g: [] };
-  const ends = nodes.some((node) => node.e !== undefined) ? { e: [] as number[], d: [] as number[] } : undefined;
+  const ends = nodes.some((node) => node.e !== undefined) ? { e: [] as string[], d: [] as number[] } : undefined;
   nodes.forEach((node, i) => {
     cols.p.push(node.p);
     cols.l.push(node.l);
     if (node.x) cols.x.push(i);
     for (const field of TEXT_FIELDS) cols[field].push(ref(node[field]));
     if (ends) {
-      ends.e.push(ref(node.e ?? ""));
+      ends.e.push(node.e ?? "");
       ends.d.push(ref(node.d ?? ""));
     }
   });
@@ -79,7 +83,7 @@ export function decodeProcesses(cols: ProcessColumns): ProcessNode[] {
   const { e, d } = cols;
   if (e && d) {
     for (let i = 0; i < nodes.length; i += 1) {
-      nodes[i].e = text[e[i]];
+      nodes[i].e = e[i];
       nodes[i].d = text[d[i]];
     }
   }
