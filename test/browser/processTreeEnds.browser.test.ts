@@ -1,8 +1,8 @@
 /**
  * A process tree whose data records process ends (Sysmon 5: `ProcessEndTime`) in Chromium: hovering a process, or
- * reaching it with the keys, shows when it ended and how long it ran in the tip; a process without an end says
- * "no end seen", and one whose end comes before its start says the order is inconsistent. The linked table ends
- * with the same Ended and Lifetime cells.
+ * reaching it with the keys, shows when it ended and how long it ran in the tip (and the status line a screen reader
+ * says); a process without an end says "no end seen", and one whose end comes before its start says the order is
+ * inconsistent. The linked table ends with the same Ended and Lifetime cells.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -50,6 +50,7 @@ describe("process ends in the live process tree", { skip }, () => {
 
   const tipText = (page: Page): Promise<string> => page.$eval(".hl-pt-tip", (t) => t.textContent ?? "");
   const tipShown = (page: Page) => page.waitForFunction(() => (document.querySelector(".hl-pt-tip") as HTMLElement).style.display === "block");
+  const status = (page: Page): Promise<string> => page.$eval(".hl-view-process-tree .hl-sr-status", (s) => s.textContent ?? "");
   const selected = (page: Page): Promise<string | null> => page.$eval(".hl-view-process-tree .hl-view-live", (e) => e.getAttribute("data-selected"));
 
   it("hovering a process that ended shows its end time and lifetime; its table row has them too", async () => {
@@ -90,6 +91,8 @@ describe("process ends in the live process tree", { skip }, () => {
       assert.match(tip, /^cmd\.exe {2}\[4100\]/);
       assert.match(tip, /\nEnded: no end seen$/);
       assert.match(await page.page.$eval(".hl-pt-details", (d) => d.textContent ?? ""), /Endedno end seen/);
+      // The status line a screen reader says (the tip is not read): the same.
+      assert.equal(await status(page.page), "cmd.exe, PID 4100, level 2, user CONTOSO\\alice, no end seen, 3 children, open");
       // End: the last process in tree order, whoami.exe (started last).
       await page.page.keyboard.press("End");
       assert.equal(await selected(page.page), String(whoami.index));
@@ -97,6 +100,7 @@ describe("process ends in the live process tree", { skip }, () => {
       const forged = await tipText(page.page);
       assert.match(forged, /\nEnded: 2026-11-02 14:00:19\.000 \(inconsistent order: ended before it started\)$/);
       assert.doesNotMatch(forged, /ran|-\d+ ?(ms|s)\b/);
+      assert.equal(await status(page.page), "whoami.exe, PID 4400, level 3, user CONTOSO\\alice, ended 2026-11-02 14:00:19.000 (inconsistent order: ended before it started), no children");
       assert.deepEqual(page.errors, []);
     } finally {
       await page.close();

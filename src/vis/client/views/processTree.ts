@@ -11,7 +11,7 @@ import { defineView, type ViewContext } from "../runtime";
 import { paintTheme, type PaintTheme } from "../theme";
 import { Folding } from "../processTreeFolding";
 import { childrenOf, decodeProcesses, type ProcessColumns } from "../processTreeWire";
-import { detailFields, inkOn, MIN_TREE_LABEL_PX, nameCellParts, nodeLabel, tableCells, tooltipText, TREE_FONT_PX, type ProcessNode } from "../processTreeText";
+import { detailFields, endedText, inkOn, MIN_TREE_LABEL_PX, nameCellParts, nodeLabel, tableCells, tooltipText, TREE_FONT_PX, type ProcessNode } from "../processTreeText";
 import { revealHidden } from "../text";
 import { tidyTreePositions, type LayoutBox, type TidyTreeOptions } from "../processTreeLayout";
 import { graphZoomKey, keyboardSurface, liveStatus, viewSummary, ZOOM_KEYS_HINT } from "../keyboard";
@@ -421,12 +421,16 @@ class LiveTree {
     return true;
   }
 
-  /** What a screen reader says for a process: name, PID, level, user, and its children (open or closed). */
+  /**
+   * What a screen reader says for a process: name, PID, level, user, its end where the tree has ends (what the
+   * keys' tip shows, which a screen reader does not read), and its children (open or closed).
+   */
   private spoken(i: number): string {
     const n = this.nodes[i];
     const kids = this.data.children[i].length;
     const fold = !kids ? "no children" : `${kids} ${kids === 1 ? "child" : "children"}, ${this.folding.isOpen(i) ? "open" : "closed"}`;
-    return revealHidden(`${n.n}, PID ${n.i}, level ${n.l}${n.u ? `, user ${n.u}` : ""}${n.x ? ", inferred parent" : ""}, ${fold}`);
+    const ended = n.e === undefined ? "" : n.e ? `, ended ${endedText(n)}` : n.d ? `, ${n.d}` : "";
+    return revealHidden(`${n.n}, PID ${n.i}, level ${n.l}${n.u ? `, user ${n.u}` : ""}${n.x ? ", inferred parent" : ""}${ended}, ${fold}`);
   }
 
   /** Pans the graph to a process that is out of view (a key moved there). */
