@@ -51,6 +51,22 @@ describe("process ends in the process tree view", () => {
     assert.deepEqual(model.tableColumns.slice(-3), ["Time", "Ended", "Lifetime"]);
   });
 
+  it("a parent rebuilt by the tree (started before the log) shows the end its event 5 gives, and no lifetime: its start is not in the data", () => {
+    const events = sysmonEndEvents();
+    // explorer.exe (GUID 8), cmd.exe's parent, whose creation is not in the data, ends at 15:00.
+    const explorerEnd = events.head(1).withColumns(
+      pl.lit(5).cast(pl.Int64).alias("EventID"),
+      pl.lit("{6d1a2f3e-5b00-6570-0008-000000000a08}").alias("ProcessGuid"),
+      pl.lit(3000).cast(pl.Int64).alias("ProcessId"),
+      pl.lit("C:\\Windows\\explorer.exe").alias("Image"),
+      pl.lit(new Date(Date.UTC(2026, 10, 2, 15))).cast(pl.Datetime("ms")).alias("UtcTime"),
+    );
+    const model = processTreeModel(buildProcessTree(pl.concat([events, explorerEnd], { how: "vertical" })));
+    const explorer = model.nodes.find((n) => n.n === "explorer.exe");
+    assert.deepEqual([explorer?.x, explorer?.t, explorer?.e, explorer?.d], [1, "", "2026-11-02 15:00:00.000", ""]);
+    assert.match(tooltipText(explorer!), /\nEnded: 2026-11-02 15:00:00\.000$/);
+  });
+
   it("the tip, details and table cells say the end and lifetime; a process without an end says so", () => {
     const ended = node({ e: "2026-11-02 14:00:05.200", d: "ran 3.2 s" });
     assert.equal(endedText(ended), "2026-11-02 14:00:05.200 (ran 3.2 s)");
