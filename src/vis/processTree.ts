@@ -38,7 +38,7 @@ import { lifetimeText, NO_END_TEXT, startTimesOf, timesOf } from "../transform/p
 import { PROCESS_END_COLUMN } from "../data/schemas/processEnds";
 import { inferSchema, rowSchemas, type ProcSchema } from "../transform/processTreeSchema";
 import type { LegendEntry, ProcessNode, ProcessTreeWire } from "./client/views/processTree";
-import { encodeProcesses } from "./client/processTreeWire";
+import { encodeProcesses, type EndInstants } from "./client/processTreeWire";
 import { indent, inkOn } from "./client/processTreeText";
 import { CHILD_PAGE } from "./client/processTreeFolding";
 import { estimateTextWidth } from "./client/graphElements";
@@ -155,6 +155,8 @@ export interface ProcessEnds {
   times: string[];
   /** `ran 8 s`; `no end seen`; why there is no lifetime (an end before the start); "" when the start is unknown. */
   lifetimes: string[];
+  /** The ends' instants (a time column only), for the wire to send them as numbers the page writes in the zone. */
+  instants?: EndInstants;
 }
 
 /**
@@ -174,7 +176,8 @@ export function processEnds(tree: pl.DataFrame, schema: Partial<ProcSchema>, zon
   const endMs = timesOf(tree, PROCESS_END_COLUMN);
   const starts = endMs && startTimesOf(tree, schema);
   const lifetimes = times.map((t, i) => (t === "" ? NO_END_TEXT : endMs ? lifetimeText(starts?.[i] ?? null, endMs[i]) : ""));
-  return { times, lifetimes };
+  // Outside UTC the page writes each end with the zone's offset, as `times` has it.
+  return endMs ? { times, lifetimes, instants: { ms: endMs, ...(zone.utc ? {} : { offsetAt: zone.offsetAt }) } } : { times, lifetimes };
 }
 
 /** The built tree (raw events are built first) and its column mapping; checks `legendCol`. */
@@ -469,6 +472,8 @@ export interface ProcessTreeModel {
   legendInTable: boolean;
   /** The tree's data records process ends: the tables end with Ended and Lifetime, the tips say them. */
   showsEnds: boolean;
+  /** The ends' instants, where they are times: the wire sends them as numbers. */
+  endInstants?: EndInstants;
   /** Levels open at first (for the default height). */
   visibleLevels: number;
 }
@@ -497,6 +502,7 @@ export function processTreeModel(input: pl.DataFrame, options: ProcessTreePlotOp
     tableColumns: ["Level", "Process", "PID", "Command line", ...(legendInTable ? [options.legendCol as string] : []), "User", zone.utc ? "Time" : `Time (${zone.name})`, ...(rows.ends ? [zone.utc ? "Ended" : `Ended (${zone.name})`, "Lifetime"] : [])],
     legendInTable,
     showsEnds: !!rows.ends,
+    ...(rows.ends?.instants ? { endInstants: rows.ends.instants } : {}),
     visibleLevels: openLevels,
   };
 }
@@ -717,7 +723,8 @@ function clientData(model: ProcessTreeModel, options: ProcessTreePlotOptions): P
   });
   return {
     // Columns, texts once: half the JSON the page inflates and parses (the children are rebuilt there).
-    processes: encodeProcesses(model.nodes),
+    // Ends as numbers, the page writing them in the zone (`endInstants`).
+    processes: encodeProcesses(model.nodes, model.endInstants),
     legend: model.legend,
     legendTitle: model.legendTitle,
     legendCol: options.legendCol ?? null,

@@ -8,12 +8,13 @@ import { gunzipSync } from "node:zlib";
 import pl from "nodejs-polars";
 import { buildProcessTree } from "../../src/transform/processTree";
 import { durationText, lifetimeText } from "../../src/transform/processLifetime";
-import { decodeProcesses, encodeProcesses } from "../../src/vis/client/processTreeWire";
+import { decodeProcesses, encodeProcesses, endTimeText as zonedEnd } from "../../src/vis/client/processTreeWire";
 import { detailFields, endedText, tableCells, tooltipText, type ProcessNode } from "../../src/vis/client/processTreeText";
 import type { ProcessTreeWire } from "../../src/vis/client/views/processTree";
 import { plotProcessTree, processTreeModel } from "../../src/vis/processTree";
 import { normalizeHtmlViewIds } from "../helpers/snapshot";
-import { EXPECTED_ENDS, sysmonEndEvents } from "../helpers/sysmonEnds";
+import { ENDS_T0, EXPECTED_ENDS, sysmonEndEvents } from "../helpers/sysmonEnds";
+import { chartZone } from "../../src/vis/timeZone";
 
 const RLO = "\u202E";
 /** A hostile "time" (times are cut at 40 characters, as the start times are). */
@@ -87,12 +88,20 @@ describe("process ends in the process tree view", () => {
     assert.match(tooltipText(node({ e: `x${RLO}`, d: "" })), /Ended: x\\u202e$/);
   });
 
-  it("the wire carries ends as two more text columns, decoded unchanged; without ends it has neither", () => {
+  it("the wire carries ends as two more columns, decoded unchanged (ends as ms after the earliest, or as texts); without ends it has neither", () => {
     const model = processTreeModel(buildProcessTree(sysmonEndEvents()));
-    const wire = encodeProcesses(model.nodes);
+    const wire = encodeProcesses(model.nodes, model.endInstants);
     assert.equal(wire.e?.length, model.nodes.length);
     assert.equal(wire.d?.length, model.nodes.length);
+    // Numbers, not ~24-character texts: the earliest end (powershell.exe's, 14:00:05.200) is the base.
+    assert.equal(wire.eb, Date.UTC(2026, 10, 2, 14, 0, 5, 200));
+    assert.deepEqual([...(wire.e ?? [])].sort(), [0, 13_800, 7_497_800, null, null].sort());
+    assert.ok(!("ez" in wire), "UTC ends are written without an offset");
     assert.deepEqual(decodeProcesses(JSON.parse(JSON.stringify(wire))), model.nodes);
+    // Without the instants the ends go as their texts.
+    const texts = encodeProcesses(model.nodes);
+    assert.ok(texts.e?.every((v) => typeof v === "string"));
+    assert.deepEqual(decodeProcesses(JSON.parse(JSON.stringify(texts))), model.nodes);
     const plain = [node({}), node({ p: 0, l: 2 })];
     const plainWire = encodeProcesses(plain);
     assert.ok(!("e" in plainWire) && !("d" in plainWire), Object.keys(plainWire).join());
@@ -133,6 +142,58 @@ describe("process ends in the process tree view", () => {
     assert.equal(html.match(/<img /g)?.length, 1, "the static image only");
     const wire = wireOf(html);
     assert.equal(wire.processes.e![0], EVIL_END);
+  });
+});
+
+describe("process ends in a time zone", () => {
+  /** The Sysmon 1 + 5 events moved so powershell.exe starts a second before Berlin's clocks go back (2026-10-25 03:00 CEST = 01:00 UTC). */
+  function berlinChangeEvents(): pl.DataFrame {
+    const events = sysmonEndEvents();
+    const shift = Date.UTC(2026, 9, 25, 0, 59, 56) - ENDS_T0;
+    const times = (events.getColumn("UtcTime").toArray() as unknown as Date[]).map((d) => new Date(d.getTime() + shift));
+    return events.withColumns(pl.Series("UtcTime", times, pl.Datetime("ms")));
+  }
+
+  it("ends are written in the tree's zone with their offset, as the start times are; across the DST change the lifetime is the true duration", () => {
+    const model = processTreeModel(buildProcessTree(berlinChangeEvents()), { timeZone: "Europe/Berlin" });
+    assert.deepEqual(model.tableColumns.slice(-3), ["Time (Europe/Berlin)", "Ended (Europe/Berlin)", "Lifetime"]);
+    const seen = Object.fromEntries(model.nodes.map((n) => [n.n, [n.t, n.e, n.d]]));
+    assert.deepEqual(seen, {
+      "explorer.exe": ["", "", "no end seen"],
+      "cmd.exe": ["2026-10-25 02:59:56.000+02:00", "", "no end seen"],
+      // Started 02:59:58 summer time, ended 02:00:01.200 winter time: by the wall clock it ended before it started.
+      "powershell.exe": ["2026-10-25 02:59:58.000+02:00", "2026-10-25 02:00:01.200+01:00", "ran 3.2 s"],
+      "backup.exe": ["2026-10-25 02:59:59.000+02:00", "2026-10-25 04:04:59.000+01:00", "ran 2 h 5 min"],
+      "whoami.exe": ["2026-10-25 02:00:16.000+01:00", "2026-10-25 02:00:15.000+01:00", "inconsistent order: ended before it started"],
+    });
+    const powershell = model.nodes.find((n) => n.n === "powershell.exe")!;
+    assert.match(tooltipText(powershell), /\nTime: 2026-10-25 02:59:58\.000\+02:00\nEnded: 2026-10-25 02:00:01\.200\+01:00 \(ran 3\.2 s\)$/);
+    // The page writes the same texts from the numbers.
+    const wire = JSON.parse(JSON.stringify(encodeProcesses(model.nodes, model.endInstants))) as ReturnType<typeof encodeProcesses>;
+    assert.equal(typeof wire.e?.find((v) => v !== null && v !== ""), "number");
+    assert.deepEqual(decodeProcesses(wire), model.nodes);
+    // The static table: the zone's headings, the ends as the model has them.
+    const rows = tableRows(staticPart(plotProcessTree(buildProcessTree(berlinChangeEvents()), { showTable: true, timeZone: "Europe/Berlin" }).toHtml()));
+    assert.deepEqual(rows[0].slice(-3), ["Time (Europe/Berlin)", "Ended (Europe/Berlin)", "Lifetime"]);
+    assert.ok(rows.some((r) => r.slice(-2).join("|") === "2026-10-25 02:00:01.200+01:00|ran 3.2 s"), JSON.stringify(rows));
+    // UTC (the default) as ever.
+    const utc = processTreeModel(buildProcessTree(berlinChangeEvents()));
+    assert.deepEqual(utc.tableColumns.slice(-3), ["Time", "Ended", "Lifetime"]);
+    assert.equal(utc.nodes.find((n) => n.n === "powershell.exe")?.e, "2026-10-25 01:00:01.200");
+  });
+
+  it("the wire's offsets change where the zone's do: ends on both sides of a change are written with +02:00 and +01:00", () => {
+    const zone = chartZone("Europe/Berlin", { view: "test", code: "vis/tree-plot-option", error: (m) => new Error(String(m)) });
+    const ms = [Date.UTC(2026, 9, 25, 1, 0, 1), null, Date.UTC(2026, 9, 25, 0, 59, 59, 500), Date.UTC(2026, 2, 29, 0, 59, 59)];
+    const nodes = ms.map((v) => node({ e: v === null ? "" : zonedEnd(v, zone.offsetAt(v)), d: "" }));
+    assert.deepEqual(nodes.map((n) => n.e), ["2026-10-25 02:00:01.000+01:00", "", "2026-10-25 02:59:59.500+02:00", "2026-03-29 01:59:59.000+01:00"]);
+    const wire = JSON.parse(JSON.stringify(encodeProcesses(nodes, { ms, offsetAt: zone.offsetAt }))) as ReturnType<typeof encodeProcesses>;
+    // Sorted: March (+1 h), October before the change (+2 h), after it (+1 h): three pairs.
+    assert.deepEqual(wire.ez?.filter((_, i) => i % 2 === 1), [3_600_000, 7_200_000, 3_600_000]);
+    assert.deepEqual(decodeProcesses(wire).map((n) => n.e), nodes.map((n) => n.e));
+    // Instants that do not give back the texts (a zoned column's own offsets in UTC): the texts go as they are.
+    const other = encodeProcesses(nodes, { ms });
+    assert.deepEqual(other.e, nodes.map((n) => n.e));
   });
 });
 

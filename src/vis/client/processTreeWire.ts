@@ -15,13 +15,28 @@ type TextField = (typeof TEXT_FIELDS)[number];
 /** The processes as columns. */
 export interface ProcessColumns extends Record<TextField, number[]> {
   /**
-   * End time texts (`ProcessNode.e`) themselves, not indexes: they are mostly distinct, so an index only added its
-   * number (a 200,000-process tree: 1.1 MB gzipped for its ends, 1.9 MB with indexes). Only for a tree whose data
-   * records ends, so other trees' payload stays as it was.
+   * The ends (`ProcessNode.e`), only for a tree whose data records them, so other trees' payload stays as it
+   * was. As numbers where Node gave their instants (`encodeProcesses`' `ends`): each end in whole milliseconds
+   * after `eb`, null for none, written by the page as Node writes them (`endTimeText`); a 200,000-process tree's
+   * ends were 5 MB of JSON as ~24-character texts. Else (ends not times, or texts the numbers do not give back)
+   * the texts themselves, "" for none.
    */
-  e?: string[];
-  /** Lifetime texts (`ProcessNode.d`) as indexes into `text` (few distinct: `ran 2 s`, `no end seen`), beside `e`. */
+  e?: (number | null)[] | string[];
+  /** The earliest end, in ms since 1970 (numeric `e` only). */
+  eb?: number;
+  /**
+   * The zone's UTC offsets for numeric `e`, as pairs `[from, offset, from, offset, …]` in ms (`from` relative to
+   * `eb`, ascending): an end takes the offset of the last pair at or before it. Absent: ends written without an
+   * offset (UTC, as naive start times are). A few pairs: one per daylight-saving change within the ends.
+   */
+  ez?: number[];
+  /**
+   * Lifetime texts (`ProcessNode.d`) as indexes into `dt`, beside `e`: few distinct (`ran 2 s`, `no end seen`), so
+   * a table of their own keeps each index a digit or three (into `text`, a 200,000-process tree's were six).
+   */
   d?: number[];
+  /** Every distinct lifetime text once (with `d`). */
+  dt?: string[];
   /** Parent positions (-1 for a root). */
   p: number[];
   /** Levels. */
@@ -32,8 +47,73 @@ export interface ProcessColumns extends Record<TextField, number[]> {
   text: string[];
 }
 
-/** The columns of `nodes`. */
-export function encodeProcesses(nodes: readonly ProcessNode[]): ProcessColumns {
+/** The instants of a tree's ends, to send them as numbers (see `ProcessColumns.e`). */
+export interface EndInstants {
+  /** Each process's end in ms since 1970, null for none (in `nodes`' order). */
+  ms: readonly (number | null)[];
+  /** The zone's UTC offset at an instant, in ms, when the ends are written with their offset; absent for UTC without one. */
+  offsetAt?: (ms: number) => number;
+}
+
+/** `+02:00`, `-04:00`, `+05:30` for an offset in ms (as src/vis/timeZone.ts's `offsetText`: the page cannot import it). */
+function offsetText(offset: number): string {
+  const minutes = Math.round(Math.abs(offset) / 60_000);
+  return `${offset < 0 ? "-" : "+"}${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
+/** An end as Node writes a time: `2026-11-02 14:00:05.200`, with the zone's offset when it has one (`…+01:00`). */
+export function endTimeText(ms: number, offset: number | undefined): string {
+  const iso = new Date(ms + (offset ?? 0)).toISOString();
+  // `2026-11-02T14:00:05.200Z`; years past 9999 are longer (`+010000-…`).
+  const wall = `${iso.slice(0, -14)} ${iso.slice(-13, -1)}`;
+  return offset === undefined ? wall : `${wall}${offsetText(offset)}`;
+}
+
+/** The offset pairs' offset for `rel` (ms after `eb`): the last pair at or before it (a binary search). */
+function offsetOf(pairs: readonly number[], rel: number): number {
+  let lo = 0;
+  let hi = pairs.length / 2 - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (pairs[mid * 2] <= rel) lo = mid;
+    else hi = mid - 1;
+  }
+  return pairs[lo * 2 + 1];
+}
+
+/**
+ * The ends as numbers (`e`, `eb`, `ez`), or undefined when they cannot be: not whole ms, or a text the numbers
+ * do not give back exactly (a zoned column in UTC, years the page writes otherwise): then they go as texts.
+ */
+function numericEnds(nodes: readonly ProcessNode[], ends: EndInstants): Pick<ProcessColumns, "e" | "eb" | "ez"> | undefined {
+  if (ends.ms.length !== nodes.length) return undefined;
+  let base = Infinity;
+  for (const v of ends.ms) if (v !== null && v < base) base = v;
+  if (!Number.isFinite(base)) return undefined;
+  const e = ends.ms.map((v) => (v === null ? null : v - base));
+  let ez: number[] | undefined;
+  if (ends.offsetAt) {
+    // One pair where the offset changes, walking the ends in time order (bounded: a sort of the ends).
+    const sorted = e.filter((v): v is number => v !== null).sort((a, b) => a - b);
+    ez = [];
+    for (const rel of sorted) {
+      const offset = ends.offsetAt(rel + base);
+      if (ez.length === 0 || ez[ez.length - 1] !== offset) ez.push(rel, offset);
+    }
+  }
+  for (let i = 0; i < nodes.length; i += 1) {
+    const v = e[i];
+    const shown = v === null ? "" : Number.isInteger(v) ? endTimeText(v + base, ez && offsetOf(ez, v)) : undefined;
+    if (shown !== nodes[i].e) return undefined;
+  }
+  return ez ? { e, eb: base, ez } : { e, eb: base };
+}
+
+/**
+ * The columns of `nodes`. `ends`: the instants of their ends (`ProcessNode.e`), sent as numbers when they give
+ * back the same texts; without it the ends go as texts.
+ */
+export function encodeProcesses(nodes: readonly ProcessNode[], ends?: EndInstants): ProcessColumns {
   const text: string[] = [];
   const index = new Map<string, number>();
   const ref = (s: string): number => {
@@ -46,18 +126,29 @@ export function encodeProcesses(nodes: readonly ProcessNode[]): ProcessColumns {
     return k;
   };
   const cols: ProcessColumns = { p: [], l: [], x: [], text, n: [], f: [], i: [], c: [], u: [], t: [], k: [], g: [] };
-  const ends = nodes.some((node) => node.e !== undefined) ? { e: [] as string[], d: [] as number[] } : undefined;
+  const hasEnds = nodes.some((node) => node.e !== undefined);
+  const d: number[] = [];
+  const dt: string[] = [];
+  const dIndex = new Map<string, number>();
+  const lifetimeRef = (s: string): number => {
+    let k = dIndex.get(s);
+    if (k === undefined) {
+      k = dt.length;
+      dt.push(s);
+      dIndex.set(s, k);
+    }
+    return k;
+  };
   nodes.forEach((node, i) => {
     cols.p.push(node.p);
     cols.l.push(node.l);
     if (node.x) cols.x.push(i);
     for (const field of TEXT_FIELDS) cols[field].push(ref(node[field]));
-    if (ends) {
-      ends.e.push(node.e ?? "");
-      ends.d.push(ref(node.d ?? ""));
-    }
+    if (hasEnds) d.push(lifetimeRef(node.d ?? ""));
   });
-  return ends ? { ...cols, ...ends } : cols;
+  if (!hasEnds) return cols;
+  const numeric = ends && numericEnds(nodes, ends);
+  return numeric ? { ...cols, ...numeric, d, dt } : { ...cols, e: nodes.map((node) => node.e ?? ""), d, dt };
 }
 
 /** The processes back from their columns. */
@@ -80,11 +171,12 @@ export function decodeProcesses(cols: ProcessColumns): ProcessNode[] {
     };
   }
   for (const i of cols.x) nodes[i].x = 1;
-  const { e, d } = cols;
-  if (e && d) {
+  const { e, d, dt, eb, ez } = cols;
+  if (e && d && dt) {
     for (let i = 0; i < nodes.length; i += 1) {
-      nodes[i].e = e[i];
-      nodes[i].d = text[d[i]];
+      const v = e[i];
+      nodes[i].e = typeof v === "string" ? v : v === null ? "" : endTimeText(v + (eb ?? 0), ez && offsetOf(ez, v));
+      nodes[i].d = dt[d[i]];
     }
   }
   return nodes;
