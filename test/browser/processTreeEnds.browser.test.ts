@@ -14,7 +14,7 @@ import { plotProcessTree } from "../../src/vis/processTree";
 import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
 import { notebookFromBundles, notebookPage } from "./notebookPage";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
-import { EXPECTED_ENDS, sysmonEndEvents } from "../helpers/sysmonEnds";
+import { BERLIN_CHANGE_T0, EXPECTED_ENDS, sysmonEndEvents } from "../helpers/sysmonEnds";
 
 const skip = chromiumMissing();
 
@@ -23,16 +23,18 @@ type TreeRoot = { huntlabProcessTree: { cy: { getElementById(id: string): { rend
 describe("process ends in the live process tree", { skip }, () => {
   let browser: Browser;
   let bundle: MimeBundle;
+  let berlin: MimeBundle;
   before(async () => {
     browser = await sharedChromium();
     bundle = toMimeBundle(plotProcessTree(buildProcessTree(sysmonEndEvents()), { showTable: true }));
+    berlin = toMimeBundle(plotProcessTree(buildProcessTree(sysmonEndEvents(BERLIN_CHANGE_T0)), { showTable: true, timeZone: "Europe/Berlin" }));
   });
   after(async () => {
     await releaseChromium(browser);
   });
 
-  async function open(name: string): Promise<OfflinePage> {
-    const page = await openOffline(browser, notebookPage(notebookFromBundles([bundle]), { mode: "lab" }), { name, viewport: { width: 1300, height: 1000 } });
+  async function open(name: string, shown = bundle): Promise<OfflinePage> {
+    const page = await openOffline(browser, notebookPage(notebookFromBundles([shown]), { mode: "lab" }), { name, viewport: { width: 1300, height: 1000 } });
     await page.page.waitForSelector('.hl-view-process-tree[data-hl-live="1"]', { timeout: 30_000 });
     return page;
   }
@@ -70,6 +72,25 @@ describe("process ends in the live process tree", { skip }, () => {
       assert.deepEqual(head.slice(-3), ["Time", "Ended", "Lifetime"]);
       const row = await page.page.$$eval(`.hl-pt-table tr[data-node="${ps.index}"] td`, (tds) => tds.map((td) => td.textContent ?? ""));
       assert.deepEqual(row.slice(-2), [EXPECTED_ENDS["powershell.exe"].end, "ran 3.2 s"]);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("in Europe/Berlin the page writes the ends as the start times are, zone clock and offset; across the autumn change the lifetime is the true 3.2 s", async () => {
+    const page = await open("process-tree-ends-berlin", berlin);
+    try {
+      const ps = await processAt(page.page, "powershell.exe");
+      await page.page.mouse.move(ps.x, ps.y);
+      await tipShown(page.page);
+      const tip = await tipText(page.page);
+      // Started in summer time, ended an hour earlier by the wall clock (the clocks went back), 3.2 s later.
+      assert.ok(tip.includes("Time: 2026-10-25 02:59:58.000+02:00\nEnded: 2026-10-25 02:00:01.200+01:00 (ran 3.2 s)"), tip);
+      const head = await page.page.$$eval(".hl-pt-table thead th", (ths) => ths.map((th) => th.textContent ?? ""));
+      assert.deepEqual(head.slice(-3), ["Time (Europe/Berlin)", "Ended (Europe/Berlin)", "Lifetime"]);
+      const row = await page.page.$$eval(`.hl-pt-table tr[data-node="${ps.index}"] td`, (tds) => tds.map((td) => td.textContent ?? ""));
+      assert.deepEqual(row.slice(-3), ["2026-10-25 02:59:58.000+02:00", "2026-10-25 02:00:01.200+01:00", "ran 3.2 s"]);
       assert.deepEqual(page.errors, []);
     } finally {
       await page.close();

@@ -8,7 +8,11 @@ import pl from "nodejs-polars";
 
 /** The first event's time: 2026-11-02 14:00:00 UTC. */
 export const ENDS_T0 = Date.UTC(2026, 10, 2, 14, 0, 0);
-const at = (s: number): Date => new Date(ENDS_T0 + s * 1000);
+/**
+ * The same events moved so powershell.exe starts a second before Europe/Berlin's clocks go back (2026-10-25
+ * 03:00 CEST = 01:00 UTC) and ends 3.2 s later, at 02:00:01.200 CET: a lifetime across a daylight-saving change.
+ */
+export const BERLIN_CHANGE_T0 = Date.UTC(2026, 9, 25, 0, 59, 56);
 const guid = (n: number): string => `{6d1a2f3e-5b00-6570-${String(n).padStart(4, "0")}-000000000a0${n}}`;
 
 const EXPLORER = "C:\\Windows\\explorer.exe";
@@ -26,8 +30,9 @@ export const EXPECTED_ENDS: Record<string, { end: string; lifetime: string }> = 
   "whoami.exe": { end: "2026-11-02 14:00:19.000", lifetime: "inconsistent order: ended before it started" },
 };
 
-/** The events, in time order of their rows (the forged end after the start it precedes). */
-export function sysmonEndEvents(): pl.DataFrame {
+/** The events, in time order of their rows (the forged end after the start it precedes); `t0`: the first event's time. */
+export function sysmonEndEvents(t0 = ENDS_T0): pl.DataFrame {
+  const at = (s: number): Date => new Date(t0 + s * 1000);
   // [event id, time (s), guid, pid, image, command line, parent guid, parent pid, parent image]
   const rows: [number, number, number, number, string, string | null, number | null, number | null, string | null][] = [
     [1, 0, 1, 4100, CMD, "cmd.exe /k", 8, 3000, EXPLORER],

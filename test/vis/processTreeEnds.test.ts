@@ -13,7 +13,7 @@ import { detailFields, endedText, tableCells, tooltipText, type ProcessNode } fr
 import type { ProcessTreeWire } from "../../src/vis/client/views/processTree";
 import { plotProcessTree, processTreeModel } from "../../src/vis/processTree";
 import { normalizeHtmlViewIds } from "../helpers/snapshot";
-import { ENDS_T0, EXPECTED_ENDS, sysmonEndEvents } from "../helpers/sysmonEnds";
+import { BERLIN_CHANGE_T0, EXPECTED_ENDS, sysmonEndEvents } from "../helpers/sysmonEnds";
 import { chartZone } from "../../src/vis/timeZone";
 
 const RLO = "\u202E";
@@ -146,13 +146,7 @@ describe("process ends in the process tree view", () => {
 });
 
 describe("process ends in a time zone", () => {
-  /** The Sysmon 1 + 5 events moved so powershell.exe starts a second before Berlin's clocks go back (2026-10-25 03:00 CEST = 01:00 UTC). */
-  function berlinChangeEvents(): pl.DataFrame {
-    const events = sysmonEndEvents();
-    const shift = Date.UTC(2026, 9, 25, 0, 59, 56) - ENDS_T0;
-    const times = (events.getColumn("UtcTime").toArray() as unknown as Date[]).map((d) => new Date(d.getTime() + shift));
-    return events.withColumns(pl.Series("UtcTime", times, pl.Datetime("ms")));
-  }
+  const berlinChangeEvents = (): pl.DataFrame => sysmonEndEvents(BERLIN_CHANGE_T0);
 
   it("ends are written in the tree's zone with their offset, as the start times are; across the DST change the lifetime is the true duration", () => {
     const model = processTreeModel(buildProcessTree(berlinChangeEvents()), { timeZone: "Europe/Berlin" });
