@@ -153,7 +153,8 @@ export function withoutPort(text: string): string {
 /**
  * IDNA's other dots (ideographic `。`, full-width `．`, half-width `｡`) between letters or digits of any script: in a
  * value given whole they part labels (`例え。jp`, `пример。рф`), as a browser reads them. (Refanging turns only those
- * between ASCII letters or digits: in free text `。` ends a sentence.) Lookarounds of one character: linear.
+ * between ASCII letters or digits; the free-text scans read the rest by domains.ts's `wideDotKind`, where a
+ * `。` beside Han or kana ends a sentence.) Lookarounds of one character: linear.
  */
 const WHOLE_WIDE_DOTS = /(?<=[\p{L}\p{N}\p{M}])[\u3002\uff0e\uff61](?=[\p{L}\p{N}])/gu;
 

@@ -76,6 +76,82 @@ export function isWholeNameChar(c: number): boolean {
   return known === 1;
 }
 
+/** IDNA's ideographic, full-width and half-width dots (`。`, `．`, `｡`), which a browser reads as `.` in a host. */
+export function isWideDot(c: number): boolean {
+  return c === 0x3002 || c === 0xff0e || c === 0xff61;
+}
+
+/** What a wide dot is in free text (see {@link wideDotKind}). */
+export const WIDE_DOT_NONE = 0;
+export const WIDE_DOT_LABEL = 1;
+export const WIDE_DOT_GLUE = 2;
+
+/** A letter, digit or mark of any script, of a whole code point (mathematical letters included). */
+const ANY_LETTER = /^[\p{L}\p{N}\p{M}]$/u;
+/** Han and kana: a `。` beside one ends a Chinese or Japanese sentence. */
+const CJK_SENTENCE = /^[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]$/u;
+
+/** The character (a surrogate pair read whole) ending just before `i`; "" at the start. */
+function charBefore(s: string, i: number): string {
+  if (i <= 0) return "";
+  const c = s.charCodeAt(i - 1);
+  return c >= 0xdc00 && c <= 0xdfff && i >= 2 ? String.fromCodePoint(s.codePointAt(i - 2)!) : s[i - 1];
+}
+
+/** The character (a surrogate pair read whole) starting at `i`; "" at the end. */
+function charFrom(s: string, i: number): string {
+  return i < s.length ? String.fromCodePoint(s.codePointAt(i)!) : "";
+}
+
+/** An ASCII letter or digit, or {@link isIdnChar}: the letters a host in free text is made of. */
+function isTextHostLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || isIdnChar(c);
+}
+
+/**
+ * What the wide dot at `i` is in free text, by its two neighbours (one character each side: linear):
+ * - {@link WIDE_DOT_LABEL}, a dot between two labels: between two letters, digits or marks a host in free text is
+ *   made of (ASCII, Latin, Cyrillic, Greek, Arabic…, full-width `ｅｘａｍｐｌｅ．ｃｏｍ`): `пример。рф`, as a browser reads it.
+ * - {@link WIDE_DOT_GLUE}, a dot that joins a host to letters no host in free text holds: `．` and `｡` are no
+ *   sentence's punctuation, so `例．аpple.de` is the host `例.аpple.de` (Han in it: none here, as `例.аpple.de` gives
+ *   none), not `аpple.de`; likewise any of the three beside a mathematical letter, Hangul or Thai. The host beside it
+ *   is cut there, so none is reported (whole or nothing).
+ * - {@link WIDE_DOT_NONE} otherwise: not beside two letters (`…рф。` at a sentence's end), or a `。` beside Han or kana,
+ *   which ends a Chinese or Japanese sentence and joins nothing to the next word (`下载。evil.com`: evil.com).
+ */
+export function wideDotKind(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (!isWideDot(c) || i === 0 || i + 1 >= s.length) return WIDE_DOT_NONE;
+  if (isTextHostLetter(s.charCodeAt(i - 1)) && isTextHostLetter(s.charCodeAt(i + 1))) return WIDE_DOT_LABEL;
+  const before = charBefore(s, i);
+  const after = charFrom(s, i + 1);
+  if (!ANY_LETTER.test(before) || !ANY_LETTER.test(after)) return WIDE_DOT_NONE;
+  if (c === 0x3002 && (CJK_SENTENCE.test(before) || CJK_SENTENCE.test(after))) return WIDE_DOT_NONE;
+  return WIDE_DOT_GLUE;
+}
+
+const WIDE_DOTS = /[\u3002\uff0e\uff61]/g;
+
+/**
+ * `s` as the free-text host scans (dns, an e-mail address's domain) read it: a wide dot between two labels written
+ * `.`, one that glues a host to letters no free-text host holds written `_` (a word character that is no host
+ * character, so the label beside it is left out, as the one glued to another script's letter is); the others as
+ * written. The same length, so offsets hold; `s` itself when nothing changes. Hosts found in the result are written
+ * with ASCII dots, as a URL's host is (`пример.рф`). One pass.
+ */
+export function hostsAsRead(s: string): string {
+  WIDE_DOTS.lastIndex = 0;
+  let out = "";
+  let last = 0;
+  for (let m = WIDE_DOTS.exec(s); m; m = WIDE_DOTS.exec(s)) {
+    const kind = wideDotKind(s, m.index);
+    if (kind === WIDE_DOT_NONE) continue;
+    out += s.slice(last, m.index) + (kind === WIDE_DOT_LABEL ? "." : "_");
+    last = m.index + 1;
+  }
+  return last === 0 ? s : out + s.slice(last);
+}
+
 /** UTS #46 with the checks a registrable name passes (not the hyphen rule: MSTICPy takes `ab--c.com`). */
 const IDNA_STRICT = { checkBidi: true, checkHyphens: false, checkJoiners: true, useSTD3ASCIIRules: true, transitionalProcessing: false, verifyDNSLength: true } as const;
 

@@ -16,7 +16,7 @@
  */
 import ipaddr from "ipaddr.js";
 import { refang } from "./defang";
-import { domainsInRun, idnaLabel, idnaName, isIdnChar, isLabelChar, isNameRunChar, isValidDomain, isValidIdnName, isWholeNameChar, scanDomains, WORD_GLUE } from "./domains";
+import { domainsInRun, hostsAsRead, idnaLabel, idnaName, isIdnChar, isLabelChar, isNameRunChar, isValidDomain, isValidIdnName, isWholeNameChar, isWideDot, scanDomains, WIDE_DOT_GLUE, WIDE_DOT_NONE, wideDotKind, WORD_GLUE } from "./domains";
 
 /** The indicator types huntlab knows, in MSTICPy's scan order. */
 export const BUILTIN_IOC_TYPES = [
@@ -156,7 +156,9 @@ function scanIpv6(sink: ScanSink): void {
 const domainSpans: number[] = []; // reused: [from, to) pairs
 
 function scanDns(sink: ScanSink): void {
-  const { text } = sink;
+  // IDNA's other dots part labels here too (`пример。рф`, `ｅｘａｍｐｌｅ．ｃｏｍ`: reported `пример.рф`, `ｅｘａｍｐｌｅ.ｃｏｍ`),
+  // by the rule of hostsAsRead: a host is found whole or not at all (`ü。аpple.de` gave `аpple.de`).
+  const text = hostsAsRead(sink.text);
   domainSpans.length = 0;
   scanDomains(text, sink.ignoreTlds, domainSpans);
   for (let i = 0; i < domainSpans.length; i += 2) sink.add("dns", text.slice(domainSpans[i], domainSpans[i + 1]), PRIORITY.dns, domainSpans[i]);
@@ -234,11 +236,6 @@ function scanHost(s: string, i: number): number {
     else if (isWideDot(c) && isHostLetter(s.charCodeAt(i - 1)) && (isHostLetter(s.charCodeAt(i + 1)) || isLabelDot(s.charCodeAt(i + 1)))) i++;
     else return i;
   }
-}
-
-/** IDNA's ideographic, full-width and half-width dots (`。`, `．`, `｡`), which a browser reads as `.` in a host. */
-function isWideDot(c: number): boolean {
-  return c === 0x3002 || c === 0xff0e || c === 0xff61;
 }
 
 /** An ASCII letter or digit, or a letter, digit or mark of an internationalised label (the two sides of a host's wide dot). */
@@ -427,6 +424,9 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
   // Read whole when a surrogate pair: a letter of a supplementary plane (mathematical bold `𝐱`) after the host made
   // `http://evil.com𝐱/` the URL `http://evil.com` (a browser goes to evil.comx).
   if (hostEnd < n && s.charCodeAt(hostEnd) > 127 && WORD_CHAR.test(String.fromCodePoint(s.codePointAt(hostEnd)!))) return undefined;
+  // Likewise a wide dot that joins the host to letters no free-text host holds (`http://evil．例/`: a browser goes to
+  // evil.例): whole or nothing, as in domains (a sentence's `。` before Han or kana ends the host).
+  if (wideDotKind(s, hostEnd) === WIDE_DOT_GLUE) return undefined;
   let i = hostEnd;
   if (s.charCodeAt(i) === 58) {
     i++;
@@ -738,6 +738,8 @@ function scanEmail(sink: ScanSink): void {
   let from = 0;
   let urls: readonly UrlSpan[] | undefined;
   let u = 0;
+  // The text with its hosts' wide dots read (domains.ts's hostsAsRead): for the domain only, once an `@` is found.
+  let hosts: string | undefined;
   // The next `@` and `＠` from `from`, each looked for again only once passed: one pass over the text for both.
   let ascii = text.indexOf("@");
   let wide = text.indexOf(WIDE_AT);
@@ -757,17 +759,22 @@ function scanEmail(sink: ScanSink): void {
     // is not cut there (`𝐚𝐝𝐦𝐢𝐧x@example.com` gave `x@example.com`, someone else's). None is found: such letters are
     // no host characters either (`http://𝐞𝐯𝐢𝐥.com/`), though NFKC and IDNA would read them as ASCII.
     if (start > 0 && supplementaryLetterAt(text, start - 1)) continue;
+    // Likewise a wide dot between letters before it (`иван。петров@пример。рф`, `．` is a local part's own): the address
+    // is not cut there to `петров@…`; a `。` that ends a Chinese or Japanese sentence is none (`我们。admin@…`).
+    if (start > 0 && wideDotKind(text, start - 1) !== WIDE_DOT_NONE) continue;
     while (start < at && isLocalDot(text.charCodeAt(start))) start++;
     if (start === at || isLocalDot(text.charCodeAt(at - 1))) continue;
     if (at === wide && afterUrlAuthority(text, start)) continue;
     let end = at + 1;
-    while (end < n && isNameRunChar(text.charCodeAt(end))) end++;
+    hosts ??= hostsAsRead(text);
+    while (end < n && isNameRunChar(hosts.charCodeAt(end))) end++;
     domainSpans.length = 0;
-    domainsInRun(text, at + 1, end, sink.ignoreTlds, domainSpans, true);
+    domainsInRun(hosts, at + 1, end, sink.ignoreTlds, domainSpans, true);
     if (!domainSpans.length) continue;
     const domainEnd = domainSpans[1];
-    // Likewise after the domain (`user@example.com𝐱` is no address at example.com).
-    if (domainEnd === end && supplementaryLetterFrom(text, end)) continue;
+    // Likewise after the domain (`user@example.com𝐱` is no address at example.com), and before a wide dot that glues
+    // it to letters no free-text host holds (`user@evil.com．例`: the domain is evil.com.例).
+    if (domainEnd === end && (supplementaryLetterFrom(text, end) || (isWideDot(text.charCodeAt(end)) && hosts.charCodeAt(end) === 95))) continue;
     // A quote closing right after the domain closes a quoted address whose opening quote was taken into the local part
     // after `&`, `!` or a letter (`x&'bob@evil.com'`, cmd's separator): the address starts after that quote.
     if (text.charCodeAt(domainEnd) === 39 && (start === 0 || text.charCodeAt(start - 1) !== 39)) {
@@ -779,7 +786,8 @@ function scanEmail(sink: ScanSink): void {
     urls ??= text.includes("://") ? sink.urls() : [];
     while (u < urls.length && urls[u].hostStart <= at) u++;
     if (u < urls.length && urls[u].authority <= at) continue;
-    sink.add("email", text.slice(start, domainEnd), PRIORITY.email, start);
+    // The domain as read: its wide dots written `.` (`user@пример.рф`), as a URL's host; the local part as written.
+    sink.add("email", hosts === text ? text.slice(start, domainEnd) : text.slice(start, at + 1) + hosts.slice(at + 1, domainEnd), PRIORITY.email, start);
     from = domainEnd;
   }
 }
@@ -1037,7 +1045,9 @@ function scanHashes(wanted: string): (sink: ScanSink) => void {
 
 const HASH_PREFILTER = String.raw`[0-9A-Fa-f]{32}`;
 // A label character and an ASCII TLD after a dot, or an internationalised TLD (`.рф`, `.cöm`).
-const DNS_PREFILTER = String.raw`(?:[A-Za-z0-9]|[^\x00-\x7F])\.[A-Za-z]{2}|\.[A-Za-z0-9-]*[^\x00-\x7F]`;
+// (A wide dot before a TLD's letters or a non-ASCII label too: `пример。рф`, `ｅｘａｍｐｌｅ．ｃｏｍ`; not before Han or kana,
+// beside which no wide dot parts a host's labels in free text, so Chinese and Japanese prose stays screened out.)
+const DNS_PREFILTER = String.raw`(?:[A-Za-z0-9]|[^\x00-\x7F])\.[A-Za-z]{2}|\.[A-Za-z0-9-]*[^\x00-\x7F]|[\x{3002}\x{FF0E}\x{FF61}](?:[A-Za-z]{2}|[^\x00-\x7F\x{3000}-\x{30FF}\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}])`;
 
 // ---------------------------------------------------------------- whole values
 

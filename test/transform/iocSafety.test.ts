@@ -67,6 +67,10 @@ const SHAPES: Record<string, (size: number) => string> = {
   "mathematical letters and at signs": (n) => repeat("\u{1d41a}x@a.de\u{1d41a}", n),
   "wide dots in an IDN url host": (n) => "http://" + repeat("\u00fc\u3002", n),
   "IDN url hosts with wide dots": (n) => repeat("http://\u00fc\uff0e\u00e4\u3002de/ ", n),
+  // Wide dots in free text: one run of a wide-dotted name, and dots gluing hosts and addresses to Han (each dot looks
+  // at its two neighbours once).
+  "wide dots between IDN labels \u00fc\u3002\u00fc\u3002": (n) => repeat("\u00fc\u3002", n),
+  "wide dots gluing hosts to Han": (n) => repeat("\u4f8b\uff0e\u00fc\u3002de@\u00fc\uff61\u4f8b ", n),
   "environment variable roots": (n) => repeat("%TEMP%\\a %$env:X\\b aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa%\\", n),
 };
 
