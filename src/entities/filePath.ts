@@ -22,6 +22,23 @@ export function isPosixPath(path: string): boolean {
   return path.startsWith("/") && !/^\/\/[^/]/.test(path) && !path.includes("\\");
 }
 
+/**
+ * A path's OS family and separator, as MSTICPy's File sets them from a path: a POSIX path ({@link isPosixPath}: from
+ * `/`, no backslash) is `Linux` and `/`; any other is `Windows`, and `\\` unless written with `/` only (`C:/Temp/x`).
+ * Where MSTICPy reads any `/` as Linux, a drive or UNC path written with slashes (`C:/x`, `//srv/share/x`) stays
+ * Windows here, as the path is split and keyed. A relative path (`logs/a.txt`, `x.sh`) names no OS: `Windows`
+ * (MSTICPy's default) unless `given` is `Linux` (then `/`). Undefined for no path.
+ */
+export function fileOsOf(path: string, given?: unknown): { OSFamily: string; PathSeparator: string } | undefined {
+  if (path === "") return undefined;
+  if (isPosixPath(path)) return { OSFamily: "Linux", PathSeparator: "/" };
+  const slashOnly = path.includes("/") && !path.includes("\\");
+  // No drive and no root: `tmp\\x`, `x.sh`, `logs/a.txt` (Linux or Windows alike).
+  const relative = !/^[A-Za-z]:/.test(path) && path[0] !== "/" && path[0] !== "\\";
+  if (relative && typeof given === "string" && given.toLowerCase() === "linux") return { OSFamily: "Linux", PathSeparator: "/" };
+  return { OSFamily: "Windows", PathSeparator: slashOnly ? "/" : "\\" };
+}
+
 const isWindowsSeparator = (c: string | undefined): boolean => c === "\\" || c === "/";
 
 /** The end of `count` path components from `start` (`server`, then `share`), each after one separator. */

@@ -11,7 +11,7 @@ import { withoutHostPrefix } from "../common/hostPrefix";
 import { Entity, entityProperties, firstText, formatEntityValue, type EntitySchema, type EntitySource } from "./entity";
 import { foldIdentity } from "../common/caseFold";
 import { toASCII } from "tr46";
-import { isPosixPath, splitFilePath, withoutNamespacePrefix } from "./filePath";
+import { fileOsOf, isPosixPath, splitFilePath, withoutNamespacePrefix } from "./filePath";
 
 /**
  * An IP address in one notation (`0:0:0:0:0:0:0:1` → `::1`, `::ffff:10.0.0.1`
@@ -378,6 +378,10 @@ export class File extends Entity {
   declare CreatingProcess?: Process;
   /** When the row that named the file was logged (for a file-creation row, when the file was created). */
   declare TimeGenerated?: Date;
+  /** The separator the path is written with, `\\` or `/`, as MSTICPy's File keeps it: set from the path ({@link fileOsOf}). */
+  declare PathSeparator?: string;
+  /** `Windows` or `Linux`, as MSTICPy's File (and a Host's `OSFamily`) writes it: set from the path ({@link fileOsOf}). */
+  declare OSFamily?: string;
 
   static override readonly schema: EntitySchema = {
     Name: "string",
@@ -391,13 +395,15 @@ export class File extends Entity {
     FileHashes: { entities: "filehash" },
     CreatingProcess: { entity: "process" },
     TimeGenerated: "time",
+    PathSeparator: "string",
+    OSFamily: "string",
   };
 
   static override readonly textProperty = "FullPath";
 
   /** `properties`, or the full path as text (`new File("C:\\Windows\\cmd.exe")`). */
   constructor(
-    properties: (Props<Pick<File, "Name" | "Directory" | "Host" | "Md5" | "Sha1" | "Sha256" | "Sha256Ac" | "FileHashes" | "CreatingProcess" | "TimeGenerated">> & { FullPath?: string }) | string = {},
+    properties: (Props<Pick<File, "Name" | "Directory" | "Host" | "Md5" | "Sha1" | "Sha256" | "Sha256Ac" | "FileHashes" | "CreatingProcess" | "TimeGenerated" | "PathSeparator" | "OSFamily">> & { FullPath?: string }) | string = {},
   ) {
     const { FullPath, ...rest } = entityProperties(File, properties) as { FullPath?: unknown };
     super("file", rest);
@@ -409,13 +415,20 @@ export class File extends Entity {
       if (!this.Name && parts.Name !== undefined) this.Name = parts.Name;
       if (!this.Directory && parts.Directory !== undefined) this.Directory = parts.Directory;
     }
+    // Given ones are kept (an alert's, a caller's); else read from the path, or from the folder when only it is given.
+    const os = fileOsOf(path || (typeof this.Directory === "string" ? this.Directory : ""), this.OSFamily);
+    if (os) {
+      if (this.OSFamily === undefined) this.OSFamily = os.OSFamily;
+      if (this.PathSeparator === undefined) this.PathSeparator = os.PathSeparator;
+    }
   }
 
   /** `Directory\Name` (with the directory's own separator); the directory alone for a folder without a name (`C:\`, `\\srv\share`). */
   get FullPath(): string {
     if (!this.Directory) return this.Name ?? "";
     if (!this.Name) return this.Directory;
-    const sep = this.Directory.includes("/") && !this.Directory.includes("\\") ? "/" : "\\";
+    // The folder's own separator; a folder without one (`tmp`) takes the File's, as MSTICPy joins Directory and Name.
+    const sep = this.Directory.includes("/") && !this.Directory.includes("\\") ? "/" : this.Directory.includes("\\") || this.PathSeparator !== "/" ? "\\" : "/";
     return this.Directory.endsWith(sep) ? `${this.Directory}${this.Name}` : `${this.Directory}${sep}${this.Name}`;
   }
 

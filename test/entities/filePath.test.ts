@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { File, Process, Host } from "../../src/entities";
-import { splitFilePath } from "../../src/entities/filePath";
+import { fileOsOf, splitFilePath } from "../../src/entities/filePath";
 import { assertLinear } from "../helpers/linearTime";
 
 describe("splitFilePath and File's FullPath", () => {
@@ -79,5 +79,57 @@ describe("splitFilePath and File's FullPath", () => {
     assertLinear("splitFilePath, UNC", (n) => `\\\\?\\UNC\\${"s".repeat(n)}`, (s) => void new File(s).key, { size: 256 * 1024 });
     const long = `C:\\${"d".repeat(40_000)}\\x.exe`;
     assert.deepEqual([new File(long).Name, new File(long).Directory?.length], ["x.exe", 40_003]);
+  });
+});
+
+describe("fileOsOf and File's OSFamily and PathSeparator (MSTICPy's File)", () => {
+  it("a POSIX path is Linux and /, any other Windows and its separator; a drive or UNC path with slashes stays Windows", () => {
+    // [path, OSFamily, PathSeparator]
+    const cases: [string, string, string][] = [
+      ["C:\\Users\\Public\\p.ps1", "Windows", "\\"],
+      ["/tmp/x.sh", "Linux", "/"],
+      ["/", "Linux", "/"],
+      ["/home/bob/back\\slash", "Windows", "\\"], // a backslash: not read as POSIX (isPosixPath), as it is split
+      ["C:/Users/x.txt", "Windows", "/"], // MSTICPy: any `/` is Linux
+      ["//srv/share/x.txt", "Windows", "/"],
+      ["\\\\srv\\share\\f.txt", "Windows", "\\"],
+      ["\\\\?\\C:\\Windows\\x.dll", "Windows", "\\"],
+      ["x.exe", "Windows", "\\"], // a lone name: MSTICPy's default
+      ["logs/a.txt", "Windows", "/"],
+    ];
+    for (const [path, os, sep] of cases) {
+      assert.deepEqual(fileOsOf(path), { OSFamily: os, PathSeparator: sep }, path);
+      const f = new File(path);
+      assert.deepEqual([f.OSFamily, f.PathSeparator], [os, sep], `new File(${JSON.stringify(path)})`);
+    }
+    assert.equal(fileOsOf(""), undefined);
+    // A relative path names no OS: a given Linux is kept, and its separator is /.
+    assert.deepEqual(fileOsOf("logs/a.txt", "Linux"), { OSFamily: "Linux", PathSeparator: "/" });
+    assert.deepEqual(fileOsOf("C:\\x", "Linux"), { OSFamily: "Windows", PathSeparator: "\\" });
+  });
+
+  it("Directory and Name without a FullPath: read from the folder, joined with the File's separator as MSTICPy joins them", () => {
+    const linux = new File({ Directory: "/var/tmp", Name: "x.sh" });
+    assert.deepEqual([linux.OSFamily, linux.PathSeparator, linux.FullPath], ["Linux", "/", "/var/tmp/x.sh"]);
+    const windows = new File({ Directory: "C:\\Temp", Name: "a.exe" });
+    assert.deepEqual([windows.OSFamily, windows.PathSeparator, windows.FullPath], ["Windows", "\\", "C:\\Temp\\a.exe"]);
+    // A folder without a separator: the given OSFamily says which one joins it (MSTICPy's path_separator).
+    assert.equal(new File({ Directory: "tmp", Name: "x.sh", OSFamily: "Linux" }).FullPath, "tmp/x.sh");
+    assert.equal(new File({ Directory: "tmp", Name: "x.sh", PathSeparator: "/" }).FullPath, "tmp/x.sh");
+    assert.equal(new File({ Directory: "tmp", Name: "x.exe" }).FullPath, "tmp\\x.exe");
+    // Junk as a separator never reaches the path; given values are kept as given (an alert's own).
+    const junk = new File({ Directory: "tmp", Name: "x", PathSeparator: "<b>" });
+    assert.deepEqual([junk.FullPath, junk.PathSeparator, junk.OSFamily], ["tmp\\x", "<b>", "Windows"]);
+    const given = new File({ FullPath: "/tmp/x", OSFamily: "Windows" });
+    assert.deepEqual([given.OSFamily, given.PathSeparator], ["Windows", "/"]);
+  });
+
+  it("a File without a path names no OS (a hash alone); the properties show in its JSON and card, escaped", () => {
+    const hashOnly = new File({ Sha256: "a".repeat(64) });
+    assert.deepEqual([hashOnly.OSFamily, hashOnly.PathSeparator], [undefined, undefined]);
+    const f = new File("/tmp/<img src=x>.sh");
+    assert.deepEqual([f.toJSON().OSFamily, f.toJSON().PathSeparator], ["Linux", "/"]);
+    assert.match(f.toHtml(), /OSFamily<\/th><td[^>]*>Linux</);
+    assert.doesNotMatch(f.toHtml(), /<img src=x>/);
   });
 });
