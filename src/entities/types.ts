@@ -378,7 +378,7 @@ export class File extends Entity {
   declare CreatingProcess?: Process;
   /** When the row that named the file was logged (for a file-creation row, when the file was created). */
   declare TimeGenerated?: Date;
-  /** The separator the path is written with, `\\` or `/`, as MSTICPy's File keeps it: set from the path ({@link fileOsOf}). */
+  /** The separator the path is written with, a backslash or `/`, as MSTICPy's File keeps it: set from the path ({@link fileOsOf}). */
   declare PathSeparator?: string;
   /** `Windows` or `Linux`, as MSTICPy's File (and a Host's `OSFamily`) writes it: set from the path ({@link fileOsOf}). */
   declare OSFamily?: string;
