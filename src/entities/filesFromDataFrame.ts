@@ -11,8 +11,9 @@ import { columnNames, columnOf, exactValues, frameHeight, isDataFrame } from "..
 import { notAFrameText } from "../common/notAFrame";
 import { printWarning } from "../common/messages";
 import { firstText, parseEntityTime } from "./entity";
-import { EntityParseError, entitiesMessages as msg } from "./messages";
-import { Account, File, Host, Process } from "./types";
+import { EntityParseError, entitiesMessages as msg, ignoredFileHashesWarning } from "./messages";
+import { parseFileHashes } from "./fileHashes";
+import { Account, File, FileHash, Host, Process } from "./types";
 
 /** Options of {@link filesFromDataFrame}. Column names match exactly, else in any case. */
 export interface FilesFromDataFrameOptions {
@@ -33,9 +34,24 @@ export interface FilesFromDataFrameOptions {
   accountColumn?: string;
   /** Column of the row's time, each File's `TimeGenerated` (a time column, or text and epoch numbers as entity times read). Default `"TimeGenerated"` when present. */
   timeColumn?: string;
+  /**
+   * Column of Sysmon's `Hashes` text (`SHA256=…,MD5=…,IMPHASH=…`: events 15, 23, 26 and 29 carry it), read into each
+   * File's `Md5`, `Sha1`, `Sha256` and `FileHashes` (FileHash entities), the import hash into `AdditionalData.Imphash`.
+   * A value that is not hex of its algorithm's length is ignored, the rest of the row kept, and one warning counts them.
+   * Default `"Hashes"` when present.
+   */
+  hashesColumn?: string;
+  /**
+   * Column of the Sysmon event id, each File's `AdditionalData.Action` (Sysmon's event name: `FileCreate` 11,
+   * `FileCreateStreamHash` 15, `FileExecutableDetected` 29, `FileDelete` 23, `FileDeleteDetected` 26, `FileCreateTime` 2).
+   * Rows of a deletion (23, 26) or a creation-time change (2) keep their process as `AdditionalData.DeletingProcess` or
+   * `ModifyingProcess`, not `CreatingProcess`. Default `"EventID"` when present (raw Sysmon columns, read with `pathColumn:
+   * "TargetFilename"`); without it every row is a creation.
+   */
+  eventIdColumn?: string;
   /** Extra columns copied into each File's `AdditionalData` (`FileCreationTime`, `ProcessGuid`…; times as ISO text). Default none. */
   additionalColumns?: string[];
-  /** Where warnings of reading a raw export go (normalizeEvents' own: rows left out, Messages not in English…). Default: printed. */
+  /** Where warnings go: of reading a raw export (normalizeEvents' own: rows left out, Messages not in English…), of hash values ignored. Default: printed. */
   warn?: (message: string) => void;
 }
 
@@ -46,6 +62,8 @@ const OPTION_TYPES = {
   processIdColumn: "column",
   accountColumn: "column",
   timeColumn: "column",
+  hashesColumn: "column",
+  eventIdColumn: "column",
   additionalColumns: "columns",
   warn: "function",
 } as const satisfies OptionTypesOf<FilesFromDataFrameOptions>;
@@ -64,7 +82,20 @@ export function registerFileCreationReader(reader: FileCreationReader): void {
 type ColumnOption = Exclude<keyof FilesFromDataFrameOptions, "additionalColumns" | "warn">;
 
 /** The layout's columns, the defaults of the options. */
-const DEFAULTS = { path: "FilePath", host: "Computer", process: "ProcessName", processId: "ProcessId", account: "Account", time: "TimeGenerated" } as const;
+const DEFAULTS = { path: "FilePath", host: "Computer", process: "ProcessName", processId: "ProcessId", account: "Account", time: "TimeGenerated", hashes: "Hashes", eventId: "EventID" } as const;
+
+/**
+ * Sysmon's events that name a file in `TargetFilename`: the name each File's `Action` takes, and what the row's
+ * process did to the file (a deleting process is no creator: linked as one, it would make the graph say so).
+ */
+const SYSMON_FILE_EVENTS: Record<string, { action: string; process: "CreatingProcess" | "DeletingProcess" | "ModifyingProcess" }> = {
+  "2": { action: "FileCreateTime", process: "ModifyingProcess" },
+  "11": { action: "FileCreate", process: "CreatingProcess" },
+  "15": { action: "FileCreateStreamHash", process: "CreatingProcess" },
+  "23": { action: "FileDelete", process: "DeletingProcess" },
+  "26": { action: "FileDeleteDetected", process: "DeletingProcess" },
+  "29": { action: "FileExecutableDetected", process: "CreatingProcess" },
+};
 
 function findColumn(columns: readonly string[], name: string): string | undefined {
   return columns.find((c) => c === name) ?? columns.find((c) => c.toLowerCase() === name.toLowerCase());
@@ -111,7 +142,10 @@ function accountOf(text: string | undefined): Account | undefined {
  * One `File` per file-creation row: `Directory` and `Name` from the path (`FullPath` gives it back; Windows and POSIX
  * paths, UNC shares, `\\?\` paths, separators at the end: entities/filePath.ts), `Host` from the host column,
  * `CreatingProcess` — a `Process` with its `ProcessId`, `ImageFile`, `Host` and `Account` — from the process columns,
- * `TimeGenerated` from the time column. Rows keep their order, duplicates included (each row is one creation), so the
+ * `TimeGenerated` from the time column, `Md5`/`Sha1`/`Sha256`/`FileHashes` from a `Hashes` column, `OSFamily` and
+ * `PathSeparator` from the path (as MSTICPy's File). With an `EventID` column (raw Sysmon columns read with `pathColumn:
+ * "TargetFilename"`), deleted files (23, 26) and the others Sysmon names by `TargetFilename` come too, each marked by
+ * `AdditionalData.Action`. Rows keep their order, duplicates included (each row is one creation), so the
  * result lines up with the frame the Files were read from; a row without a path gives a File without one (its key its
  * own: it links to nothing), a row without process columns one without `CreatingProcess`. Each File, with what it
  * refers to, goes into an entity graph (`new EntityGraph().addEntity(file)`) and into pivots (`entities.File`).
@@ -152,6 +186,9 @@ export function filesFromDataFrame(df: pl.DataFrame, options: FilesFromDataFrame
   const accounts = texts(column("accountColumn", DEFAULTS.account));
   const timeColumn = column("timeColumn", DEFAULTS.time);
   const times = timeColumn ? timeValues(columnOf(frame, timeColumn)) : undefined;
+  const hashesColumn = column("hashesColumn", DEFAULTS.hashes);
+  const hashTexts = texts(hashesColumn);
+  const eventIds = texts(column("eventIdColumn", DEFAULTS.eventId));
   const extra = (options.additionalColumns ?? []).map((c) => {
     const found = findColumn(columns, c);
     if (!found) throw new EntityParseError(msg.fileColumnMissing("additionalColumns", c, columns));
@@ -159,6 +196,8 @@ export function filesFromDataFrame(df: pl.DataFrame, options: FilesFromDataFrame
   });
   const files: File[] = [];
   const height = frameHeight(frame);
+  let ignoredHashes = 0;
+  const ignoredRows: number[] = [];
   for (let i = 0; i < height; i++) {
     const path = firstText(paths[i]) !== undefined ? paths[i] : undefined;
     const host = hostOf(hosts?.[i]);
@@ -168,10 +207,31 @@ export function filesFromDataFrame(df: pl.DataFrame, options: FilesFromDataFrame
       image !== undefined || pid !== undefined
         ? new Process({ ProcessId: pid, ImageFile: image !== undefined ? new File(image) : undefined, Host: host, Account: accountOf(accounts?.[i]) })
         : undefined;
-    const file = new File({ FullPath: path, Host: host, CreatingProcess: creator, TimeGenerated: times?.[i] });
+    const event = eventIds?.[i] !== undefined && Object.hasOwn(SYSMON_FILE_EVENTS, eventIds[i]!.trim()) ? SYSMON_FILE_EVENTS[eventIds[i]!.trim()] : undefined;
+    const role = event?.process ?? "CreatingProcess";
+    const hashes = hashTexts?.[i] !== undefined ? parseFileHashes(hashTexts[i]!) : undefined;
+    if (hashes?.ignored) {
+      ignoredHashes += hashes.ignored;
+      if (ignoredRows.length <= 10) ignoredRows.push(i);
+    }
+    const algorithm = (name: string) => hashes?.hashes.find((h) => h.Algorithm === name)?.Value;
+    const file = new File({
+      FullPath: path,
+      Host: host,
+      CreatingProcess: role === "CreatingProcess" ? creator : undefined,
+      TimeGenerated: times?.[i],
+      Md5: algorithm("MD5"),
+      Sha1: algorithm("SHA1"),
+      Sha256: algorithm("SHA256"),
+      FileHashes: hashes?.hashes.length ? hashes.hashes.map((h) => new FileHash(h)) : undefined,
+    });
+    if (event) file.AdditionalData.Action = event.action;
+    if (creator && role !== "CreatingProcess") file.AdditionalData[role] = creator;
+    if (hashes?.imphash !== undefined) file.AdditionalData.Imphash = hashes.imphash;
     // Own properties: a column named __proto__ is data, not the object's prototype.
     for (const { name, values } of extra) setOwnProperty(file.AdditionalData, name, values[i] instanceof Date ? (values[i] as Date).toISOString() : values[i]);
     files.push(file);
   }
+  if (ignoredHashes) warn(ignoredFileHashesWarning(ignoredHashes, hashesColumn!, ignoredRows));
   return files;
 }

@@ -160,3 +160,15 @@ export function describeSource(value: unknown, className: string): string {
   }
   return notAFrameText(value);
 }
+
+/**
+ * filesFromDataFrame's warning of hash values it ignored (not `ALGORITHM=hex` of the algorithm's length): how many, in
+ * which column, on which rows (positions only: the values are log data, not echoed).
+ */
+export function ignoredFileHashesWarning(count: number, column: string, rows: readonly number[]): string {
+  return (
+    `filesFromDataFrame: ${count} ${count === 1 ? "value" : "values"} in column ${quotedName(column)} ignored: not ALGORITHM=hex of that algorithm's length ` +
+    `(MD5 32, SHA1 40, SHA256 64, IMPHASH 32 hex digits), a second value of one algorithm, or a cell over 1024 characters; ` +
+    `the rows' other hashes and the rest of each File kept (${rows.length === 1 ? "row" : "rows"} ${rows.slice(0, 10).join(", ")}${rows.length > 10 ? ", …" : ""})`
+  );
+}

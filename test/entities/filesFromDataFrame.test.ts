@@ -113,7 +113,8 @@ describe("filesFromDataFrame", () => {
     }
     // The columns normalizeEvents keeps beside the layout's go along on request.
     const [file] = filesFromDataFrame(eventData, { additionalColumns: ["ProcessGuid", "FileCreationTime"], warn: () => undefined });
-    assert.deepEqual(file.AdditionalData, { ProcessGuid: GUID, FileCreationTime: "2025-09-28T14:00:03.250Z" });
+    // Action: the export's EventID (11) names the event, as it names a deletion's (the hashes tests below).
+    assert.deepEqual(file.AdditionalData, { Action: "FileCreate", ProcessGuid: GUID, FileCreationTime: "2025-09-28T14:00:03.250Z" });
     assert.equal(filesFromDataFrame(normalizeEvents(eventData, "fileCreate"))[0].key, file.key);
   });
 
@@ -195,5 +196,123 @@ describe("filesFromDataFrame", () => {
     assert.equal(edge(proc, files[0].CreatingProcess!.Account!.key), "Account");
     assert.equal(edge(proc, "host:ws01"), "Host");
     assert.deepEqual((eg.toDf().filter(pl.col("Type").eq(pl.lit("file"))).getColumn("Name").toArray() as string[]).sort(), ["p.ps1", "powershell.exe", "q.ps1"]);
+  });
+});
+
+const MD5 = "9F86D081884C7D659A2FEAA0C55AD015";
+const SHA1 = "A94A8FE5CCB19BA61C4C0873D391E987982FBBD3";
+const SHA256 = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
+const IMPHASH = "F34D5F2D4577ED6D9CEEC516C1F5A744";
+
+/** Sysmon file events as their EventData columns (what a raw export gives), read with pathColumn TargetFilename. */
+const sysmonRow = (id: number, over: Record<string, unknown> = {}) => ({
+  EventID: id,
+  Computer: "WS01.contoso.local",
+  UtcTime: "2026-11-02T14:00:03.250Z",
+  ProcessId: "4200",
+  Image: PS,
+  User: "CONTOSO\\alice",
+  TargetFilename: "C:\\Users\\Public\\p.ps1",
+  Hashes: `SHA256=${SHA256},MD5=${MD5},IMPHASH=${IMPHASH}`,
+  ...over,
+});
+const SYSMON_OPTIONS = { pathColumn: "TargetFilename", processColumn: "Image", accountColumn: "User", timeColumn: "UtcTime" } as const;
+
+describe("filesFromDataFrame: hashes, OS family, deleted files", () => {
+  it("a Hashes column (found by itself) gives Md5, Sha1, Sha256 and FileHash entities, the import hash apart; each File its OSFamily and PathSeparator", () => {
+    const files = filesFromDataFrame(
+      layout([
+        layoutRow({ Hashes: `SHA1=${SHA1},MD5=${MD5},SHA256=${SHA256},IMPHASH=${IMPHASH}` }),
+        layoutRow({ FilePath: "/tmp/x.sh", Hashes: `SHA256=${SHA256}` }),
+        layoutRow({ Hashes: null }),
+      ]),
+    );
+    const [win, linux, none] = files;
+    assert.deepEqual([win.Md5, win.Sha1, win.Sha256, win.Sha256Ac], [MD5, SHA1, SHA256, undefined]);
+    assert.deepEqual(win.FileHashes!.map((h) => [h instanceof entities.FileHash, h.Algorithm, h.Value]), [[true, "SHA1", SHA1], [true, "MD5", MD5], [true, "SHA256", SHA256]]);
+    assert.equal(win.AdditionalData.Imphash, IMPHASH);
+    assert.deepEqual([win.OSFamily, win.PathSeparator, linux.OSFamily, linux.PathSeparator], ["Windows", "\\", "Linux", "/"]);
+    assert.deepEqual([linux.Md5, linux.Sha256, linux.FileHashes?.length], [undefined, SHA256, 1]);
+    assert.deepEqual([none.Md5, none.Sha256, none.FileHashes, none.AdditionalData.Imphash], [undefined, undefined, undefined, undefined]);
+    // Each FileHash a node of the graph beside its File.
+    const eg = new EntityGraph();
+    eg.addEntity(win);
+    const hashes = eg.graph.edges.filter((e) => e.relation === "FileHashes" && (e.source === win.key || e.target === win.key));
+    assert.equal(hashes.length, 3);
+  });
+
+  it("malformed hash values (wrong length, not hex, junk, 100 KB) are ignored one by one and counted in one warning; every row still a File", () => {
+    const warnings: string[] = [];
+    const junk = [
+      `SHA256=${SHA256.slice(2)},MD5=${MD5}`, // SHA256 too short: MD5 kept
+      `MD5=${MD5.slice(0, 31)}G,SHA1=${SHA1}`, // MD5 not hex: SHA1 kept
+      `<img src=x onerror=alert(1)>`,
+      `SHA256=${"F".repeat(100 * 1024)}`,
+      `SHA256=${SHA256}`,
+    ];
+    const files = filesFromDataFrame(layout(junk.map((Hashes, i) => layoutRow({ FilePath: `C:\\t\\${i}.exe`, Hashes }))), { warn: (m) => warnings.push(m) });
+    assert.equal(files.length, 5);
+    assert.deepEqual(files.map((f) => [f.Name, f.Md5, f.Sha1, f.Sha256]), [
+      ["0.exe", MD5, undefined, undefined],
+      ["1.exe", undefined, SHA1, undefined],
+      ["2.exe", undefined, undefined, undefined],
+      ["3.exe", undefined, undefined, undefined],
+      ["4.exe", undefined, undefined, SHA256],
+    ]);
+    assert.ok(files.every((f) => f.CreatingProcess?.ProcessId === "4200" && f.Host?.HostName === "WS01"), "the rest of each row kept");
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /^filesFromDataFrame: 4 values in column "Hashes" ignored: .*\(rows 0, 1, 2, 3\)$/);
+    assert.doesNotMatch(warnings[0], /img|FFFF/, "log data is not echoed");
+    // All well-formed: no warning.
+    filesFromDataFrame(layout([layoutRow({ Hashes: `MD5=${MD5}` })]), { warn: (m) => warnings.push(m) });
+    assert.equal(warnings.length, 1);
+  });
+
+  it("hashesColumn names another column (numbers and odd cells are values like any); a missing one is an error naming it", () => {
+    const warnings: string[] = [];
+    const df = pl.DataFrame({ FilePath: ["C:\\a.exe", "C:\\b.exe"], FileHashes: [`md5=${MD5.toLowerCase()}`, "12345"] });
+    const [a, b] = filesFromDataFrame(df, { hashesColumn: "filehashes", warn: (m) => warnings.push(m) });
+    assert.deepEqual([a.Md5, b.Md5], [MD5.toLowerCase(), undefined]);
+    assert.equal(a.key, "file:c:\\a.exe", "a File with a path is still keyed by it");
+    assert.match(warnings[0], /1 value in column "FileHashes" ignored.*\(row 1\)/);
+    assert.throws(() => filesFromDataFrame(df, { hashesColumn: "Hashes" }), { code: "entities/column-missing", message: /filesFromDataFrame: hashesColumn "Hashes" is not a column/ });
+    assert.throws(() => filesFromDataFrame(df, { eventIdColumn: "EventId2" }), { code: "entities/column-missing", message: /eventIdColumn "EventId2"/ });
+  });
+
+  it("Sysmon 23 and 26 (deleted files) and 15: each File marked by its Action, a deleting process kept apart from a creator, hashes read", () => {
+    const rows = [
+      sysmonRow(11, { Hashes: null }),
+      sysmonRow(23, { TargetFilename: "C:\\Users\\Public\\dropper.exe" }),
+      sysmonRow(26, { TargetFilename: "C:\\Users\\Public\\dropper.exe", Hashes: `SHA1=${SHA1}` }),
+      sysmonRow(15, { TargetFilename: "C:\\Users\\Public\\p.ps1:Zone.Identifier" }),
+      sysmonRow(2, { TargetFilename: "C:\\Users\\Public\\p.ps1" }),
+      sysmonRow(1, { TargetFilename: "C:\\x.exe" }),
+    ];
+    const files = filesFromDataFrame(layout(rows), SYSMON_OPTIONS);
+    assert.deepEqual(files.map((f) => f.AdditionalData.Action), ["FileCreate", "FileDelete", "FileDeleteDetected", "FileCreateStreamHash", "FileCreateTime", undefined]);
+    assert.deepEqual(files.map((f) => [f.CreatingProcess !== undefined, f.AdditionalData.DeletingProcess !== undefined, f.AdditionalData.ModifyingProcess !== undefined]), [
+      [true, false, false],
+      [false, true, false],
+      [false, true, false],
+      [true, false, false],
+      [false, false, true],
+      [true, false, false], // an event not Sysmon's file events: as before, a creation
+    ]);
+    const [, deleted, detected] = files;
+    assert.deepEqual([deleted.Name, deleted.Sha256, deleted.Md5, deleted.AdditionalData.Imphash, detected.Sha1], ["dropper.exe", SHA256, MD5, IMPHASH, SHA1]);
+    assert.equal(deleted.TimeGenerated?.toISOString(), "2026-11-02T14:00:03.250Z");
+    assert.equal((deleted.AdditionalData.DeletingProcess as InstanceType<typeof Process>).ImageFile?.FullPath, PS);
+    // The deleted file and the detected deletion are one file; in the graph linked to the deleting process as such.
+    assert.equal(deleted.key, detected.key);
+    const eg = new EntityGraph();
+    for (const f of files) eg.addEntity(f);
+    const proc = (deleted.AdditionalData.DeletingProcess as InstanceType<typeof Process>).key;
+    const relation = eg.graph.edges.find((e) => (e.source === deleted.key && e.target === proc) || (e.source === proc && e.target === deleted.key))?.relation;
+    assert.equal(relation, "DeletingProcess");
+    // EventID as text, as a CSV export gives it; and eventIdColumn naming another column.
+    const text = filesFromDataFrame(pl.DataFrame({ FilePath: ["C:\\a"], Id: [" 23 "] }), { eventIdColumn: "Id" });
+    assert.equal(text[0].AdditionalData.Action, "FileDelete");
+    // The fileCreate layout has no EventID: no Action, as before.
+    assert.equal(filesFromDataFrame(layout([layoutRow()]))[0].AdditionalData.Action, undefined);
   });
 });
