@@ -48,7 +48,8 @@ import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options
 import { cutText } from "../common/cutText";
 import { shownText } from "../common/shownText";
 import { compareText } from "../common/textOrder";
-import { UTC_ZONE, chartZone, offsetText, type ChartZone } from "./timeZone";
+import { UTC_ZONE, chartZone, type ChartZone } from "./timeZone";
+import { wallTimeText } from "./client/timeText";
 
 /** Options of {@link plotProcessTree}. */
 export interface ProcessTreePlotOptions {
@@ -110,11 +111,7 @@ function columnText(df: pl.DataFrame, column: string | undefined, max = 1000, zo
   if (!zone.utc && s.dtype.variant === "Datetime") {
     const ms = pl.DataFrame([s.rename("v")]).select(pl.col("v").cast(pl.Datetime("ms")).cast(pl.Int64).cast(pl.Float64)).getColumn("v").toArray() as unknown as (number | null)[];
     // Written as a zoned column's times are (`…03:30:00.000+02:00`).
-    return ms.map((v) => {
-      if (v === null || !Number.isFinite(v)) return "";
-      const offset = zone.offsetAt(v);
-      return `${new Date(v + offset).toISOString().replace("T", " ").replace("Z", "")}${offsetText(offset)}`;
-    });
+    return ms.map((v) => (v === null || !Number.isFinite(v) ? "" : wallTimeText(v, zone.offsetAt(v))));
   }
   const values = (isTemporalType(s.dtype)
     ? msTimeTexts(s)

@@ -8,6 +8,7 @@
  */
 import type { ErrorMessage } from "../common/errors";
 import { visMessages as msg, type VisOptionCode } from "./messages";
+import { offsetText, wallTimeText } from "./client/timeText";
 
 /** The zone of every chart unless its `timeZone` option names another. */
 export const DEFAULT_TIME_ZONE = "UTC";
@@ -81,14 +82,11 @@ export function chartZone<C extends VisOptionCode>(value: string | undefined, by
 /** UTC as a {@link ChartZone}: what a chart is drawn in by default. */
 export const UTC_ZONE: ChartZone = { name: "UTC", utc: true, offsetAt: () => 0 };
 
-/** `+02:00`, `-04:00`, `+05:30` for an offset in milliseconds. */
-export function offsetText(offset: number): string {
-  const minutes = Math.round(Math.abs(offset) / 60_000);
-  return `${offset < 0 ? "-" : "+"}${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
-}
+/** Re-exported for the charts that import their zone helpers from here. */
+export { offsetText };
 
 /** `2026-03-29 03:30:00.000 +02:00`: an instant's wall-clock time in `zone`, with its offset. */
 export function zonedText(ms: number, zone: ChartZone): string {
   const offset = zone.offsetAt(ms);
-  return `${new Date(ms + offset).toISOString().replace("T", " ").replace("Z", "")} ${offsetText(offset)}`;
+  return `${wallTimeText(ms + offset)} ${offsetText(offset)}`;
 }

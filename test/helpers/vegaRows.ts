@@ -3,6 +3,8 @@
  * carries as codes into a dictionary (its top-level `lookup` transforms) put
  * back in their fields.
  */
+import { compileVegaLite, type VegaLiteSpec } from "../../src/vis/vegaLite";
+
 interface LookupTransform {
   lookup: string;
   from: { data: { values: Record<string, unknown>[] }; key: string; fields: string[] };
@@ -34,4 +36,22 @@ export function decodedRows<T = Record<string, unknown>>(spec: unknown): T[] {
     }
     return out as T;
   });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type DrawnDatum = Record<string, any>;
+
+/** The data of every drawn symbol of `spec` (run in vega, no renderer): what the tooltips read, derived fields included. */
+export async function drawnData(spec: VegaLiteSpec): Promise<DrawnDatum[]> {
+  const vega = require("vega") as typeof import("vega"); // eslint-disable-line @typescript-eslint/no-require-imports
+  const view = new vega.View(vega.parse(compileVegaLite(spec).vega), { renderer: "none" });
+  await view.runAsync();
+  const out: DrawnDatum[] = [];
+  const walk = (node: DrawnDatum): void => {
+    if (node.datum && node.mark?.marktype === "symbol") out.push(node.datum);
+    for (const child of node.items ?? []) walk(child);
+  };
+  walk((view.scenegraph() as unknown as { root: DrawnDatum }).root);
+  view.finalize();
+  return out;
 }

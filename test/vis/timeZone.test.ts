@@ -9,9 +9,9 @@ import pl from "nodejs-polars";
 import { timeline, timelineValues } from "../../src/vis/timeline";
 import { timeseriesAnomaliesChart, timeseriesAnomaliesSpec } from "../../src/vis/timeseriesAnomalies";
 import { chartZone, offsetText } from "../../src/vis/timeZone";
-import { compileVegaLite, renderVegaLiteSvg, type VegaLiteSpec } from "../../src/vis/vegaLite";
+import { renderVegaLiteSvg, type VegaLiteSpec } from "../../src/vis/vegaLite";
 import { TimelineError } from "../../src/vis/messages";
-import { decodedRows } from "../helpers/vegaRows";
+import { decodedRows, drawnData } from "../helpers/vegaRows";
 import { LAB_DATA_DIR } from "../../src/common/paths";
 import { readDataFile } from "../../src/data/readers";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
@@ -40,20 +40,6 @@ const spring = () => events(2026, 3, 29, [0.5, 1.5, 2.5]);
 /** Berlin's autumn change (2026-10-25 01:00 UTC: 03:00 CEST → 02:00 CET): 02:30 +02:00, 02:30 +01:00, 03:30 +01:00. */
 const autumn = () => events(2026, 10, 25, [0.5, 1.5, 2.5]);
 
-/** The data of every drawn point of `spec` (run in vega, no renderer): what the tooltips read. */
-async function drawnData(spec: VegaLiteSpec): Promise<Spec[]> {
-  const vega = require("vega") as typeof import("vega"); // eslint-disable-line @typescript-eslint/no-require-imports
-  const view = new vega.View(vega.parse(compileVegaLite(spec).vega), { renderer: "none" });
-  await view.runAsync();
-  const out: Spec[] = [];
-  const walk = (node: Spec): void => {
-    if (node.datum && node.mark?.marktype === "symbol") out.push(node.datum);
-    for (const child of node.items ?? []) walk(child);
-  };
-  walk((view.scenegraph() as unknown as { root: Spec }).root);
-  view.finalize();
-  return out;
-}
 
 /** The texts Vega drew into an SVG (axis labels, titles), in order. */
 async function svgTexts(spec: VegaLiteSpec): Promise<string[]> {

@@ -5,28 +5,14 @@ import pl from "nodejs-polars";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { toMimeBundle } from "../../src/display/display";
 import { DEFAULT_MAX_EVENTS, TimelineError, timeline, timelineValues } from "../../src/vis/timeline";
-import { compileVegaLite, VEGA_LITE_MIME, type VegaLiteSpec } from "../../src/vis/vegaLite";
-import { decodedRows, specDictionaries } from "../helpers/vegaRows";
+import { VEGA_LITE_MIME, type VegaLiteSpec } from "../../src/vis/vegaLite";
+import { decodedRows, specDictionaries, drawnData } from "../helpers/vegaRows";
 
 const ROOT = join(__dirname, "../..");
 const qp = new QueryProvider("LocalData", { dataPaths: [join(ROOT, "data")], queryPaths: [join(ROOT, "data")] });
 
 type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The data of every drawn mark of `spec` (run in vega, no renderer): what the tooltips read, derived fields included. */
-async function drawnData(spec: VegaLiteSpec): Promise<Spec[]> {
-  const vega = require("vega") as typeof import("vega"); // eslint-disable-line @typescript-eslint/no-require-imports
-  const view = new vega.View(vega.parse(compileVegaLite(spec).vega), { renderer: "none" });
-  await view.runAsync();
-  const out: Spec[] = [];
-  const walk = (node: Spec): void => {
-    if (node.datum && node.mark?.marktype === "symbol") out.push(node.datum);
-    for (const child of node.items ?? []) walk(child);
-  };
-  walk((view.scenegraph() as unknown as { root: Spec }).root);
-  view.finalize();
-  return out;
-}
 
 describe("timeline", () => {
   let alerts: pl.DataFrame;

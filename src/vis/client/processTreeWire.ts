@@ -7,6 +7,7 @@
  * Node encodes, the page and the tests decode.
  */
 import type { ProcessNode } from "./processTreeText";
+import { wallTimeText } from "./timeText";
 
 /** The text fields of a process, sent as indexes into the shared table. */
 const TEXT_FIELDS = ["n", "f", "i", "c", "u", "t", "k", "g"] as const;
@@ -17,7 +18,7 @@ export interface ProcessColumns extends Record<TextField, number[]> {
   /**
    * The ends (`ProcessNode.e`), only for a tree whose data records them, so other trees' payload stays as it
    * was. As numbers where Node gave their instants (`encodeProcesses`' `ends`): each end in whole milliseconds
-   * after `eb`, null for none, written by the page as Node writes them (`endTimeText`); a 200,000-process tree's
+   * after `eb`, null for none, written by the page as Node writes them (`wallTimeText`, client/timeText.ts); a 200,000-process tree's
    * 140,000 ends were ~3.8 MB of JSON as ~24-character texts, ~1.3 MB as numbers. Else (ends not times, or texts the numbers do not give back)
    * the texts themselves, "" for none.
    */
@@ -55,19 +56,6 @@ export interface EndInstants {
   offsetAt?: (ms: number) => number;
 }
 
-/** `+02:00`, `-04:00`, `+05:30` for an offset in ms (as src/vis/timeZone.ts's `offsetText`: the page cannot import it). */
-function offsetText(offset: number): string {
-  const minutes = Math.round(Math.abs(offset) / 60_000);
-  return `${offset < 0 ? "-" : "+"}${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
-}
-
-/** An end as Node writes a time: `2026-11-02 14:00:05.200`, with the zone's offset when it has one (`…+01:00`). */
-export function endTimeText(ms: number, offset: number | undefined): string {
-  const iso = new Date(ms + (offset ?? 0)).toISOString();
-  // `2026-11-02T14:00:05.200Z`; years past 9999 are longer (`+010000-…`).
-  const wall = `${iso.slice(0, -14)} ${iso.slice(-13, -1)}`;
-  return offset === undefined ? wall : `${wall}${offsetText(offset)}`;
-}
 
 /** The offset pairs' offset for `rel` (ms after `eb`): the last pair at or before it (a binary search). */
 function offsetOf(pairs: readonly number[], rel: number): number {
@@ -103,7 +91,7 @@ function numericEnds(nodes: readonly ProcessNode[], ends: EndInstants): Pick<Pro
   }
   for (let i = 0; i < nodes.length; i += 1) {
     const v = e[i];
-    const shown = v === null ? "" : Number.isInteger(v) ? endTimeText(v + base, ez && offsetOf(ez, v)) : undefined;
+    const shown = v === null ? "" : Number.isInteger(v) ? wallTimeText(v + base, ez && offsetOf(ez, v)) : undefined;
     if (shown !== nodes[i].e) return undefined;
   }
   return ez ? { e, eb: base, ez } : { e, eb: base };
@@ -175,7 +163,7 @@ export function decodeProcesses(cols: ProcessColumns): ProcessNode[] {
   if (e && d && dt) {
     for (let i = 0; i < nodes.length; i += 1) {
       const v = e[i];
-      nodes[i].e = typeof v === "string" ? v : v === null ? "" : endTimeText(v + (eb ?? 0), ez && offsetOf(ez, v));
+      nodes[i].e = typeof v === "string" ? v : v === null ? "" : wallTimeText(v + (eb ?? 0), ez && offsetOf(ez, v));
       nodes[i].d = dt[d[i]];
     }
   }
