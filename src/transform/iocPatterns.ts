@@ -243,9 +243,12 @@ function isHostLetter(c: number): boolean {
   return isAlphaNum(c) || isIdnChar(c);
 }
 
+/** IDNA's other dots ({@link isWideDot}), each. */
+const ANY_WIDE_DOT = /[\u3002\uff0e\uff61]/g;
+
 /** `host` with IDNA's other dots written `.`, as a browser reads them (the URL and `dns` observables a host gives). */
 function withAsciiDots(host: string): string {
-  return /[\u3002\uff0e\uff61]/.test(host) ? host.replace(/[\u3002\uff0e\uff61]/g, ".") : host;
+  return host.replace(ANY_WIDE_DOT, ".");
 }
 
 /** Scans characters of a class (plus `%XX` escapes) from i; returns the end. */
@@ -491,7 +494,7 @@ function isValidUrlHost(host: string, scheme: string): boolean {
 
 /** A label separator: `.`, and IDNA's ideographic, full-width and half-width dots (`。`, `．`, `｡`). */
 function isLabelDot(c: number): boolean {
-  return c === 46 || c === 0x3002 || c === 0xff0e || c === 0xff61;
+  return c === 46 || isWideDot(c);
 }
 
 const LAST_LABEL_NAME = 0;
